@@ -1,0 +1,54 @@
+"""Pelican settings for livep2f.com and the kiosk bundles (development defaults).
+
+Production overrides live in publishconf.py. Plugin settings are validated by each plugin at
+start-up (``P2F_*`` keys).
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+SITENAME = "livep2f — OT Vitrine, la petite pinède en feu"
+SITEURL = ""
+P2F_PUBLIC_URL = "https://livep2f.com"  # base of deep links and canonical URLs
+TIMEZONE = "Europe/Paris"
+DEFAULT_LANG = "fr"
+LOCALE = ("C.UTF-8",)
+
+PATH = str(ROOT / "content")
+OUTPUT_PATH = str(ROOT / "build" / "site")
+P2F_KIOSK_PATH = str(ROOT / "build" / "kiosk")
+THEME = str(ROOT / "theme")
+
+PLUGIN_PATHS = [str(ROOT / "plugins")]
+PLUGINS = ["p2f_site", "p2f_kiosk"]
+
+# Every item is a Pelican page whose URL the p2f_site reader sets; no blog machinery.
+ARTICLE_PATHS: list[str] = []
+PAGE_PATHS = ["lieux", "agenda", "bons-plans", "pratique", "alertes", "partenaires", "sites"]
+STATIC_PATHS = ["images"]
+DIRECT_TEMPLATES: list[str] = []
+PAGE_TRANSLATION_ID = "slug"
+ARTICLE_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+TAG_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DELETE_OUTPUT_DIRECTORY = False  # the build writes to a staging folder and swaps it in
+RELATIVE_URLS = False
+CACHE_CONTENT = False
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}

@@ -1,0 +1,47 @@
+"""Signal receivers of the p2f_kiosk plugin."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from pelican import signals
+
+from p2f_kiosk.bundle import write_bundle
+
+
+def build_time(settings: dict[str, Any]) -> datetime:
+    """The moment the bundle is built for: ``P2F_NOW`` (ISO, for reproducible builds) or now."""
+    value = settings.get("P2F_NOW")
+    if value:
+        moment = datetime.fromisoformat(value)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def write_bundles(pelican: Any) -> None:
+    settings = pelican.settings
+    corpus = settings["P2F_CORPUS"]
+    kiosk_root = Path(settings["P2F_KIOSK_PATH"])
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(settings["THEME"]) / "kiosk")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    now = build_time(settings)
+    for site in sorted(item.slug for item in corpus.of_kind("site")):
+        write_bundle(
+            corpus,
+            site,
+            kiosk_root / site,
+            Path(settings["PATH"]),
+            env,
+            now,
+            settings.get("P2F_PUBLIC_URL", "https://livep2f.com"),
+        )
+
+
+def register() -> None:
+    signals.finalized.connect(write_bundles)

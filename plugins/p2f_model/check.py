@@ -1,0 +1,38 @@
+"""``invoke check``: validate all content, print one line per problem, exit non-zero if any.
+
+Usable without invoke: ``python -m p2f_model.check [CONTENT_DIR]``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from p2f_model.load import load_corpus
+
+
+def run(content_dir: Path, out: "object" = sys.stdout) -> int:
+    """Print every problem (sorted by file and line) and a summary; return the exit code."""
+    corpus = load_corpus(content_dir)
+    for problem in sorted(corpus.problems):
+        print(problem, file=out)  # type: ignore[call-overload]
+    count = len(corpus.problems)
+    kinds: dict[str, int] = {}
+    for item in corpus.items.values():
+        kinds[item.kind] = kinds.get(item.kind, 0) + 1
+    summary = ", ".join(f"{n} {kind}s" for kind, n in sorted(kinds.items()))
+    translations = sum(len(item.texts) - 1 for item in corpus.items.values())
+    if count:
+        print(f"check: {count} problem(s) in {content_dir} — fix them and run again", file=out)  # type: ignore[call-overload]
+        return 1
+    print(f"check: ok — {summary}; {translations} translations", file=out)  # type: ignore[call-overload]
+    return 0
+
+
+def main() -> None:
+    content = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("content")
+    sys.exit(run(content))
+
+
+if __name__ == "__main__":
+    main()

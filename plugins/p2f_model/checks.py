@@ -1,0 +1,85 @@
+"""Checks of one item that pydantic's per-field types cannot express.
+
+Each returns ``(field, message, line_offset_or_None)`` findings; the corpus maps fields to
+file lines. Pure functions of already-parsed values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from p2f_model import schema
+from p2f_model import vocabulary as v
+
+# Raw HTML in Markdown: an opening/closing tag or a comment. Autolinks (<https://...>) are
+# Markdown, not HTML, and code spans/blocks are removed before looking.
+_HTML = re.compile(r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?:\s[^>]*)?/?>|/?(?:script|iframe|style)\b)", re.I)
+_FENCE = re.compile(r"^(```|~~~)")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_JS_LINK = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.I)
+
+
+def body_problems(body: str) -> Iterator[tuple[int, str]]:
+    """Raw HTML or script in a Markdown body: ``(line_in_body, message)``."""
+    in_fence = False
+    for number, line in enumerate(body.split("\n")):
+        if _FENCE.match(line.strip()):
+            in_fence = not in_fence
+            continue
+        if in_fence or line.startswith("    "):
+            continue
+        text = _CODE_SPAN.sub("", line)
+        match = _HTML.search(text)
+        if match:
+            yield (
+                number,
+                f'raw HTML "{match.group(0)[:40]}" is not allowed in the text; '
+                "write Markdown (e.g. **bold**, [link](https://...), ![alt](images/x.jpg))",
+            )
+        if _JS_LINK.search(text):
+            yield number, "a javascript:/data: link is not allowed; link to an https:// page"
+
+
+def item_problems(kind: str, item: schema.Common) -> Iterator[tuple[str, str]]:
+    """Cross-field checks of one original item."""
+    for index, image in enumerate(item.images):
+        if not image.alt.strip() and not image.decorative:
+            yield (
+                f"images[{index}].alt",
+                f'image "{image.src}" has no alt text; describe it for blind visitors '
+                "(or add decorative: true if it only decorates)",
+            )
+    if isinstance(item, schema.Place):
+        allowed = v.SUBCATEGORIES[item.category]
+        if item.subcategory not in allowed:
+            yield (
+                "subcategory",
+                f'"{item.subcategory}" is not a subcategory of {item.category} '
+                f"(expected one of: {', '.join(allowed)})",
+            )
+    if isinstance(item, schema.Event) and item.ends <= item.starts:
+        yield "ends", f"{item.ends:%Y-%m-%dT%H:%M} is not after starts ({item.starts:%Y-%m-%dT%H:%M})"
+    if isinstance(item, schema.Offer | schema.Alert) and item.valid_until <= item.valid_from:
+        yield (
+            "valid_until",
+            f"{item.valid_until:%Y-%m-%dT%H:%M} is not after valid_from "
+            f"({item.valid_from:%Y-%m-%dT%H:%M})",
+        )
+    if isinstance(item, schema.Offer):
+        if (
+            item.price is not None
+            and item.original_price is not None
+            and item.original_price <= item.price
+        ):
+            yield "original_price", f"{item.original_price} is not higher than price ({item.price})"
+    if isinstance(item, schema.Site):
+        width, height = (int(x) for x in item.resolution.split("x"))
+        if (item.orientation == "portrait") != (height > width):
+            yield (
+                "resolution",
+                f"{item.resolution} does not fit orientation {item.orientation} "
+                "(portrait is taller than wide, e.g. 1080x1920)",
+            )
+        if item.languages[0] != v.DEFAULT_LANGUAGE:
+            yield "languages", f"French comes first (got {item.languages})"

@@ -1,0 +1,343 @@
+"""The whole content, validated as one: files, translations and references between items.
+
+``validate_corpus`` takes the text of every file (no file access) and returns the items and
+every problem found, so a reporter sees all of them in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from p2f_model import checks, frontmatter, schema
+from p2f_model import vocabulary as v
+from p2f_model.problems import Problem
+from p2f_player.contract.rules import RuleError, Rules, SiteProfile, parse_rules
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+_FILE = re.compile(r"^(?P<slug>[^.]+?)(?:\.(?P<lang>[a-z]{2}))?\.md$")
+
+
+@dataclass(frozen=True)
+class Localized:
+    """The words of an item in one language."""
+
+    lang: str
+    path: str
+    title: str
+    summary: str | None
+    alt: tuple[str, ...]
+    body: str
+    body_line: int
+    machine_translated: bool = False
+
+
+@dataclass
+class Item:
+    kind: str
+    slug: str
+    path: str
+    data: Any  # the kind's schema model (schema.Place, schema.Event, ...)
+    rules: Rules
+    texts: dict[str, Localized] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict, repr=False)  # header field -> file line
+
+    @property
+    def original(self) -> Localized:
+        return self.texts[v.DEFAULT_LANGUAGE]
+
+    def text(self, lang: str) -> Localized:
+        """The words in ``lang``, falling back to French when there is no translation."""
+        return self.texts.get(lang) or self.original
+
+
+@dataclass
+class Corpus:
+    items: dict[str, Item]  # by slug
+    problems: list[Problem]
+
+    def of_kind(self, kind: str) -> list[Item]:
+        return [item for item in self.items.values() if item.kind == kind]
+
+    def site_profiles(self) -> dict[str, SiteProfile]:
+        return {item.slug: site_profile(item) for item in self.of_kind("site")}
+
+
+def site_profile(item: Item) -> SiteProfile:
+    site: schema.Site = item.data
+    return SiteProfile(item.slug, frozenset(site.tags), site.geo.lat, site.geo.lon)
+
+
+@dataclass
+class _Source:
+    path: str
+    kind: str
+    slug: str
+    lang: str
+    parsed: frontmatter.Parsed
+
+
+def validate_corpus(files: Iterable[tuple[str, str]], image_files: set[str]) -> Corpus:
+    """Validate every ``(path, text)``; ``path`` is relative to the repository root.
+
+    ``image_files`` holds the names that exist under ``content/`` (e.g. ``images/x.jpg``).
+    """
+    problems: list[Problem] = []
+    originals: dict[str, list[_Source]] = defaultdict(list)
+    translations: list[_Source] = []
+    for path, text in files:
+        source = _identify(path, text, problems)
+        if source is None:
+            continue
+        if source.lang == v.DEFAULT_LANGUAGE:
+            originals[source.slug].append(source)
+        else:
+            translations.append(source)
+
+    items: dict[str, Item] = {}
+    for slug, sources in sorted(originals.items()):
+        if len(sources) > 1:
+            first = sources[0].path
+            for dup in sources[1:]:
+                problems.append(
+                    Problem(dup.path, 1, "slug", f'"{slug}" is already used by {first}; rename one file')
+                )
+        item = _validate_original(sources[0], image_files, problems)
+        if item is not None:
+            items[slug] = item
+
+    for source in translations:
+        _attach_translation(source, items, originals, problems)
+
+    _check_references(items, problems)
+    return Corpus(items=items, problems=problems)
+
+
+def _identify(path: str, text: str, problems: list[Problem]) -> _Source | None:
+    parts = path.split("/")
+    folder = parts[-2] if len(parts) >= 2 else ""
+    kind = v.FOLDERS.get(folder)
+    if kind is None:
+        problems.append(
+            Problem(path, 1, "", f'"{folder}" is not a content folder (expected one of: {", ".join(v.FOLDERS)})')
+        )
+        return None
+    match = _FILE.match(parts[-1])
+    if match is None or not SLUG.match(match["slug"]):
+        problems.append(
+            Problem(
+                path,
+                1,
+                "slug",
+                f'"{parts[-1]}" is not a valid file name: use lowercase letters, digits and '
+                "hyphens, at most 60 characters, e.g. veto-pinede.md or veto-pinede.en.md",
+            )
+        )
+        return None
+    lang = match["lang"] or v.DEFAULT_LANGUAGE
+    if lang not in v.SITE_LANGUAGES or match["lang"] == v.DEFAULT_LANGUAGE:
+        problems.append(
+            Problem(
+                path,
+                1,
+                "lang",
+                f'"{lang}" is not a translation language (expected .{", .".join(v.TRANSLATION_LANGUAGES)}; '
+                "the French original has no suffix)",
+            )
+        )
+        return None
+    try:
+        parsed = frontmatter.parse(text)
+    except frontmatter.FrontMatterError as error:
+        problems.append(Problem(path, error.line, "", error.message))
+        return None
+    for number, message in checks.body_problems(parsed.body):
+        problems.append(Problem(path, parsed.body_line + number, "body", message))
+    return _Source(path, kind, match["slug"], lang, parsed)
+
+
+def _validate_original(source: _Source, images: set[str], problems: list[Problem]) -> Item | None:
+    model = schema.MODELS[source.kind]
+    try:
+        data = model.model_validate(source.parsed.fields)
+    except ValidationError as error:
+        problems.extend(_pydantic_problems(source, model, error))
+        return None
+    found = False
+    for name, message in checks.item_problems(source.kind, data):
+        problems.append(_at(source, name, message))
+        found = True
+    for index, image in enumerate(data.images):
+        if image.src not in images:
+            problems.append(
+                _at(source, f"images[{index}].src", f'"{image.src}" does not exist in content/images/')
+            )
+            found = True
+    try:
+        rules = parse_rules(data.rules)
+    except RuleError as error:
+        problems.append(_at(source, error.field, error.message))
+        return None
+    if found:
+        return None
+    parsed = source.parsed
+    text = Localized(
+        lang=v.DEFAULT_LANGUAGE,
+        path=source.path,
+        title=data.title,
+        summary=data.summary,
+        alt=tuple(image.alt for image in data.images),
+        body=parsed.body,
+        body_line=parsed.body_line,
+    )
+    return Item(
+        source.kind, source.slug, source.path, data, rules, {v.DEFAULT_LANGUAGE: text}, parsed.lines
+    )
+
+
+def _attach_translation(
+    source: _Source,
+    items: dict[str, Item],
+    originals: Mapping[str, list[_Source]],
+    problems: list[Problem],
+) -> None:
+    if source.slug not in originals:
+        problems.append(
+            Problem(
+                source.path,
+                1,
+                "lang",
+                f"translation of a missing original: create {source.path.rsplit('/', 1)[0]}/{source.slug}.md "
+                "in French first",
+            )
+        )
+        return
+    try:
+        data = schema.Translation.model_validate(source.parsed.fields)
+    except ValidationError as error:
+        problems.extend(_pydantic_problems(source, schema.Translation, error, translation=True))
+        return
+    item = items.get(source.slug)
+    if item is None:
+        return  # the original has its own problems, already reported
+    if len(data.alt) != len(item.data.images):
+        problems.append(
+            _at(
+                source,
+                "alt",
+                f"{len(data.alt)} alt text(s) for {len(item.data.images)} image(s) in the original; "
+                "translate each image's alt, in the same order",
+            )
+        )
+        return
+    parsed = source.parsed
+    item.texts[source.lang] = Localized(
+        lang=source.lang,
+        path=source.path,
+        title=data.title,
+        summary=data.summary,
+        alt=tuple(data.alt),
+        body=parsed.body,
+        body_line=parsed.body_line,
+        machine_translated=data.machine_translated,
+    )
+
+
+def _check_references(items: dict[str, Item], problems: list[Problem]) -> None:
+    sites = {slug: site_profile(item) for slug, item in items.items() if item.kind == "site"}
+    tags = {tag for site in sites.values() for tag in site.tags}
+
+    def expect(item: Item, name: str, slug: str | None, kind: str) -> None:
+        if slug is None:
+            return
+        target = items.get(slug)
+        if target is None or target.kind != kind:
+            known = sorted(s for s, i in items.items() if i.kind == kind)
+            close = difflib.get_close_matches(slug, known, n=1)
+            hint = f'; did you mean "{close[0]}"?' if close else ""
+            problems.append(_at_item(item, name, f'no {kind} has the slug "{slug}"{hint}'))
+
+    for item in items.values():
+        data = item.data
+        if isinstance(data, schema.Event):
+            expect(item, "place", data.place, "place")
+        if isinstance(data, schema.Offer):
+            expect(item, "partner", data.partner, "partner")
+            expect(item, "place", data.place, "place")
+        if isinstance(data, schema.Partner):
+            for target in data.screen_sites:
+                known = target[4:] in tags if target.startswith("tag:") else target in sites
+                if not known:
+                    problems.append(_at_item(item, "screen_sites", f'unknown site or tag "{target}"'))
+        if isinstance(data, schema.Site):
+            for index, block in enumerate(data.audience_hours):
+                try:
+                    parse_rules({"hours": block.hours})
+                except RuleError as error:
+                    field = error.field.replace("rules.", f"audience_hours[{index}].")
+                    problems.append(_at_item(item, field, error.message))
+        for name, message in item.rules.never_matches(sites):
+            problems.append(_at_item(item, name, message))
+
+
+def _at(source: _Source, name: str, message: str) -> Problem:
+    return Problem(source.path, frontmatter.line_of(source.parsed.lines, name), name, message)
+
+
+def _at_item(item: Item, name: str, message: str) -> Problem:
+    return Problem(item.path, frontmatter.line_of(item.lines, name), name, message)
+
+
+def _pydantic_problems(
+    source: _Source, model: type[schema.Strict], error: ValidationError, translation: bool = False
+) -> list[Problem]:
+    out = []
+    allowed = sorted(model.model_fields)
+    for detail in error.errors():
+        name = _dotted(detail["loc"])
+        kind = detail["type"]
+        if kind == "missing":
+            message = "is required but missing; add it to the header (see docs/content-model.md)"
+        elif kind == "extra_forbidden":
+            leaf = str(detail["loc"][-1])
+            close = difflib.get_close_matches(leaf, allowed, n=1)
+            if translation and leaf in schema.Common.model_fields | schema.Place.model_fields:
+                message = "belongs in the French original, not in a translation"
+            elif close:
+                message = f'unknown field; did you mean "{close[0]}"?'
+            else:
+                message = f"unknown field (known: {', '.join(allowed)})"
+        elif kind == "literal_error":
+            expected = detail.get("ctx", {}).get("expected", "")
+            message = f"{detail['input']!r} is not allowed (expected one of {expected})"
+        elif kind in ("value_error", "assertion_error"):
+            message = str(detail["ctx"]["error"])
+        elif kind == "string_pattern_mismatch":
+            message = f"{detail['input']!r} has the wrong form (expected {_pattern_hint(name)})"
+        else:
+            message = f"{detail['input']!r}: {detail['msg'][0].lower()}{detail['msg'][1:]}"
+        out.append(_at(source, name, message))
+    return out
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _pattern_hint(name: str) -> str:
+    if name.startswith("images") and name.endswith("src"):
+        return "images/<file>.jpg|png|webp|svg"
+    if name == "resolution":
+        return "WIDTHxHEIGHT, e.g. 1080x1920"
+    if name.startswith("languages_spoken"):
+        return 'a two-letter language code, e.g. "en"'
+    return "lowercase words with hyphens, e.g. veto-pinede"

@@ -1,0 +1,198 @@
+"""The fields of each kind of item, their types and their single-field constraints.
+
+Pydantic models with ``extra="forbid"`` so that a typo is an error, not a silently ignored
+field. Checks that need two fields (end after start) or other files (references) live in
+``checks.py``; this module only says what one field may hold.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import opening_hours
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from p2f_model import vocabulary as v
+from p2f_player.contract.rules import PARIS
+
+
+def _local_datetime(value: Any) -> Any:
+    """``2026-07-14T21:30`` is Europe/Paris local time; an explicit offset is kept."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f'"{value}" is not a date-time (expected YYYY-MM-DDTHH:MM, e.g. 2026-07-14T21:30)'
+            ) from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=PARIS)
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=PARIS)
+    raise ValueError(f"{value!r} is not a date-time (expected YYYY-MM-DDTHH:MM)")
+
+
+def _check_opening_hours(value: str) -> str:
+    try:
+        opening_hours.OpeningHours(value)
+    except Exception:  # the library raises its own ParserError with a multi-line report
+        raise ValueError(
+            f'"{value}" is not OpenStreetMap syntax (e.g. "Mo-Fr 08:00-19:00; Sa 09:00-12:00")'
+        ) from None
+    return value
+
+
+def _check_https(value: str) -> str:
+    if not re.fullmatch(r"https://[^\s/$.?#][^\s]*", value):
+        raise ValueError(f'"{value}" is not a web address starting with https://')
+    return value
+
+
+def _check_email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", value):
+        raise ValueError(f'"{value}" is not an e-mail address')
+    return value
+
+
+def _check_phone(value: str) -> str:
+    if not re.fullmatch(r"\+\d[\d ]{7,18}\d", value):
+        raise ValueError(f'"{value}" is not a phone number in international form (e.g. "+33 4 67 00 12 34")')
+    return value
+
+
+def _in_range(name: str, low: float, high: float) -> Any:
+    def check(value: float) -> float:
+        if not low <= value <= high:
+            raise ValueError(
+                f"{value} is outside the territory ({name} {low}..{high}); "
+                "check for swapped lat/lon or a typo"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+LocalDateTime = Annotated[datetime, BeforeValidator(_local_datetime)]
+Https = Annotated[str, AfterValidator(_check_https)]
+Text = Annotated[str, Field(min_length=1)]
+Word = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+SiteTarget = Annotated[str, Field(pattern=r"^(tag:)?[a-z0-9][a-z0-9-]*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Geo(Strict):
+    lat: Annotated[float, _in_range("lat", *v.BOUNDS["lat"])]
+    lon: Annotated[float, _in_range("lon", *v.BOUNDS["lon"])]
+
+
+class Image(Strict):
+    src: Annotated[str, Field(pattern=r"^images/[A-Za-z0-9._/-]+\.(jpg|jpeg|png|webp|svg)$")]
+    alt: str
+    decorative: bool = False
+
+
+class Provenance(Strict):
+    source: Annotated[str, Field(min_length=3)]
+    verified_by: Text
+    verified_on: date
+
+
+class Common(Strict):
+    title: Annotated[str, Field(min_length=1, max_length=140)]
+    summary: Annotated[str, Field(max_length=240)] | None = None
+    images: list[Image] = []
+    tags: list[Word] = []
+    rules: dict[str, Any] | None = None  # parsed by p2f_player.contract.rules
+    provenance: Provenance
+
+
+class Place(Common):
+    category: Literal[v.CATEGORIES]  # type: ignore[valid-type]
+    subcategory: Word
+    geo: Geo
+    address: Text
+    phone: Annotated[str, AfterValidator(_check_phone)] | None = None
+    email: Annotated[str, AfterValidator(_check_email)] | None = None
+    website: Https | None = None
+    opening_hours: Annotated[str, AfterValidator(_check_opening_hours)] | None = None
+    price_range: Literal[v.PRICE_RANGES] | None = None  # type: ignore[valid-type]
+    accessibility: list[Literal[v.ACCESSIBILITY]] = []  # type: ignore[valid-type]
+    languages_spoken: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = []
+
+
+class Event(Common):
+    starts: LocalDateTime
+    ends: LocalDateTime
+    place: Word
+    price: Annotated[float, Field(ge=0)] | None = None
+    booking_url: Https | None = None
+
+
+class Offer(Common):
+    partner: Word
+    valid_from: LocalDateTime
+    valid_until: LocalDateTime
+    price: Annotated[float, Field(ge=0)] | None = None
+    original_price: Annotated[float, Field(gt=0)] | None = None
+    discount_percent: Annotated[float, Field(gt=0, le=100)] | None = None
+    code: Annotated[str, Field(max_length=40)] | None = None
+    booking_url: Https
+    place: Word | None = None
+
+
+class Page(Common):
+    order: int = 100
+
+
+class Alert(Common):
+    severity: Literal[v.SEVERITIES]  # type: ignore[valid-type]
+    valid_from: LocalDateTime
+    valid_until: LocalDateTime
+
+
+class Partner(Common):
+    kind: Literal[v.PARTNER_KINDS]  # type: ignore[valid-type]
+    website: Https | None = None
+    screen_share: Annotated[float, Field(ge=0, le=0.5)] = 0.0
+    screen_sites: list[SiteTarget] = []
+
+
+class AudienceHours(Strict):
+    audiences: list[Literal[v.AUDIENCES]]  # type: ignore[valid-type]
+    weekdays: list[Literal["mo", "tu", "we", "th", "fr", "sa", "su"]] = []
+    hours: list[dict[str, Any]] = []
+
+
+class Site(Common):
+    geo: Geo
+    address: Text
+    orientation: Literal[v.ORIENTATIONS]  # type: ignore[valid-type]
+    resolution: Annotated[str, Field(pattern=r"^[1-9][0-9]{2,4}x[1-9][0-9]{2,4}$")]
+    languages: Annotated[list[Literal[v.SITE_LANGUAGES]], Field(min_length=1)]  # type: ignore[valid-type]
+    audiences: Annotated[list[Literal[v.AUDIENCES]], Field(min_length=1)]  # type: ignore[valid-type]
+    audience_hours: list[AudienceHours] = []
+    nfc: bool
+
+
+class Translation(Strict):
+    """What a translation file may hold: the translated words only."""
+
+    title: Annotated[str, Field(min_length=1, max_length=140)]
+    summary: Annotated[str, Field(max_length=240)] | None = None
+    alt: list[str] = []
+    machine_translated: bool = False
+
+
+MODELS: dict[str, type[Common]] = {
+    "place": Place,
+    "event": Event,
+    "offer": Offer,
+    "page": Page,
+    "alert": Alert,
+    "partner": Partner,
+    "site": Site,
+}

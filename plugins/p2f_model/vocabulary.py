@@ -1,0 +1,69 @@
+"""Closed vocabularies of the content model: the words reporters may use."""
+
+from __future__ import annotations
+
+from p2f_player.contract.rules import AUDIENCES, LANGUAGES
+
+DEFAULT_LANGUAGE = "fr"
+SITE_LANGUAGES = LANGUAGES  # languages the website and screens are written in
+TRANSLATION_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
+
+SUBCATEGORIES: dict[str, tuple[str, ...]] = {
+    "hebergement": ("hotel", "camping", "gite", "chambre-hotes", "residence", "auberge-jeunesse"),
+    "restauration": ("restaurant", "bar", "cafe", "boulangerie", "glacier", "traiteur"),
+    "activites": ("plage", "nautisme", "randonnee", "velo", "loisirs", "culture", "bien-etre"),
+    "patrimoine-nature": ("monument", "musee", "site-naturel", "village", "point-de-vue"),
+    "shopping": ("artisanat", "produits-locaux", "commerce", "marche"),
+    "services": (
+        "veterinaire",
+        "pharmacie",
+        "medecin",
+        "hopital",
+        "parking",
+        "transport",
+        "recharge-electrique",
+        "laverie",
+        "distributeur",
+        "toilettes",
+        "poste",
+    ),
+}
+CATEGORIES = tuple(SUBCATEGORIES)
+ACCESSIBILITY = ("fauteuil", "malvoyant", "malentendant", "mental")
+PRICE_RANGES = ("€", "€€", "€€€", "€€€€")
+SEVERITIES = ("info", "attention", "danger")
+PARTNER_KINDS = ("transport", "plateforme-hebergement", "activite", "commerce", "entreprise-locale")
+ORIENTATIONS = ("portrait", "landscape")
+
+# The territory: a fictional stretch of coast. Coordinates outside are typos (a swapped
+# lat/lon, a missing minus, a point copied from another town).
+BOUNDS = {"lat": (43.10, 43.40), "lon": (3.20, 3.70)}
+
+# folder under content/ -> kind
+FOLDERS = {
+    "lieux": "place",
+    "agenda": "event",
+    "bons-plans": "offer",
+    "pratique": "page",
+    "alertes": "alert",
+    "partenaires": "partner",
+    "sites": "site",
+}
+KIND_FOLDERS = {kind: folder for folder, kind in FOLDERS.items()}
+
+__all__ = [
+    "ACCESSIBILITY",
+    "AUDIENCES",
+    "BOUNDS",
+    "CATEGORIES",
+    "DEFAULT_LANGUAGE",
+    "FOLDERS",
+    "KIND_FOLDERS",
+    "ORIENTATIONS",
+    "PARTNER_KINDS",
+    "PRICE_RANGES",
+    "SEVERITIES",
+    "SITE_LANGUAGES",
+    "SUBCATEGORIES",
+    "TRANSLATION_LANGUAGES",
+]

@@ -1,0 +1,65 @@
+"""A Pelican reader that serves items already validated by the content model.
+
+Pelican calls ``read(path)`` once per file; the corpus was loaded and checked once for the
+whole build (``plugin.load_content``), so here we only look the file up and render its body.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import markdown
+import nh3
+from pelican.readers import BaseReader
+
+from p2f_model.corpus import Corpus, Item
+from p2f_site.urls import item_path, item_url
+
+# What rendered Markdown may contain: the tags Markdown itself produces, nothing else.
+ALLOWED_TAGS = {
+    "p", "a", "em", "strong", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "code", "pre",
+    "img", "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "abbr", "dl", "dt", "dd",
+}  # fmt: skip
+
+
+def render_markdown(md: markdown.Markdown, body: str) -> str:
+    html = md.reset().convert(body)
+    return nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener")
+
+
+class ContentModelReader(BaseReader):
+    enabled = True
+    file_extensions = ["md"]
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        super().__init__(settings)
+        config = dict(settings.get("MARKDOWN", {}))
+        self._md = markdown.Markdown(
+            extensions=list(config.get("extension_configs", {})),
+            extension_configs=config.get("extension_configs", {}),
+            output_format=config.get("output_format", "html5"),
+        )
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        corpus: Corpus = self.settings["P2F_CORPUS"]
+        index: dict[str, tuple[Item, str]] = self.settings["P2F_SOURCES"]
+        item, lang = index[str(Path(source_path).resolve())]
+        text = item.text(lang)
+        path = item_path(item.kind, item.slug, lang)
+        metadata: dict[str, Any] = {
+            "title": text.title,
+            "slug": item.slug,
+            "lang": lang,
+            "template": item.kind,
+            "save_as": path,
+            "url": item_url(item.kind, item.slug, lang),
+            "status": "hidden" if not path else "published",
+            "kind": item.kind,
+            "item": item,
+            "text": text,
+            "corpus": corpus,
+        }
+        if text.summary:
+            metadata["summary"] = text.summary
+        return render_markdown(self._md, text.body), metadata

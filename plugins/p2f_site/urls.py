@@ -1,0 +1,31 @@
+"""Where each item lives on the website: one function, used by the reader, lists and kiosks."""
+
+from __future__ import annotations
+
+from p2f_model.vocabulary import DEFAULT_LANGUAGE, KIND_FOLDERS
+
+NOT_ON_WEBSITE = {"site"}  # kiosk sites are configuration, not pages
+
+
+def lang_prefix(lang: str) -> str:
+    return "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+
+
+def item_path(kind: str, slug: str, lang: str) -> str:
+    """The file written for an item, e.g. ``en/lieux/veto-pinede/index.html``."""
+    if kind in NOT_ON_WEBSITE:
+        return ""
+    return f"{lang_prefix(lang)}{KIND_FOLDERS[kind]}/{slug}/index.html"
+
+
+def item_url(kind: str, slug: str, lang: str) -> str:
+    path = item_path(kind, slug, lang)
+    return "/" + path.removesuffix("index.html") if path else ""
+
+
+def list_path(kind: str, lang: str) -> str:
+    return f"{lang_prefix(lang)}{KIND_FOLDERS[kind]}/index.html"
+
+
+def home_path(lang: str) -> str:
+    return f"{lang_prefix(lang)}index.html"

@@ -6,6 +6,7 @@ Wiring only: each task calls a module that does the work, so the same code runs 
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 from invoke import task  # type: ignore[attr-defined]
@@ -27,7 +28,56 @@ def check(c, content="content"):  # type: ignore[no-untyped-def]
 @task
 def build(c, settings="pelicanconf.py", output="build"):  # type: ignore[no-untyped-def]
     """Check, then build the website (build/site) and the kiosk bundles (build/kiosk/<site>)."""
-    from p2f_site.build import build_all
+    from p2f_site.build import BuildError, build_all
 
-    report = build_all(ROOT, ROOT / settings, ROOT / output)
+    try:
+        report = build_all(ROOT, ROOT / settings, ROOT / output)
+    except BuildError as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)
     print(report)
+
+
+@task
+def livereload(c, port=8000):  # type: ignore[no-untyped-def]
+    """Build, serve build/site on http://127.0.0.1:PORT, rebuild on every change. Ctrl-C stops."""
+    from p2f_site.build import BuildError, build_all
+    from p2f_site.livereload import serve, watch_and_rebuild
+
+    def rebuild() -> None:
+        try:
+            print(build_all(ROOT, ROOT / "pelicanconf.py", ROOT / "build"), flush=True)
+        except BuildError as error:
+            print(error, "\n(still serving the last good build)", file=sys.stderr, flush=True)
+
+    rebuild()
+    server = serve(ROOT / "build" / "site", int(port))
+    print(f"serving http://127.0.0.1:{port}/ — watching content/, theme/, plugins/", flush=True)
+    stop = threading.Event()
+    try:
+        watch_and_rebuild([ROOT / "content", ROOT / "theme", ROOT / "plugins"], rebuild, stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+
+
+@task
+def lint(c):  # type: ignore[no-untyped-def]
+    """ruff (lint + format check) and mypy."""
+    c.run(".venv/bin/ruff check .", pty=False)
+    c.run(".venv/bin/ruff format --check .", pty=False)
+    c.run(".venv/bin/mypy", pty=False)
+
+
+@task(pre=[lint])
+def test(c, workers="2"):  # type: ignore[no-untyped-def]
+    """Lint, then the whole test suite (pytest, in parallel on WORKERS processes)."""
+    c.run(f".venv/bin/pytest -n {workers} -p no:cacheprovider", pty=False)
+
+
+@task
+def all(c):  # type: ignore[no-untyped-def]  # noqa: A001 - the verb people type
+    """The main job on the embedded default: check, build, publish to build/store."""
+    check(c)
+    build(c)

@@ -11,7 +11,7 @@ from pathlib import Path
 from p2f_model.load import load_corpus
 
 
-def run(content_dir: Path, out: "object" = sys.stdout) -> int:
+def run(content_dir: Path, out: object = sys.stdout) -> int:
     """Print every problem (sorted by file and line) and a summary; return the exit code."""
     corpus = load_corpus(content_dir)
     for problem in sorted(corpus.problems):

@@ -14,7 +14,9 @@ from p2f_model import vocabulary as v
 
 # Raw HTML in Markdown: an opening/closing tag or a comment. Autolinks (<https://...>) are
 # Markdown, not HTML, and code spans/blocks are removed before looking.
-_HTML = re.compile(r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?:\s[^>]*)?/?>|/?(?:script|iframe|style)\b)", re.I)
+_HTML = re.compile(
+    r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?:\s[^>]*)?/?>|/?(?:script|iframe|style)\b)", re.I
+)
 _FENCE = re.compile(r"^(```|~~~)")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _JS_LINK = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.I)
@@ -59,20 +61,23 @@ def item_problems(kind: str, item: schema.Common) -> Iterator[tuple[str, str]]:
                 f"(expected one of: {', '.join(allowed)})",
             )
     if isinstance(item, schema.Event) and item.ends <= item.starts:
-        yield "ends", f"{item.ends:%Y-%m-%dT%H:%M} is not after starts ({item.starts:%Y-%m-%dT%H:%M})"
+        yield (
+            "ends",
+            f"{item.ends:%Y-%m-%dT%H:%M} is not after starts ({item.starts:%Y-%m-%dT%H:%M})",
+        )
     if isinstance(item, schema.Offer | schema.Alert) and item.valid_until <= item.valid_from:
         yield (
             "valid_until",
             f"{item.valid_until:%Y-%m-%dT%H:%M} is not after valid_from "
             f"({item.valid_from:%Y-%m-%dT%H:%M})",
         )
-    if isinstance(item, schema.Offer):
-        if (
-            item.price is not None
-            and item.original_price is not None
-            and item.original_price <= item.price
-        ):
-            yield "original_price", f"{item.original_price} is not higher than price ({item.price})"
+    if (
+        isinstance(item, schema.Offer)
+        and item.price is not None
+        and item.original_price is not None
+        and item.original_price <= item.price
+    ):
+        yield "original_price", f"{item.original_price} is not higher than price ({item.price})"
     if isinstance(item, schema.Site):
         width, height = (int(x) for x in item.resolution.split("x"))
         if (item.orientation == "portrait") != (height > width):

@@ -106,7 +106,9 @@ def validate_corpus(files: Iterable[tuple[str, str]], image_files: set[str]) -> 
             first = sources[0].path
             for dup in sources[1:]:
                 problems.append(
-                    Problem(dup.path, 1, "slug", f'"{slug}" is already used by {first}; rename one file')
+                    Problem(
+                        dup.path, 1, "slug", f'"{slug}" is already used by {first}; rename one file'
+                    )
                 )
         item = _validate_original(sources[0], image_files, problems)
         if item is not None:
@@ -115,7 +117,10 @@ def validate_corpus(files: Iterable[tuple[str, str]], image_files: set[str]) -> 
     for source in translations:
         _attach_translation(source, items, originals, problems)
 
-    _check_references(items, problems)
+    # Items that exist but failed validation still count as targets: their own problems are
+    # reported; blaming every file that names them would bury the real error.
+    existing = {slug: sources[0].kind for slug, sources in originals.items()}
+    _check_references(items, existing, problems)
     return Corpus(items=items, problems=problems)
 
 
@@ -125,7 +130,12 @@ def _identify(path: str, text: str, problems: list[Problem]) -> _Source | None:
     kind = v.FOLDERS.get(folder)
     if kind is None:
         problems.append(
-            Problem(path, 1, "", f'"{folder}" is not a content folder (expected one of: {", ".join(v.FOLDERS)})')
+            Problem(
+                path,
+                1,
+                "",
+                f'"{folder}" is not a content folder (expected one of: {", ".join(v.FOLDERS)})',
+            )
         )
         return None
     match = _FILE.match(parts[-1])
@@ -147,7 +157,8 @@ def _identify(path: str, text: str, problems: list[Problem]) -> _Source | None:
                 path,
                 1,
                 "lang",
-                f'"{lang}" is not a translation language (expected .{", .".join(v.TRANSLATION_LANGUAGES)}; '
+                f'"{lang}" is not a translation language '
+                f"(expected .{', .'.join(v.TRANSLATION_LANGUAGES)}; "
                 "the French original has no suffix)",
             )
         )
@@ -176,7 +187,11 @@ def _validate_original(source: _Source, images: set[str], problems: list[Problem
     for index, image in enumerate(data.images):
         if image.src not in images:
             problems.append(
-                _at(source, f"images[{index}].src", f'"{image.src}" does not exist in content/images/')
+                _at(
+                    source,
+                    f"images[{index}].src",
+                    f'"{image.src}" does not exist in content/images/',
+                )
             )
             found = True
     try:
@@ -213,7 +228,8 @@ def _attach_translation(
                 source.path,
                 1,
                 "lang",
-                f"translation of a missing original: create {source.path.rsplit('/', 1)[0]}/{source.slug}.md "
+                "translation of a missing original: create "
+                f"{source.path.rsplit('/', 1)[0]}/{source.slug}.md "
                 "in French first",
             )
         )
@@ -231,7 +247,8 @@ def _attach_translation(
             _at(
                 source,
                 "alt",
-                f"{len(data.alt)} alt text(s) for {len(item.data.images)} image(s) in the original; "
+                f"{len(data.alt)} alt text(s) for {len(item.data.images)} image(s) "
+                "in the original; "
                 "translate each image's alt, in the same order",
             )
         )
@@ -249,19 +266,21 @@ def _attach_translation(
     )
 
 
-def _check_references(items: dict[str, Item], problems: list[Problem]) -> None:
+def _check_references(
+    items: dict[str, Item], existing: Mapping[str, str], problems: list[Problem]
+) -> None:
     sites = {slug: site_profile(item) for slug, item in items.items() if item.kind == "site"}
     tags = {tag for site in sites.values() for tag in site.tags}
 
     def expect(item: Item, name: str, slug: str | None, kind: str) -> None:
         if slug is None:
             return
-        target = items.get(slug)
-        if target is None or target.kind != kind:
-            known = sorted(s for s, i in items.items() if i.kind == kind)
-            close = difflib.get_close_matches(slug, known, n=1)
-            hint = f'; did you mean "{close[0]}"?' if close else ""
-            problems.append(_at_item(item, name, f'no {kind} has the slug "{slug}"{hint}'))
+        if existing.get(slug) == kind:
+            return
+        known = sorted(s for s, k in existing.items() if k == kind)
+        close = difflib.get_close_matches(slug, known, n=1)
+        hint = f'; did you mean "{close[0]}"?' if close else ""
+        problems.append(_at_item(item, name, f'no {kind} has the slug "{slug}"{hint}'))
 
     for item in items.values():
         data = item.data
@@ -274,7 +293,9 @@ def _check_references(items: dict[str, Item], problems: list[Problem]) -> None:
             for target in data.screen_sites:
                 known = target[4:] in tags if target.startswith("tag:") else target in sites
                 if not known:
-                    problems.append(_at_item(item, "screen_sites", f'unknown site or tag "{target}"'))
+                    problems.append(
+                        _at_item(item, "screen_sites", f'unknown site or tag "{target}"')
+                    )
         if isinstance(data, schema.Site):
             for index, block in enumerate(data.audience_hours):
                 try:

@@ -22,18 +22,27 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 
 _Loader.yaml_implicit_resolvers = {
     first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp",)
+        (tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:timestamp",)
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 # ints without the sexagesimal form (18:00 would become 1080)
-_INT = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$")
-_FLOAT = re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+_INT = re.compile(
+    r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"
+)
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
 for _first, _resolvers in _Loader.yaml_implicit_resolvers.items():
     _Loader.yaml_implicit_resolvers[_first] = [
-        (tag, _INT if tag == "tag:yaml.org,2002:int" else _FLOAT if tag == "tag:yaml.org,2002:float" else rx)
+        (
+            tag,
+            _INT
+            if tag == "tag:yaml.org,2002:int"
+            else _FLOAT
+            if tag == "tag:yaml.org,2002:float"
+            else rx,
+        )
         for tag, rx in _resolvers
     ]
 
@@ -59,11 +68,15 @@ def parse(text: str) -> Parsed:
         text = text[1:]
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise FrontMatterError(1, 'the file must start with a "---" line, then the fields, then "---"')
+        raise FrontMatterError(
+            1, 'the file must start with a "---" line, then the fields, then "---"'
+        )
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
     except StopIteration:
-        raise FrontMatterError(1, 'the header is not closed: add a "---" line after the fields') from None
+        raise FrontMatterError(
+            1, 'the header is not closed: add a "---" line after the fields'
+        ) from None
     header = "\n".join(lines[1:end])
     try:
         loader = _Loader(header)

@@ -57,7 +57,9 @@ def _check_email(value: str) -> str:
 
 def _check_phone(value: str) -> str:
     if not re.fullmatch(r"\+\d[\d ]{7,18}\d", value):
-        raise ValueError(f'"{value}" is not a phone number in international form (e.g. "+33 4 67 00 12 34")')
+        raise ValueError(
+            f'"{value}" is not a phone number in international form (e.g. "+33 4 67 00 12 34")'
+        )
     return value
 
 

@@ -90,6 +90,11 @@ def build_all(
     except ContentError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(str(error)) from None
+    except Exception as error:  # a template or plugin bug: report it, keep build/ as it was
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(
+            f"build failed, build/ left unchanged: {type(error).__name__}: {error}"
+        ) from error
     finally:
         logging.getLogger().removeHandler(errors)
         peak = tracemalloc.get_traced_memory()[1] / 1e6 if measure_memory else None
@@ -132,7 +137,7 @@ def _count_pages(site: Path) -> dict[str, int]:
 
 
 def _kiosk_figures(kiosk: Path) -> dict[str, dict[str, int]]:
-    figures = {}
+    figures: dict[str, dict[str, int]] = {}
     if not kiosk.exists():
         return figures
     for site in sorted(p for p in kiosk.iterdir() if p.is_dir()):

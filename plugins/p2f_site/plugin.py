@@ -13,6 +13,7 @@ from p2f_model.vocabulary import KIND_FOLDERS
 from p2f_site.lists import ListsGenerator
 from p2f_site.reader import ContentModelReader
 from p2f_site.ui import LANG_NAMES, ui
+from p2f_site.urls import item_url
 
 
 def load_content(pelican: Any) -> None:
@@ -21,7 +22,9 @@ def load_content(pelican: Any) -> None:
     A content problem stops the build here, with the same lines as ``invoke check``.
     """
     content = Path(pelican.settings["PATH"])
-    corpus = load_corpus(content, relative_to=Path(pelican.settings.get("P2F_ROOT", content.parent)))
+    corpus = load_corpus(
+        content, relative_to=Path(pelican.settings.get("P2F_ROOT", content.parent))
+    )
     if corpus.problems:
         raise ContentError(corpus.problems)
     sources = {}
@@ -32,7 +35,7 @@ def load_content(pelican: Any) -> None:
     pelican.settings["P2F_CORPUS"] = corpus
     pelican.settings["P2F_SOURCES"] = sources
     jinja_globals = pelican.settings.setdefault("JINJA_GLOBALS", {})
-    jinja_globals.update(ui=ui, lang_names=LANG_NAMES, folders=KIND_FOLDERS)
+    jinja_globals.update(ui=ui, lang_names=LANG_NAMES, folders=KIND_FOLDERS, url_for=item_url)
 
 
 def add_reader(readers: Any) -> None:

@@ -7,7 +7,7 @@ whole build (``plugin.load_content``), so here we only look the file up and rend
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import markdown
 import nh3
@@ -30,7 +30,7 @@ def render_markdown(md: markdown.Markdown, body: str) -> str:
 
 class ContentModelReader(BaseReader):
     enabled = True
-    file_extensions = ["md"]
+    file_extensions: ClassVar[list[str]] = ["md"]
 
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(settings)

@@ -5,7 +5,12 @@ from __future__ import annotations
 LANG_NAMES = {"fr": "Français", "en": "English", "de": "Deutsch", "es": "Español"}
 
 STRINGS: dict[str, dict[str, str]] = {
-    "skip": {"fr": "Aller au contenu", "en": "Skip to content", "de": "Zum Inhalt", "es": "Ir al contenido"},
+    "skip": {
+        "fr": "Aller au contenu",
+        "en": "Skip to content",
+        "de": "Zum Inhalt",
+        "es": "Ir al contenido",
+    },
     "menu": {"fr": "Menu principal", "en": "Main menu", "de": "Hauptmenü", "es": "Menú principal"},
     "welcome": {
         "fr": "Bienvenue dans la petite pinède en feu",
@@ -16,7 +21,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "places": {"fr": "Lieux", "en": "Places", "de": "Orte", "es": "Lugares"},
     "events": {"fr": "Agenda", "en": "What's on", "de": "Veranstaltungen", "es": "Agenda"},
     "offers": {"fr": "Bons plans", "en": "Deals", "de": "Angebote", "es": "Ofertas"},
-    "pages": {"fr": "Infos pratiques", "en": "Practical info", "de": "Praktische Infos", "es": "Información práctica"},
+    "pages": {
+        "fr": "Infos pratiques",
+        "en": "Practical info",
+        "de": "Praktische Infos",
+        "es": "Información práctica",
+    },
     "alerts": {"fr": "Alertes", "en": "Alerts", "de": "Warnungen", "es": "Alertas"},
     "partners": {"fr": "Partenaires", "en": "Partners", "de": "Partner", "es": "Socios"},
     "address": {"fr": "Adresse", "en": "Address", "de": "Adresse", "es": "Dirección"},
@@ -25,7 +35,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "map": {"fr": "Carte", "en": "Map", "de": "Karte", "es": "Mapa"},
     "free": {"fr": "Gratuit", "en": "Free", "de": "Kostenlos", "es": "Gratis"},
     "book": {"fr": "Réserver", "en": "Book", "de": "Buchen", "es": "Reservar"},
-    "verified": {"fr": "Vérifié le", "en": "Verified on", "de": "Geprüft am", "es": "Verificado el"},
+    "verified": {
+        "fr": "Vérifié le",
+        "en": "Verified on",
+        "de": "Geprüft am",
+        "es": "Verificado el",
+    },
     "fallback": {
         "fr": "",
         "en": "Not yet translated: shown in French.",

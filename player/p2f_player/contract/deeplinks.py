@@ -25,7 +25,9 @@ class DeepLink:
     lang: str = "fr"
 
 
-def deep_link(slug: str, site: str | None = None, lang: str = "fr", base: str = DEFAULT_BASE) -> str:
+def deep_link(
+    slug: str, site: str | None = None, lang: str = "fr", base: str = DEFAULT_BASE
+) -> str:
     """The URL for ``slug`` as shown at ``site`` in ``lang``. Raises ``ValueError`` if too long."""
     if not _SLUG.match(slug):
         raise ValueError(f"not a slug: {slug!r}")

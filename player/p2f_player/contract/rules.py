@@ -10,7 +10,7 @@ It deliberately does not choose *which* slide plays: that is the scheduler's job
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -131,7 +131,9 @@ class Rules:
                 continue
             # A window crossing midnight belongs to the day it started: Friday 22:00-02:00
             # still runs at Saturday 01:00, so its early part is judged on the day before.
-            started = today - timedelta(days=1) if window.crosses_midnight and now < window.end else today
+            started = (
+                today - timedelta(days=1) if window.crosses_midnight and now < window.end else today
+            )
             if self._date_admits(started):
                 return True
         return False
@@ -156,13 +158,12 @@ class Rules:
     def never_matches(self, known_sites: Mapping[str, SiteProfile]) -> list[tuple[str, str]]:
         """Reasons why these rules can never admit anything, as ``(field, message)`` pairs."""
         problems: list[tuple[str, str]] = []
-        for index, window in enumerate(self.dates):
-            if window.end < window.start:
+        for index, span in enumerate(self.dates):
+            if span.end < span.start:
                 problems.append(
                     (
                         f"rules.dates[{index}]",
-                        f"ends ({window.end}) before it starts ({window.start}); "
-                        "swap from/until",
+                        f"ends ({span.end}) before it starts ({span.start}); swap from/until",
                     )
                 )
         for index, window in enumerate(self.hours):
@@ -174,29 +175,40 @@ class Rules:
                         'for all day leave "hours" out',
                     )
                 )
-        if self.dates and self.weekdays and not problems:
-            if not any(self._range_hits_weekday(r) for r in self.dates):
-                problems.append(
-                    (
-                        "rules.weekdays",
-                        f"none of {sorted(self.weekdays)} falls inside the dates; "
-                        "the item could never show",
-                    )
+        if (
+            self.dates
+            and self.weekdays
+            and not problems
+            and not any(self._range_hits_weekday(r) for r in self.dates)
+        ):
+            problems.append(
+                (
+                    "rules.weekdays",
+                    f"none of {sorted(self.weekdays)} falls inside the dates; "
+                    "the item could never show",
                 )
+            )
         tags = {tag for site in known_sites.values() for tag in site.tags}
         for target in sorted(self.sites):
             if target.startswith("tag:"):
                 if target[4:] not in tags:
                     problems.append(
-                        ("rules.sites", f'no site has the tag "{target[4:]}" (known: {sorted(tags)})')
+                        (
+                            "rules.sites",
+                            f'no site has the tag "{target[4:]}" (known: {sorted(tags)})',
+                        )
                     )
             elif target not in known_sites:
                 problems.append(
                     ("rules.sites", f'unknown site "{target}" (known: {sorted(known_sites)})')
                 )
-        if known_sites and not any(self.applies_to_site(s) for s in known_sites.values()):
-            if not any(field == "rules.sites" for field, _ in problems):
-                problems.append(("rules.near", "no site lies inside this circle and site list"))
+        reported_sites = any(field == "rules.sites" for field, _ in problems)
+        if (
+            known_sites
+            and not reported_sites
+            and not any(self.applies_to_site(s) for s in known_sites.values())
+        ):
+            problems.append(("rules.near", "no site lies inside this circle and site list"))
         return problems
 
     def _range_hits_weekday(self, window: DateRange) -> bool:
@@ -280,9 +292,7 @@ def parse_rules(raw: Any) -> Rules:
         priority=_parse_int(raw, "priority", DEFAULT_PRIORITY, 0, 100),
         weight=_parse_weight(raw.get("weight", 1.0)),
         max_per_hour=(
-            None
-            if raw.get("max_per_hour") is None
-            else _parse_int(raw, "max_per_hour", 0, 1, 3600)
+            None if raw.get("max_per_hour") is None else _parse_int(raw, "max_per_hour", 0, 1, 3600)
         ),
         duration_s=_parse_int(raw, "duration_s", DEFAULT_DURATION_S, 3, 120),
     )
@@ -330,7 +340,9 @@ def _parse_date_range(index: int, raw: Any) -> DateRange:
     where = f"rules.dates[{index}]"
     if not isinstance(raw, Mapping) or set(raw) != {"from", "until"}:
         raise RuleError(where, "expected {from: YYYY-MM-DD, until: YYYY-MM-DD}")
-    return DateRange(_to_date(raw["from"], where + ".from"), _to_date(raw["until"], where + ".until"))
+    return DateRange(
+        _to_date(raw["from"], where + ".from"), _to_date(raw["until"], where + ".until")
+    )
 
 
 def _to_time(value: Any, where: str) -> time:
@@ -353,7 +365,9 @@ def _parse_window(index: int, raw: Any) -> TimeWindow:
     where = f"rules.hours[{index}]"
     if not isinstance(raw, Mapping) or set(raw) != {"from", "until"}:
         raise RuleError(where, 'expected {from: "HH:MM", until: "HH:MM"}')
-    return TimeWindow(_to_time(raw["from"], where + ".from"), _to_time(raw["until"], where + ".until"))
+    return TimeWindow(
+        _to_time(raw["from"], where + ".from"), _to_time(raw["until"], where + ".until")
+    )
 
 
 def _parse_near(raw: Any) -> Near | None:

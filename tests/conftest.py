@@ -1,0 +1,158 @@
+"""Shared fixtures: a tiny, valid content folder that tests break one field at a time."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SITE = """\
+---
+title: Gare de Pinède — hall des arrivées
+geo: {lat: 43.2105, lon: 3.4402}
+address: Place de la Gare, 34510 Pinède-sur-Mer
+orientation: portrait
+resolution: 1080x1920
+languages: [fr, en]
+audiences: [affaires, excursionnistes]
+nfc: true
+tags: [transport, littoral]
+provenance: {source: installation, verified_by: Léa Martin, verified_on: 2026-10-01}
+---
+Écran du hall des arrivées.
+"""
+
+PARTNER = """\
+---
+title: Vélos de la Pinède
+kind: entreprise-locale
+website: https://velos.example
+screen_share: 0.1
+provenance: {source: contrat, verified_by: Léa Martin, verified_on: 2026-10-01}
+---
+Location de vélos.
+"""
+
+PLACE = """\
+---
+title: Clinique vétérinaire de la Pinède
+summary: Urgences vétérinaires 7 j/7.
+category: services
+subcategory: veterinaire
+geo: {lat: 43.2150, lon: 3.4321}
+address: 12 avenue des Pins, 34510 Pinède-sur-Mer
+phone: "+33 4 67 00 12 34"
+opening_hours: "Mo-Fr 08:00-19:00; Sa 09:00-12:00"
+images:
+  - {src: images/veto.png, alt: Façade de la clinique}
+provenance: {source: visite sur place, verified_by: Yanis Benali, verified_on: 2026-09-12}
+---
+La clinique reçoit **sans rendez-vous** le matin.
+"""
+
+PLACE_EN = """\
+---
+title: La Pinède veterinary clinic
+summary: Veterinary emergencies 7 days a week.
+alt: [Front of the clinic]
+---
+Walk-in consultations in the morning.
+"""
+
+EVENT = """\
+---
+title: Marché nocturne
+starts: 2027-07-14T19:00
+ends: 2027-07-14T23:30
+place: veto-pinede
+price: 0
+provenance: {source: mairie, verified_by: Léa Martin, verified_on: 2026-10-01}
+---
+Le marché nocturne du 14 juillet.
+"""
+
+OFFER = """\
+---
+title: −20 % sur la location de vélos
+partner: velos-pinede
+valid_from: 2026-11-01T00:00
+valid_until: 2027-03-31T23:59
+price: 12
+original_price: 15
+booking_url: https://velos.example/reserver
+rules:
+  sites: [gare]
+  audiences: [excursionnistes]
+  hours: [{from: "18:00", until: "02:00"}]
+provenance: {source: contrat, verified_by: Léa Martin, verified_on: 2026-10-01}
+---
+Sur présentation de l'écran.
+"""
+
+ALERT = """\
+---
+title: Travaux en gare
+severity: attention
+valid_from: 2026-11-20T06:00
+valid_until: 2027-01-15T22:00
+rules: {sites: [gare]}
+provenance: {source: SNCF, verified_by: Léa Martin, verified_on: 2026-11-19}
+---
+Accès par le parvis sud.
+"""
+
+PAGE = """\
+---
+title: Numéros d'urgence
+order: 1
+provenance: {source: service-public.fr, verified_by: Léa Martin, verified_on: 2026-10-01}
+---
+Appelez le 112.
+"""
+
+# A 1x1 PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+BASE_FILES = {
+    "sites/gare.md": SITE,
+    "partenaires/velos-pinede.md": PARTNER,
+    "lieux/veto-pinede.md": PLACE,
+    "lieux/veto-pinede.en.md": PLACE_EN,
+    "agenda/marche-nocturne.md": EVENT,
+    "bons-plans/velos-hiver.md": OFFER,
+    "alertes/travaux-gare.md": ALERT,
+    "pratique/numeros-urgence.md": PAGE,
+}
+
+WriteContent = Callable[..., Path]
+
+
+@pytest.fixture
+def write_content(tmp_path: Path) -> WriteContent:
+    """Write the base corpus into ``tmp_path/content``, with files replaced or added.
+
+    ``write_content({"lieux/x.md": text})`` replaces or adds files; a value of ``None``
+    removes a base file. Returns the content folder.
+    """
+
+    def write(changes: dict[str, str | None] | None = None) -> Path:
+        content = tmp_path / "content"
+        files: dict[str, str | None] = {**BASE_FILES, **(changes or {})}
+        for name, text in files.items():
+            if text is None:
+                continue
+            path = content / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        (content / "images").mkdir(parents=True, exist_ok=True)
+        (content / "images" / "veto.png").write_bytes(PNG)
+        return content
+
+    return write

@@ -1,0 +1,148 @@
+"""The build: a golden build of the small fixture site, the sample content, and failures."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from p2f_model.load import load_corpus
+from p2f_site.build import BuildError, build_all
+from tests.conftest import PLACE, ROOT, WriteContent
+
+GOLDEN = Path(__file__).parent / "golden"
+NOW = "2026-11-26T12:00:00+00:00"
+# Pages whose exact HTML is pinned. Regenerate with UPDATE_GOLDEN=1 after a deliberate change.
+GOLDEN_PAGES = [
+    "index.html",
+    "en/index.html",
+    "lieux/index.html",
+    "lieux/veto-pinede/index.html",
+    "en/lieux/veto-pinede/index.html",
+    "de/lieux/veto-pinede/index.html",
+    "agenda/marche-nocturne/index.html",
+    "bons-plans/velos-hiver/index.html",
+]
+
+
+def build(content: Path, output: Path) -> object:
+    return build_all(
+        ROOT,
+        ROOT / "pelicanconf.py",
+        output,
+        overrides={"PATH": str(content), "P2F_ROOT": str(content.parent), "P2F_NOW": NOW},
+    )
+
+
+def test_golden_fixture_site(write_content: WriteContent, tmp_path: Path) -> None:
+    output = tmp_path / "build"
+    build(write_content(), output)
+    site = output / "site"
+    for page in GOLDEN_PAGES:
+        actual = (site / page).read_text(encoding="utf-8")
+        expected_file = GOLDEN / page
+        if os.environ.get("UPDATE_GOLDEN"):
+            expected_file.parent.mkdir(parents=True, exist_ok=True)
+            expected_file.write_text(actual, encoding="utf-8")
+        assert actual == expected_file.read_text(encoding="utf-8"), f"{page} differs from golden"
+
+
+def test_fixture_build_writes_every_item_in_every_language(
+    write_content: WriteContent, tmp_path: Path
+) -> None:
+    output = tmp_path / "build"
+    report = build(write_content(), output)
+    site = output / "site"
+    # 6 public items (the site is configuration, not a page) x 4 languages, + 7 lists x 4.
+    for lang_prefix in ("", "en/", "de/", "es/"):
+        for path in (
+            "lieux/veto-pinede",
+            "agenda/marche-nocturne",
+            "bons-plans/velos-hiver",
+            "alertes/travaux-gare",
+            "pratique/numeros-urgence",
+            "partenaires/velos-pinede",
+        ):
+            assert (site / lang_prefix / path / "index.html").is_file(), lang_prefix + path
+    assert not (site / "sites").exists()
+    assert report.pages_by_lang == {"fr": 13, "en": 13, "de": 13, "es": 13}  # type: ignore[attr-defined]
+    # untranslated items fall back visibly to French
+    de_page = (site / "de/agenda/marche-nocturne/index.html").read_text()
+    assert "Noch nicht übersetzt" in de_page and 'lang="de"' in de_page
+    en_page = (site / "en/lieux/veto-pinede/index.html").read_text()
+    assert "La Pinède veterinary clinic" in en_page and "Noch nicht" not in en_page
+
+
+def test_kiosk_bundle_of_fixture(write_content: WriteContent, tmp_path: Path) -> None:
+    output = tmp_path / "build"
+    build(write_content(), output)
+    manifest = json.loads((output / "kiosk" / "gare" / "manifest.json").read_text())
+    document = manifest.get("signed", manifest)
+    slides = {slide["id"]: slide for slide in document["slides"]}
+    # the place has a summary, the offer and alert target gare, the event is upcoming
+    assert set(slides) == {"veto-pinede", "velos-hiver", "travaux-gare", "marche-nocturne"}
+    assert slides["travaux-gare"]["interrupt"] is True
+    assert slides["velos-hiver"]["sponsor"] == "velos-pinede"
+    assert (
+        slides["veto-pinede"]["deep_links"]["en"] == "https://livep2f.com/d/veto-pinede?k=gare&l=en"
+    )
+    for path in slides["veto-pinede"]["pages"].values():
+        assert (output / "kiosk" / "gare" / path).is_file()
+
+
+def test_broken_content_fails_build_and_keeps_previous_output(
+    write_content: WriteContent, tmp_path: Path
+) -> None:
+    output = tmp_path / "build"
+    content = write_content()
+    build(content, output)
+    before = (output / "site" / "lieux" / "veto-pinede" / "index.html").read_text()
+    (content / "lieux" / "veto-pinede.md").write_text(
+        PLACE.replace("category: services", "category: sante")
+    )
+    with pytest.raises(BuildError) as error:
+        build(content, output)
+    assert "veto-pinede.md:4: category: 'sante' is not allowed" in str(error.value)
+    assert (output / "site" / "lieux" / "veto-pinede" / "index.html").read_text() == before
+    assert not list(output.glob(".staging-*"))
+
+
+def test_template_error_fails_build(write_content: WriteContent, tmp_path: Path) -> None:
+    """Any error Pelican logs (here a template that does not exist) fails the build."""
+    output = tmp_path / "build"
+    theme = tmp_path / "theme"
+    import shutil
+
+    shutil.copytree(ROOT / "theme", theme)
+    (theme / "templates" / "event.html").write_text("{% extends 'nope.html' %}")
+    with pytest.raises(BuildError):
+        build_all(
+            ROOT,
+            ROOT / "pelicanconf.py",
+            output,
+            overrides={
+                "PATH": str(write_content()),
+                "P2F_ROOT": str(tmp_path),
+                "P2F_NOW": NOW,
+                "THEME": str(theme),
+            },
+        )
+    assert not (output / "site").exists()
+
+
+def test_sample_content_builds(tmp_path: Path) -> None:
+    corpus = load_corpus(ROOT / "content")
+    assert corpus.problems == [], "\n".join(map(str, corpus.problems))
+    report = build(ROOT / "content", tmp_path / "build")
+    public = [item for item in corpus.items.values() if item.kind != "site"]
+    lists = 7  # home + 6 lists
+    expected = {lang: len(public) + lists for lang in ("fr", "en", "de", "es")}
+    assert report.pages_by_lang == expected  # type: ignore[attr-defined]
+    sites = sorted(item.slug for item in corpus.of_kind("site"))
+    assert len(sites) == 12
+    kiosk = tmp_path / "build" / "kiosk"
+    assert sorted(p.name for p in kiosk.iterdir()) == sites
+    for site in sites:
+        assert (kiosk / site / "manifest.json").is_file()

@@ -1,0 +1,42 @@
+"""livereload: a change under a watched folder triggers one rebuild; the server serves files."""
+
+from __future__ import annotations
+
+import threading
+import urllib.request
+from pathlib import Path
+
+from p2f_site.livereload import serve, watch_and_rebuild
+
+
+def test_change_triggers_rebuild(tmp_path: Path) -> None:
+    rebuilt = threading.Event()
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=watch_and_rebuild, args=([tmp_path], rebuilt.set, stop), daemon=True
+    )
+    watcher.start()
+    try:
+        # The observer needs a moment to attach; keep touching until it reports.
+        for attempt in range(50):
+            (tmp_path / "lieux.md").write_text(f"edit {attempt}")
+            if rebuilt.wait(timeout=0.2):
+                break
+        assert rebuilt.is_set()
+    finally:
+        stop.set()
+        watcher.join(timeout=5)
+    assert not watcher.is_alive()
+
+
+def test_serves_on_loopback(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<p>bonjour</p>")
+    server = serve(tmp_path, 0)
+    try:
+        host, port = server.server_address[:2]
+        assert host == "127.0.0.1"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html") as response:
+            assert response.read() == b"<p>bonjour</p>"
+    finally:
+        server.shutdown()
+        server.server_close()

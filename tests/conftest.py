@@ -114,11 +114,20 @@ provenance: {source: service-public.fr, verified_by: Léa Martin, verified_on: 2
 Appelez le 112.
 """
 
-# A 1x1 PNG.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
+def _png(width: int = 8, height: int = 6) -> bytes:
+    """A small valid PNG (RGB, one colour), written by hand to need no imaging library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\x2a\x6f\x97" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+PNG = _png()
 
 BASE_FILES = {
     "sites/gare.md": SITE,

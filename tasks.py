@@ -76,8 +76,45 @@ def test(c, workers="2"):  # type: ignore[no-untyped-def]
     c.run(f".venv/bin/pytest -n {workers} -p no:cacheprovider", pty=False)
 
 
-@task
-def all(c):  # type: ignore[no-untyped-def]  # noqa: A001 - the verb people type
-    """The main job on the embedded default: check, build, publish to build/store."""
+@task(name="all")
+def all_(c):  # type: ignore[no-untyped-def]
+    """The main job on the embedded default: check, build, keygen (once), publish to build/store."""
     check(c)
     build(c)
+    keygen(c)
+    publish(c)
+
+
+# --- publishing (p2f_publish): keys, publish, releases, rollback ------------------------------
+
+
+@task
+def keygen(c, force=False):  # type: ignore[no-untyped-def]
+    """Create the kiosk signing key pair in keys/ (never overwrites without --force)."""
+    from p2f_publish.cli import keygen as run
+
+    run(ROOT, force)
+
+
+@task
+def publish(c, to="", key="", no_website=False, keep=10):  # type: ignore[no-untyped-def]
+    """Publish build/ to --to s3://BUCKET/PREFIX or file:///PATH (default: build/store)."""
+    from p2f_publish.cli import publish as run
+
+    run(ROOT, to, key or None, not no_website, int(keep))
+
+
+@task
+def releases(c, store=""):  # type: ignore[no-untyped-def]
+    """List the kept releases of every kiosk (live ones marked *) and of the website."""
+    from p2f_publish.cli import list_releases
+
+    list_releases(ROOT, store)
+
+
+@task(help={"to": "a release id, or a counter with --site; default: the previous release"})
+def rollback(c, to="", site="", store="", key=""):  # type: ignore[no-untyped-def]
+    """Make an earlier release live again (re-signed with a new counter), without a rebuild."""
+    from p2f_publish.cli import rollback as run
+
+    run(ROOT, store, to or None, site or None, key or None)

@@ -1,8 +1,14 @@
-"""Write one site's bundle: slide pages, the images they use, then the manifest (last)."""
+"""Write one site's bundle: slides, resized images, the touch directory, then the manifest.
+
+The manifest written here is unsigned, with release ``unreleased`` and counter 0: a release
+id, counter and signature are given by ``invoke publish`` (p2f_publish), not by the build.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,8 +16,10 @@ from typing import Any
 import jinja2
 import markdown
 
+from p2f_kiosk import images
+from p2f_kiosk.directory import write_directory
 from p2f_kiosk.plan import PlannedSlide, plan_site, site_document, sponsor_shares, window_document
-from p2f_model.corpus import Corpus, site_profile
+from p2f_model.corpus import Corpus, Item, site_profile
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.manifest import (
     MANIFEST_NAME,
@@ -25,6 +33,44 @@ from p2f_site.reader import render_markdown
 MANIFEST_LIFETIME = timedelta(days=14)  # a screen cut off longer than this stops trusting it
 
 
+@dataclass
+class BundleReport:
+    """What a site's bundle holds, for the build's summary."""
+
+    site: str
+    slides: int = 0
+    pages: int = 0
+    directory_pages: int = 0
+    left_out: dict[str, int] = field(default_factory=dict)
+    bytes_by_part: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "slides": self.slides,
+            "slide_pages": self.pages,
+            "directory_pages": self.directory_pages,
+            "left_out": dict(sorted(self.left_out.items())),
+            "bytes": dict(sorted(self.bytes_by_part.items())),
+            "total_bytes": sum(self.bytes_by_part.values()),
+        }
+
+
+class _Writer:
+    """Writes files of the bundle and remembers each one's size and hash."""
+
+    def __init__(self, out: Path, report: BundleReport) -> None:
+        self.out, self.report = out, report
+        self.files: dict[str, FileEntry] = {}
+
+    def put(self, path: str, data: bytes) -> None:
+        target = self.out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.files[path] = file_entry(data)
+        part = path.split("/", 1)[0]
+        self.report.bytes_by_part[part] = self.report.bytes_by_part.get(part, 0) + len(data)
+
+
 def write_bundle(
     corpus: Corpus,
     site_slug: str,
@@ -33,26 +79,24 @@ def write_bundle(
     env: jinja2.Environment,
     now: datetime,
     public_url: str,
-) -> dict[str, Any]:
-    """Write ``out/`` for one site and return the manifest document."""
+) -> tuple[dict[str, Any], BundleReport]:
+    """Write ``out/`` for one site; return the manifest document and the site's report."""
     out.mkdir(parents=True, exist_ok=True)
     site_item = corpus.items[site_slug]
     site = site_document(site_item)
-    files: dict[str, FileEntry] = {}
+    report = BundleReport(site_slug)
+    writer = _Writer(out, report)
     md = markdown.Markdown(extensions=["markdown.extensions.extra"], output_format="html5")
     template = env.get_template("slide.html")
-
-    def put(path: str, data: bytes) -> None:
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        files[path] = file_entry(data)
-
     css = (Path(env.loader.searchpath[0]) / "kiosk.css").read_bytes()  # type: ignore[union-attr]
-    put("assets/kiosk.css", css)
+    writer.put("assets/kiosk.css", css)
+    image = _ImageMaker(writer, content_dir, site)
     slides = []
-    for planned in plan_site(corpus, site_slug, now):
-        slides.append(_write_slide(planned, site, put, files, content_dir, template, md, public_url))
+    for planned in plan_site(corpus, site_slug, now, report.left_out):
+        slides.append(_write_slide(planned, site, writer, image, template, md, public_url))
+    report.slides = len(slides)
+    report.pages = sum(len(s["pages"]) for s in slides)
+    report.directory_pages = write_directory(corpus, site, now, writer.put, image.thumb, public_url)
     release = {
         "id": "unreleased",
         "counter": 0,
@@ -60,36 +104,62 @@ def write_bundle(
         "expires": iso(now + MANIFEST_LIFETIME),
     }
     manifest = build_manifest(
-        site, release, slides, sponsor_shares(corpus, site_profile(site_item)), files
+        site,
+        release,
+        slides,
+        sponsor_shares(corpus, site_profile(site_item)),
+        writer.files,
+        directory={lang: f"directory/{lang}/index.html" for lang in site["languages"]},
     )
-    (out / MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
-    return manifest
+    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
+    (out / MANIFEST_NAME).write_text(text, encoding="utf-8")
+    return manifest, report
+
+
+class _ImageMaker:
+    """Each source image resized once per use: a hero for slides, a thumbnail for the directory."""
+
+    def __init__(self, writer: _Writer, content_dir: Path, site: dict[str, Any]) -> None:
+        self.writer, self.content_dir = writer, content_dir
+        self.hero_box = images.hero_box(site["width"], site["height"])
+        self.thumb_box = images.thumb_box(site["width"])
+
+    def _make(self, src: str, folder: str, box: images.Box) -> str:
+        path = f"assets/{folder}/{images.resized_name(src).removeprefix('images/')}"
+        if path not in self.writer.files:
+            data = (self.content_dir / src).read_bytes()
+            self.writer.put(path, images.fit(data, src, box))
+        return path
+
+    def hero(self, src: str) -> str:
+        return self._make(src, "images", self.hero_box)
+
+    def thumb(self, item: Item) -> tuple[str, str] | None:
+        if not item.data.images:
+            return None
+        first = item.data.images[0]
+        return self._make(first.src, "thumbs", self.thumb_box), first.alt
 
 
 def _write_slide(
     planned: PlannedSlide,
     site: dict[str, Any],
-    put: Any,
-    files: dict[str, FileEntry],
-    content_dir: Path,
+    writer: _Writer,
+    image: _ImageMaker,
     template: jinja2.Template,
     md: markdown.Markdown,
     public_url: str,
 ) -> dict[str, Any]:
     item = planned.item
     pages, titles, links = {}, {}, {}
-    images = []
-    for image in item.data.images:
-        path = f"assets/{image.src}"
-        if path not in files:
-            put(path, (content_dir / image.src).read_bytes())
-        images.append(path)
+    heroes = [image.hero(source.src) for source in item.data.images]
+    put: Callable[[str, bytes], None] = writer.put
     for lang in planned.languages:
         text = item.text(lang)
         link = deep_link(item.slug, site["id"], lang, public_url)
         html = template.render(
             item=item, data=item.data, text=text, lang=lang, site=site, link=link,
-            images=list(zip(images, text.alt, strict=True)), body=render_markdown(md, text.body),
+            images=list(zip(heroes, text.alt, strict=True)), body=render_markdown(md, text.body),
         )  # fmt: skip
         path = f"slides/{item.slug}.{lang}.html"
         put(path, html.encode())
@@ -105,5 +175,3 @@ def _write_slide(
         "interrupt": planned.interrupt,
         "deep_links": links,
     }
-
-

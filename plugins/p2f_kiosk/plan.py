@@ -43,22 +43,40 @@ def is_slide(item: Item) -> bool:
     return item.kind in SLIDE_KINDS
 
 
-def plan_site(corpus: Corpus, site_slug: str, now: datetime) -> list[PlannedSlide]:
+def plan_site(
+    corpus: Corpus, site_slug: str, now: datetime, left_out: dict[str, int] | None = None
+) -> list[PlannedSlide]:
+    """The slides of a site's bundle, in a stable order; ``left_out`` counts the rest by reason."""
+    dropped: dict[str, int] = {} if left_out is None else left_out
+
+    def drop(reason: str) -> None:
+        dropped[reason] = dropped.get(reason, 0) + 1
+
     site_item = corpus.items[site_slug]
     site: schema.Site = site_item.data
     profile = site_profile(site_item)
     sponsors = sponsor_shares(corpus, profile)
     slides = []
-    for item in sorted(corpus.items.values(), key=lambda i: (SLIDE_KINDS.index(i.kind) if i.kind in SLIDE_KINDS else 9, i.slug)):
-        if not is_slide(item) or not item.rules.applies_to_site(profile):
+    for item in sorted(
+        corpus.items.values(),
+        key=lambda i: (SLIDE_KINDS.index(i.kind) if i.kind in SLIDE_KINDS else 9, i.slug),
+    ):
+        if not is_slide(item):
+            continue
+        if not item.rules.applies_to_site(profile):
+            drop("not for this site")
             continue
         window = window_of(item)
         if (window is not None and window[1] <= now) or item.rules.expired_at(now):
+            drop("ended")
             continue
         languages = tuple(
-            lang for lang in site.languages if not item.rules.languages or lang in item.rules.languages
+            lang
+            for lang in site.languages
+            if not item.rules.languages or lang in item.rules.languages
         )
         if not languages:
+            drop("no language of this site")
             continue
         partner = getattr(item.data, "partner", None)
         slides.append(
@@ -80,7 +98,9 @@ def sponsor_shares(corpus: Corpus, profile: SiteProfile) -> dict[str, float]:
         partner: schema.Partner = item.data
         if partner.screen_share <= 0:
             continue
-        if partner.screen_sites and not Rules(sites=frozenset(partner.screen_sites)).applies_to_site(profile):
+        if partner.screen_sites and not Rules(
+            sites=frozenset(partner.screen_sites)
+        ).applies_to_site(profile):
             continue
         shares[item.slug] = partner.screen_share
     return shares
@@ -100,7 +120,11 @@ def site_document(item: Item) -> dict[str, Any]:
         "languages": list(site.languages),
         "audiences": list(site.audiences),
         "audience_hours": [
-            {"audiences": list(block.audiences), "weekdays": list(block.weekdays), "hours": block.hours}
+            {
+                "audiences": list(block.audiences),
+                "weekdays": list(block.weekdays),
+                "hours": block.hours,
+            }
             for block in site.audience_hours
         ],
         "nfc": site.nfc,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,9 @@ import jinja2
 from pelican import signals
 
 from p2f_kiosk.bundle import write_bundle
+
+REPORT_NAME = "report.json"
+log = logging.getLogger(__name__)
 
 
 def build_time(settings: dict[str, Any]) -> datetime:
@@ -31,8 +36,9 @@ def write_bundles(pelican: Any) -> None:
         undefined=jinja2.StrictUndefined,
     )
     now = build_time(settings)
+    reports = {}
     for site in sorted(item.slug for item in corpus.of_kind("site")):
-        write_bundle(
+        _, report = write_bundle(
             corpus,
             site,
             kiosk_root / site,
@@ -41,6 +47,15 @@ def write_bundles(pelican: Any) -> None:
             now,
             settings.get("P2F_PUBLIC_URL", "https://livep2f.com"),
         )
+        reports[site] = report.as_dict()
+        left_out = ", ".join(f"{n} {why}" for why, n in sorted(report.left_out.items()))
+        log.info(
+            "kiosk %s: %d slides (%d pages), %d directory pages, %d bytes; left out: %s",
+            site, report.slides, report.pages, report.directory_pages,
+            sum(report.bytes_by_part.values()), left_out or "none",
+        )  # fmt: skip
+    # Next to the bundles, not inside one: it is not part of what a screen downloads.
+    (kiosk_root / REPORT_NAME).write_text(json.dumps(reports, indent=1, sort_keys=True))
 
 
 def register() -> None:

@@ -19,16 +19,22 @@ The document::
                  "sponsor": partner-slug | null, "interrupt": bool,
                  "deep_links": {lang: url}}],
      "sponsors": {partner-slug: share of each hour},
+     "directory": {lang: path of the touch directory's entry page},
      "files": {path: {"size": int, "sha256": hex}}}
+
+The JSON Schema of this document is ``manifest.schema.json`` next to this module
+(``json_schema()``); signing and the trust rules are in ``trust.py``. In storage, every file is
+fetched by its hash: ``objects/<sha256>`` (see docs/publishing.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import resources
 from typing import Any
 
 SCHEMA = "livep2f-kiosk-manifest/1"
@@ -63,21 +69,27 @@ def iso(moment: datetime) -> str:
 def build_manifest(
     site: Mapping[str, Any],
     release: Mapping[str, Any],
-    slides: list[Mapping[str, Any]],
+    slides: Sequence[Mapping[str, Any]],
     sponsors: Mapping[str, float],
     files: Mapping[str, FileEntry],
+    directory: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Assemble the document. Every page a slide names must be among ``files``."""
+    """Assemble the document. Every page a slide or the directory names must be in ``files``."""
     for slide in slides:
         for page in slide["pages"].values():
             if page not in files:
                 raise ManifestError(f"slide {slide['id']}: page {page} is not in the files list")
+    for page in (directory or {}).values():
+        if page not in files:
+            raise ManifestError(f"directory page {page} is not in the files list")
+    extra = {"directory": dict(directory)} if directory else {}
     return {
         "schema": SCHEMA,
         "site": dict(site),
         "release": dict(release),
         "slides": [dict(s) for s in slides],
         "sponsors": dict(sorted(sponsors.items())),
+        **extra,
         "files": {
             path: {"size": entry.size, "sha256": entry.sha256}
             for path, entry in sorted(files.items())
@@ -111,3 +123,10 @@ def check_file(path: str, data: bytes, manifest: Mapping[str, Any]) -> None:
             f"(got {actual.size} bytes {actual.sha256[:12]}, expected "
             f"{expected['size']} bytes {expected['sha256'][:12]})"
         )
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the manifest document (``manifest.schema.json``, in the package)."""
+    text = resources.files("p2f_player.contract").joinpath("manifest.schema.json").read_text()
+    schema: dict[str, Any] = json.loads(text)
+    return schema

@@ -1,0 +1,179 @@
+"""The touch directory of one site: static pages that work offline, inside the bundle.
+
+``directory/<lang>/index.html`` leads to places by category, today's and upcoming events,
+offers and practical pages; every item has its page under ``directory/<lang>/items/``. Pages
+link only to each other and to the bundle's own images: no CDN, no web font, no map tiles, and
+links inside item texts are dropped (a visitor takes the deep link to the phone instead).
+Which event is "today" is decided on the screen by ``directory.js`` with its own clock, since a
+bundle outlives the day it was built.
+
+Lists show titles (and dates, subcategories) only, so that changing one item's words changes its
+own pages and slides, not every list: a small download for every screen.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+import nh3
+
+from p2f_kiosk.labels import labels
+from p2f_kiosk.plan import window_of
+from p2f_model import vocabulary
+from p2f_model.corpus import Corpus, Item, site_profile
+from p2f_player.contract.deeplinks import deep_link
+from p2f_player.contract.manifest import iso
+from p2f_site.reader import ALLOWED_TAGS
+
+TEMPLATES = Path(__file__).parent / "templates"
+OFFLINE_TAGS = set(ALLOWED_TAGS) - {"a", "img", "iframe"}
+
+Put = Callable[[str, bytes], None]
+ImageFor = Callable[[Item], "tuple[str, str] | None"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    href: str
+    meta: str = ""
+    start: str | None = None
+    until: str | None = None
+    offer: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "href": self.href, "meta": self.meta,
+                "from": self.start, "until": self.until, "offer": self.offer}  # fmt: skip
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def directory_items(corpus: Corpus, site_slug: str, now: datetime) -> dict[str, list[Item]]:
+    """What the site's directory lists, by section; items that can never show are left out."""
+    profile = site_profile(corpus.items[site_slug])
+    sections: dict[str, list[Item]] = {"place": [], "event": [], "offer": [], "page": []}
+    for item in sorted(corpus.items.values(), key=lambda i: i.slug):
+        if item.kind not in sections or not item.rules.applies_to_site(profile):
+            continue
+        window = window_of(item)
+        if (window is not None and window[1] <= now) or item.rules.expired_at(now):
+            continue
+        sections[item.kind].append(item)
+    sections["event"].sort(key=lambda i: (i.data.starts, i.slug))
+    sections["page"].sort(key=lambda i: (i.data.order, i.slug))
+    return sections
+
+
+def write_directory(
+    corpus: Corpus,
+    site: dict[str, Any],
+    now: datetime,
+    put: Put,
+    image_for: ImageFor,
+    public_url: str,
+) -> int:
+    """Write the directory through ``put``; return the number of pages."""
+    put("directory/directory.css", (TEMPLATES / "directory.css").read_bytes())
+    put("directory/directory.js", (TEMPLATES / "directory.js").read_bytes())
+    sections = directory_items(corpus, site["id"], now)
+    writer = _PageWriter(environment(), site, put)
+    for lang in site["languages"]:
+        _write_language(writer, sections, lang, image_for, public_url)
+    return writer.count
+
+
+class _PageWriter:
+    def __init__(self, env: jinja2.Environment, site: dict[str, Any], put: Put) -> None:
+        self.env, self.site, self.put = env, site, put
+        self.md = markdown.Markdown(extensions=["markdown.extensions.extra"], output_format="html5")
+        self.count = 0
+
+    def page(self, lang: str, path: str, template: str, **values: Any) -> None:
+        values.setdefault("is_home", False)
+        up = "../" * (path.count("/") + 1)
+        html = self.env.get_template(template).render(
+            lang=lang, site=self.site, t=labels(lang), up=up, **values
+        )
+        self.put(f"directory/{lang}/{path}", html.encode())
+        self.count += 1
+
+    def listing(self, lang: str, path: str, title: str, entries: list[Entry]) -> None:
+        self.page(lang, path, "list.html", title=title, entries=[e.as_dict() for e in entries])
+
+
+def _write_language(
+    writer: _PageWriter,
+    sections: dict[str, list[Item]],
+    lang: str,
+    image_for: ImageFor,
+    public_url: str,
+) -> None:
+    words = labels(lang)
+    counts = Counter(item.data.category for item in sections["place"])
+    categories = [(c, counts[c]) for c in vocabulary.CATEGORIES if counts[c]]
+    writer.page(
+        lang, "index.html", "home.html", title=writer.site["name"], categories=categories,
+        is_home=True,
+    )  # fmt: skip
+    for category, _ in categories:
+        places = [i for i in sections["place"] if i.data.category == category]
+        entries = [_entry(i, lang, meta=i.data.subcategory) for i in places]
+        writer.listing(lang, f"places-{category}.html", words[category], entries)
+    writer.listing(lang, "events.html", words["events"],
+                   [_event_entry(i, lang) for i in sections["event"]])  # fmt: skip
+    writer.listing(lang, "offers.html", words["offers"],
+                   [_offer_entry(i, lang) for i in sections["offer"]])  # fmt: skip
+    writer.listing(lang, "practical.html", words["practical"],
+                   [_entry(i, lang) for i in sections["page"]])  # fmt: skip
+    for items in sections.values():
+        for item in items:
+            text = item.text(lang)
+            body = nh3.clean(writer.md.reset().convert(text.body), tags=OFFLINE_TAGS)
+            link = deep_link(item.slug, writer.site["id"], lang, public_url)
+            writer.page(
+                lang, f"items/{item.slug}.html", "item.html", title=text.title, text=text,
+                data=item.data, body=body, image=image_for(item), when=_when(item, lang),
+                link=link,
+            )  # fmt: skip
+
+
+def _entry(item: Item, lang: str, meta: str = "") -> Entry:
+    return Entry(item.text(lang).title, f"items/{item.slug}.html", meta)
+
+
+def _event_entry(item: Item, lang: str) -> Entry:
+    starts, ends = item.data.starts, item.data.ends
+    meta = f"{starts:%d/%m %H:%M} – {ends:%d/%m %H:%M}"
+    return Entry(item.text(lang).title, f"items/{item.slug}.html", meta, iso(starts), iso(ends))
+
+
+def _offer_entry(item: Item, lang: str) -> Entry:
+    data = item.data
+    meta = f"{labels(lang)['until']} {data.valid_until:%d/%m/%Y}"
+    return Entry(
+        item.text(lang).title, f"items/{item.slug}.html", meta,
+        iso(data.valid_from), iso(data.valid_until), offer=True,
+    )  # fmt: skip
+
+
+def _when(item: Item, lang: str) -> str:
+    window = window_of(item)
+    if window is None:
+        return ""
+    if item.kind == "event":
+        return f"{window[0]:%d/%m/%Y %H:%M} – {window[1]:%d/%m/%Y %H:%M}"
+    return f"{labels(lang)['until']} {window[1]:%d/%m/%Y}"

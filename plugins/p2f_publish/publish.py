@@ -1,0 +1,181 @@
+"""``invoke publish``: upload what is missing, then switch each site to its new release.
+
+Order (so that a publish killed at any point changes nothing anyone sees):
+
+1. every missing object (``objects/<sha256>``), kiosk and website alike — invisible until named;
+2. the website (``website.publish_site``), its entry pages and ``site/live.json`` last;
+3. each kiosk's signed envelope under ``kiosk/<site>/releases/<counter>.json``;
+4. each kiosk's live ``kiosk/<site>/manifest.json``, last of all.
+
+What exists is learnt from one listing of ``objects/`` (no HEAD per object), so a publish with
+no change uploads nothing. Signing happens here with the key given by the caller.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from p2f_player.contract import trust
+from p2f_player.contract.manifest import MANIFEST_NAME, ManifestError, check_file, parse_manifest
+from p2f_publish import layout, plan
+from p2f_publish.errors import NotFound, PublishError
+from p2f_publish.stores import Store
+from p2f_publish.website import SiteFiles, publish_site, read_site
+
+
+@dataclass
+class Summary:
+    """What a publish did; ``line()`` is the last thing printed."""
+
+    release: str
+    uploaded: int = 0
+    uploaded_bytes: int = 0
+    skipped: int = 0
+    released: dict[str, int] = field(default_factory=dict)  # site -> new counter
+    unchanged: list[str] = field(default_factory=list)
+    site_pages_copied: int = 0
+
+    def line(self) -> str:
+        return (
+            f"release {self.release}: uploaded {self.uploaded} objects "
+            f"({self.uploaded_bytes} bytes), skipped {self.skipped}"
+        )
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One site's built bundle: its unsigned manifest and the folder holding its files."""
+
+    site: str
+    document: dict[str, Any]
+    root: Path
+
+    def data(self, path: str) -> bytes:
+        return (self.root / path).read_bytes()
+
+
+def read_bundles(kiosk_dir: Path) -> list[Bundle]:
+    """Every ``<site>/manifest.json`` under ``kiosk_dir``, each file checked against it."""
+    bundles = []
+    for manifest in sorted(kiosk_dir.glob(f"*/{MANIFEST_NAME}")):
+        root = manifest.parent
+        try:
+            document = parse_manifest(manifest.read_bytes())
+            for path in document["files"]:
+                check_file(path, (root / path).read_bytes(), document)
+        except (ManifestError, FileNotFoundError) as error:
+            raise PublishError(f"{manifest}: {error}: run `invoke build` again") from None
+        bundles.append(Bundle(root.name, document, root))
+    if not bundles:
+        raise PublishError(f"{kiosk_dir}: no kiosk bundle: run `invoke build` first")
+    return bundles
+
+
+def live_document(store: Store, site: str) -> dict[str, Any] | None:
+    """The live manifest of ``site`` as stored (not verified: this is our own store)."""
+    try:
+        return trust.open_envelope(store.get(layout.live_key(site)))[0]
+    except NotFound:
+        return None
+
+
+def publish(
+    store: Store,
+    kiosk_dir: Path,
+    site_dir: Path | None,
+    private_key: bytes,
+    now: datetime,
+    say: Callable[[str], None] = print,
+) -> Summary:
+    """Publish the built bundles (and the website when ``site_dir`` is given) to ``store``."""
+    summary = Summary(plan.release_id(now))
+    bundles = read_bundles(kiosk_dir)
+    website = read_site(site_dir) if site_dir is not None else None
+    pending: list[tuple[str, dict[str, Any]]] = []
+    for bundle in bundles:
+        live = live_document(store, bundle.site)
+        if not plan.needs_release(bundle.document, live, now):
+            summary.unchanged.append(bundle.site)
+            continue
+        used = plan.counters_in(store.list_keys(f"kiosk/{bundle.site}/releases/"))
+        if live is not None:
+            used.append(int(live["release"]["counter"]))
+        document = plan.with_release(
+            bundle.document, release=summary.release, counter=plan.next_counter(used), now=now
+        )
+        pending.append((bundle.site, document))
+    upload_objects(store, _sources(bundles, pending, website), summary)
+    if website is not None:
+        summary.site_pages_copied = publish_site(store, website, summary.release, say)
+    envelopes = {site: trust.sign_manifest(doc, private_key) for site, doc in pending}
+    for site, document in pending:
+        counter = document["release"]["counter"]
+        store.put(
+            layout.release_key(site, counter),
+            envelopes[site],
+            content_type=layout.MANIFEST_TYPE,
+            cache_control=layout.IMMUTABLE,
+        )
+    for site, document in pending:  # the switch: last, one small write per site
+        store.put(
+            layout.live_key(site),
+            envelopes[site],
+            content_type=layout.MANIFEST_TYPE,
+            cache_control=layout.SHORT,
+        )
+        summary.released[site] = document["release"]["counter"]
+        say(f"kiosk {site}: release {summary.release} live as counter {summary.released[site]}")
+    if summary.unchanged:
+        say(f"kiosk unchanged: {', '.join(summary.unchanged)}")
+    return summary
+
+
+# An object to upload: its sha256, then a name (for its type) and a way to read it.
+Source = tuple[str, str, Callable[[], bytes]]
+
+
+def _sources(
+    bundles: list[Bundle], pending: list[tuple[str, dict[str, Any]]], website: SiteFiles | None
+) -> list[Source]:
+    by_site = {bundle.site: bundle for bundle in bundles}
+    sources: dict[str, Source] = {}
+    for site, document in pending:
+        bundle = by_site[site]
+        for path, entry in document["files"].items():
+            sources.setdefault(entry["sha256"], (entry["sha256"], path, _reader(bundle.root, path)))
+    if website is not None:
+        for path, sha in website.files.items():
+            sources.setdefault(sha, (sha, path, _reader(website.root, path)))
+    return list(sources.values())
+
+
+def _reader(root: Path, path: str) -> Callable[[], bytes]:
+    return lambda: (root / path).read_bytes()
+
+
+def upload_objects(store: Store, sources: list[Source], summary: Summary) -> None:
+    """Upload the objects the store lacks; count the others as skipped."""
+    present = {key.rsplit("/", 1)[-1] for key in store.list_keys("objects/")}
+    for sha, path, read in sources:
+        if sha in present:
+            summary.skipped += 1
+            continue
+        data = read()
+        store.put(
+            layout.object_key(sha),
+            data,
+            content_type=layout.content_type(path),
+            cache_control=layout.IMMUTABLE,
+        )
+        present.add(sha)
+        summary.uploaded += 1
+        summary.uploaded_bytes += len(data)
+
+
+def dump(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1).encode()

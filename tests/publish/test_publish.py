@@ -1,0 +1,149 @@
+"""Publishing to a real S3 server (moto over HTTP) and to the local folder store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from p2f_player.contract import trust
+from p2f_player.contract.manifest import check_file, json_schema
+from p2f_publish import layout
+from p2f_publish.publish import publish
+from p2f_publish.s3 import S3Store
+from p2f_publish.stores import LocalStore, Store
+from tests.conftest import PLACE
+from tests.publish.conftest import BUCKET, NOW, Build
+from tests.publish.wrappers import DyingStore, Killed, RecordingStore
+
+SITE = "gare"
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+def run(store: Store, build: Path, private: bytes, website: bool = True) -> Any:
+    return publish(
+        store, build / "kiosk", build / "site" if website else None, private, NOW, say=quiet
+    )
+
+
+def fetch(store: Store, public: bytes, last_counter: int | None = None) -> dict[str, Any]:
+    """What a player does: verify the live manifest, then every object against it."""
+    document = trust.verify_manifest(
+        store.get(layout.live_key(SITE)), public, now=NOW, last_counter=last_counter
+    )
+    for path, entry in document["files"].items():
+        check_file(path, store.get(layout.object_key(entry["sha256"])), document)
+    return document
+
+
+def test_first_publish_to_s3(
+    s3_store: S3Store, s3_client: Any, build_fixture: Build, keys: tuple[bytes, bytes]
+) -> None:
+    build = build_fixture()
+    summary = run(s3_store, build, keys[0])
+    document = fetch(s3_store, keys[1])
+    assert not list(Draft202012Validator(json_schema()).iter_errors(document))
+    assert document["release"]["counter"] == 1
+    assert document["release"]["id"] == summary.release
+    assert summary.uploaded > 0 and summary.skipped == 0
+    assert summary.line().startswith(f"release {summary.release}: uploaded {summary.uploaded} ")
+    # headers: objects immutable and typed, the live manifest short-lived
+    _path, entry = next((p, e) for p, e in document["files"].items() if p.endswith(".html"))
+    head = s3_client.head_object(Bucket=BUCKET, Key=f"prod/objects/{entry['sha256']}")
+    assert head["CacheControl"] == layout.IMMUTABLE
+    assert head["ContentType"] == "text/html; charset=utf-8"
+    live = s3_client.head_object(Bucket=BUCKET, Key=f"prod/{layout.live_key(SITE)}")
+    assert live["CacheControl"] == layout.SHORT
+    assert live["ContentType"] == "application/json"
+    kept = s3_store.get(layout.release_key(SITE, 1))
+    assert kept == s3_store.get(layout.live_key(SITE))
+    # the website: served copies and an index, entry page with a short cache
+    page = s3_client.head_object(Bucket=BUCKET, Key="prod/site/index.html")
+    assert page["CacheControl"] == layout.SHORT
+    assert s3_store.get("site/index.html") == (build / "site" / "index.html").read_bytes()
+
+
+def test_publish_again_without_change_uploads_nothing(
+    s3_store: S3Store, build_fixture: Build, keys: tuple[bytes, bytes]
+) -> None:
+    build = build_fixture()
+    run(s3_store, build, keys[0])
+    recorder = RecordingStore(s3_store)
+    summary = run(recorder, build, keys[0])
+    assert recorder.written == []
+    assert summary.uploaded == 0 and summary.uploaded_bytes == 0
+    assert fetch(s3_store, keys[1])["release"]["counter"] == 1
+
+
+def test_one_place_changed_uploads_only_what_changed(
+    s3_store: S3Store, build_fixture: Build, keys: tuple[bytes, bytes]
+) -> None:
+    build = build_fixture()
+    run(s3_store, build, keys[0], website=False)
+    before = fetch(s3_store, keys[1])
+    changed = PLACE.replace("Urgences vétérinaires 7 j/7.", "Urgences vétérinaires jour et nuit.")
+    build = build_fixture({"lieux/veto-pinede.md": changed})
+    recorder = RecordingStore(s3_store)
+    summary = run(recorder, build, keys[0], website=False)
+    after = fetch(s3_store, keys[1], last_counter=1)
+    new_hashes = {e["sha256"] for e in after["files"].values()} - {
+        e["sha256"] for e in before["files"].values()
+    }
+    assert new_hashes, "the change must show in some file"
+    objects = [key for key in recorder.written if key.startswith("objects/")]
+    assert sorted(objects) == sorted(layout.object_key(sha) for sha in new_hashes)
+    assert recorder.written[-2:] == [layout.release_key(SITE, 2), layout.live_key(SITE)]
+    assert len(recorder.written) == len(objects) + 2
+    assert summary.uploaded == len(objects)
+    assert after["release"]["counter"] == 2
+
+
+@pytest.mark.parametrize("after", [1, 3, "all-but-live"])
+def test_publish_killed_half_way_changes_nothing_live(
+    s3_store: S3Store, build_fixture: Build, keys: tuple[bytes, bytes], after: int | str
+) -> None:
+    build = build_fixture()
+    run(s3_store, build, keys[0])
+    probe_store = LocalStore(build.parent / "probe")
+    run(probe_store, build, keys[0])
+    live_before = s3_store.get(layout.live_key(SITE))
+    site_before = s3_store.get("site/index.html")
+    changed = PLACE.replace("Urgences vétérinaires 7 j/7.", "Fermé pour travaux.")
+    build = build_fixture({"lieux/veto-pinede.md": changed})
+    probe = RecordingStore(probe_store)
+    run(probe, build, keys[0])  # how many writes a complete publish of this change makes
+    assert probe.written[-1] == layout.live_key(SITE)
+    limit = len(probe.written) - 1 if after == "all-but-live" else int(after)
+    with pytest.raises(Killed):
+        run(DyingStore(s3_store, limit), build, keys[0])
+    assert s3_store.get(layout.live_key(SITE)) == live_before
+    assert fetch(s3_store, keys[1])["release"]["counter"] == 1
+    if after != "all-but-live":
+        assert s3_store.get("site/index.html") == site_before
+    summary = run(s3_store, build, keys[0])  # the next publish completes the job
+    # a counter written by the dead publish is never reused, even though it never went live
+    expected = 3 if after == "all-but-live" else 2
+    assert fetch(s3_store, keys[1], last_counter=1)["release"]["counter"] == expected
+    assert summary.skipped > 0
+
+
+def test_local_folder_store_has_the_same_layout(
+    tmp_path: Path, build_fixture: Build, keys: tuple[bytes, bytes]
+) -> None:
+    build = build_fixture()
+    store = LocalStore(tmp_path / "store")
+    summary = run(store, build, keys[0])
+    document = fetch(store, keys[1])
+    assert (tmp_path / "store" / "kiosk" / SITE / "manifest.json").is_file()
+    assert (tmp_path / "store" / "kiosk" / SITE / "releases" / "1.json").is_file()
+    for entry in document["files"].values():
+        assert (tmp_path / "store" / "objects" / entry["sha256"]).is_file()
+    assert (tmp_path / "store" / "site" / "index.html").is_file()
+    assert not list((tmp_path / "store").rglob(".tmp-*"))
+    assert run(store, build, keys[0]).uploaded == 0
+    assert summary.uploaded == len(list((tmp_path / "store" / "objects").iterdir()))

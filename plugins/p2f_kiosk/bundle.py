@@ -87,13 +87,17 @@ def write_bundle(
     report = BundleReport(site_slug)
     writer = _Writer(out, report)
     md = markdown.Markdown(extensions=["markdown.extensions.extra"], output_format="html5")
+
+    def render(body: str) -> str:
+        return render_markdown(md, body, corpus)
+
     template = env.get_template("slide.html")
     css = (Path(env.loader.searchpath[0]) / "kiosk.css").read_bytes()  # type: ignore[union-attr]
     writer.put("assets/kiosk.css", css)
     image = _ImageMaker(writer, content_dir, site)
     slides = []
     for planned in plan_site(corpus, site_slug, now, report.left_out):
-        slides.append(_write_slide(planned, site, writer, image, template, md, public_url))
+        slides.append(_write_slide(planned, site, writer, image, template, render, public_url))
     report.slides = len(slides)
     report.pages = sum(len(s["pages"]) for s in slides)
     report.directory_pages = write_directory(corpus, site, now, writer.put, image.thumb, public_url)
@@ -147,7 +151,7 @@ def _write_slide(
     writer: _Writer,
     image: _ImageMaker,
     template: jinja2.Template,
-    md: markdown.Markdown,
+    render: Callable[[str], str],
     public_url: str,
 ) -> dict[str, Any]:
     item = planned.item
@@ -159,7 +163,7 @@ def _write_slide(
         link = deep_link(item.slug, site["id"], lang, public_url)
         html = template.render(
             item=item, data=item.data, text=text, lang=lang, site=site, link=link,
-            images=list(zip(heroes, text.alt, strict=True)), body=render_markdown(md, text.body),
+            images=list(zip(heroes, text.alt, strict=True)), body=render(text.body),
         )  # fmt: skip
         path = f"slides/{item.slug}.{lang}.html"
         put(path, html.encode())

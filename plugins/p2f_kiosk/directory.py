@@ -90,17 +90,27 @@ def write_directory(
     put("directory/directory.css", (TEMPLATES / "directory.css").read_bytes())
     put("directory/directory.js", (TEMPLATES / "directory.js").read_bytes())
     sections = directory_items(corpus, site["id"], now)
-    writer = _PageWriter(environment(), site, put)
+    writer = _PageWriter(environment(), site, put, corpus)
     for lang in site["languages"]:
         _write_language(writer, sections, lang, image_for, public_url)
     return writer.count
 
 
 class _PageWriter:
-    def __init__(self, env: jinja2.Environment, site: dict[str, Any], put: Put) -> None:
-        self.env, self.site, self.put = env, site, put
+    def __init__(
+        self, env: jinja2.Environment, site: dict[str, Any], put: Put, corpus: Corpus
+    ) -> None:
+        self.env, self.site, self.put, self.corpus = env, site, put, corpus
         self.md = markdown.Markdown(extensions=["markdown.extensions.extra"], output_format="html5")
         self.count = 0
+
+    def offline_html(self, body: str) -> str:
+        """Clean HTML with no outside links; each distinct body converted once per build."""
+
+        def convert(text: str) -> str:
+            return nh3.clean(self.md.reset().convert(text), tags=OFFLINE_TAGS)
+
+        return self.corpus.remember("offline-html", body, convert)
 
     def page(self, lang: str, path: str, template: str, **values: Any) -> None:
         values.setdefault("is_home", False)
@@ -142,7 +152,7 @@ def _write_language(
     for items in sections.values():
         for item in items:
             text = item.text(lang)
-            body = nh3.clean(writer.md.reset().convert(text.body), tags=OFFLINE_TAGS)
+            body = writer.offline_html(text.body)
             link = deep_link(item.slug, writer.site["id"], lang, public_url)
             writer.page(
                 lang, f"items/{item.slug}.html", "item.html", title=text.title, text=text,

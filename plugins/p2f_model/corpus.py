@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,15 @@ class Item:
 class Corpus:
     items: dict[str, Item]  # by slug
     problems: list[Problem]
+    # Derived values computed once per build and shared by every writer (rendered Markdown:
+    # the same body appears on the website, on 12 kiosks' slides and in their directories).
+    memo: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+
+    def remember(self, purpose: str, key: str, compute: Callable[[str], str]) -> str:
+        value = self.memo.get((purpose, key))
+        if value is None:
+            value = self.memo[(purpose, key)] = compute(key)
+        return value
 
     def of_kind(self, kind: str) -> list[Item]:
         return [item for item in self.items.values() if item.kind == kind]

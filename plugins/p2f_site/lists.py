@@ -72,7 +72,7 @@ class ListsGenerator(Generator):
             if not missing:
                 continue
             original = item.original
-            content = render_markdown(md, original.body)
+            content = render_markdown(md, original.body, corpus)
             existing = [
                 SimpleNamespace(lang=lang, url=item_url(item.kind, item.slug, lang))
                 for lang in item.texts

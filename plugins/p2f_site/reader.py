@@ -23,9 +23,13 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 
 
-def render_markdown(md: markdown.Markdown, body: str) -> str:
-    html = md.reset().convert(body)
-    return nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener")
+def render_markdown(md: markdown.Markdown, body: str, corpus: Corpus | None = None) -> str:
+    """Markdown to clean HTML; with ``corpus``, each distinct body is converted once per build."""
+
+    def convert(text: str) -> str:
+        return nh3.clean(md.reset().convert(text), tags=ALLOWED_TAGS, link_rel="noopener")
+
+    return convert(body) if corpus is None else corpus.remember("site-html", body, convert)
 
 
 class ContentModelReader(BaseReader):
@@ -62,4 +66,4 @@ class ContentModelReader(BaseReader):
         }
         if text.summary:
             metadata["summary"] = text.summary
-        return render_markdown(self._md, text.body), metadata
+        return render_markdown(self._md, text.body, corpus), metadata

@@ -1,0 +1,341 @@
+"""Time the check and the build on synthetic corpora of 1,000 and 5,000 documents.
+
+    .venv/bin/python bench/build_bench.py [--sizes 1000,5000] [--seed 1] [--keep] [--profile]
+
+For each size: generate a corpus (bench/gen_corpus.py) into a temporary folder, then, each in
+a fresh subprocess (so imports, caches and memory start cold, as with ``invoke build``):
+
+- **check**: ``load_corpus(content)`` alone — what ``invoke check`` does;
+- **build**: ``p2f_site.build.build_all`` with ``PATH``/``P2F_ROOT`` pointing at the corpus —
+  what ``invoke build`` does (check + Pelican + kiosk bundles + swap-in).
+
+Wall time and peak RSS are measured by this process around the subprocess (``os.wait4``).
+The build subprocess also reports where the time went (inclusive timers wrapped around the
+plugin entry points; only in the subprocess, no project code is changed). Figures only: no
+assertion about speed. ``--profile`` adds a cProfile run per size and prints the top
+functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+NOW = "2026-11-26T12:00:00+00:00"  # fixed build moment: reproducible kiosk bundles
+MARK = "BENCH_JSON "
+
+
+# ---------------------------------------------------------------------------------------
+# Subprocess side
+
+
+class _Timers:
+    """Inclusive wall time and call count per wrapped function."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+        self.order: list[str] = []
+
+    def wrap(self, owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name, None)
+        if original is None:
+            return  # the code moved on; time what still exists
+        timers = self
+        self.order.append(label)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                timers.seconds[label] = (
+                    timers.seconds.get(label, 0.0) + time.perf_counter() - started
+                )
+                timers.calls[label] = timers.calls.get(label, 0) + 1
+
+        setattr(owner, name, timed)
+
+
+def _instrument(timers: _Timers) -> None:
+    import markdown.core
+    import pelican.generators as gens
+    import pelican.writers as writers
+
+    import p2f_kiosk.bundle as bundle
+    import p2f_kiosk.plugin as kiosk
+    import p2f_site.lists as lists
+    import p2f_site.plugin as site
+    import p2f_site.reader as reader
+
+    # Order = the order phases run in; labels nest (a reader call runs inside PagesGenerator).
+    timers.wrap(site, "load_content", "plugin load_content (check + index)")
+    timers.wrap(site, "load_corpus", "  load_corpus")
+    timers.wrap(gens.PagesGenerator, "generate_context", "Pelican pages: read (generate_context)")
+    timers.wrap(reader.ContentModelReader, "read", "  ContentModelReader.read (Markdown+nh3)")
+    timers.wrap(gens.StaticGenerator, "generate_context", "Pelican static: generate_context")
+    timers.wrap(gens.PagesGenerator, "generate_output", "Pelican pages: write (generate_output)")
+    timers.wrap(gens.StaticGenerator, "generate_output", "Pelican static: copy (generate_output)")
+    timers.wrap(lists.ListsGenerator, "generate_output", "p2f_site lists + fallbacks")
+    timers.wrap(lists.ListsGenerator, "_write_fallbacks", "  fallback pages")
+    timers.wrap(writers.Writer, "write_file", "  Writer.write_file (Jinja + disk), all")
+    timers.wrap(kiosk, "write_bundles", "p2f_kiosk bundles (all sites)")
+    timers.wrap(bundle, "plan_site", "  plan_site")
+    timers.wrap(bundle, "_write_slide", "  _write_slide (Jinja + Markdown + disk)")
+    timers.wrap(bundle, "write_directory", "  write_directory (touch directory pages)")
+    try:
+        import p2f_kiosk.images as images
+
+        timers.wrap(images, "fit", "  images.fit (Pillow resize)")
+    except ImportError:
+        pass
+    try:
+        import p2f_site.build as build
+
+        timers.wrap(build, "_count_pages", "build_all: count pages")
+        timers.wrap(build, "_kiosk_figures", "build_all: kiosk figures")
+        timers.wrap(build, "_swap_in", "build_all: swap in")
+    except ImportError:
+        pass
+    timers.wrap(markdown.core.Markdown, "convert", "(all phases) Markdown.convert")
+
+
+def _run(mode: str, corpus_root: Path, profile: Path | None) -> None:
+    import resource
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    result: dict[str, Any] = {}
+    started = time.perf_counter()
+    if mode == "check":
+        from p2f_model.load import load_corpus
+
+        t0 = time.perf_counter()
+        corpus = load_corpus(corpus_root / "content")
+        result["load_corpus_s"] = time.perf_counter() - t0
+        result["problems"] = len(corpus.problems)
+        result["items"] = len(corpus.items)
+        result["first_problems"] = [str(p) for p in sorted(corpus.problems)[:10]]
+    else:
+        from p2f_site.build import build_all
+
+        timers = _Timers()
+        if profile is None:
+            _instrument(timers)
+        call = lambda: build_all(  # noqa: E731
+            root=corpus_root,
+            settings_file=ROOT / "pelicanconf.py",
+            output=corpus_root / "out",
+            overrides={
+                "PATH": str(corpus_root / "content"),
+                "P2F_ROOT": str(corpus_root),
+                "P2F_NOW": NOW,
+            },
+            measure_memory=False,
+        )
+        try:
+            if profile is not None:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                report = profiler.runcall(call)
+                profiler.dump_stats(str(profile))
+            else:
+                report = call()
+        except Exception as error:  # BuildError and anything else: report, do not hide
+            result["error"] = f"{type(error).__name__}: {error}"[:4000]
+        else:
+            result["build_s"] = report.seconds
+            result["pages"] = report.pages
+            result["pages_by_lang"] = report.pages_by_lang
+            result["kiosk_slides"] = sum(k["slides"] for k in report.kiosks.values())
+            result["kiosk_files"] = sum(k["files"] for k in report.kiosks.values())
+            result["kiosk_bytes"] = sum(k["bytes"] for k in report.kiosks.values())
+            result["phases"] = [
+                (label, timers.seconds[label], timers.calls[label])
+                for label in timers.order
+                if label in timers.seconds
+            ]
+    result["in_process_s"] = time.perf_counter() - started
+    result["self_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(MARK + json.dumps(result), flush=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Parent side
+
+
+def _python() -> str:
+    return str(PYTHON) if PYTHON.exists() else sys.executable
+
+
+def measure(mode: str, corpus_root: Path, profile: Path | None = None) -> dict[str, Any]:
+    """Run one subprocess; return its JSON plus wall time and peak RSS seen from outside."""
+    cmd = [_python(), str(Path(__file__).resolve()), "_run", mode, str(corpus_root)]
+    if profile is not None:
+        cmd += ["--profile-out", str(profile)]
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    lines = [line for line in stdout.splitlines() if line.startswith(MARK)]
+    if proc.returncode != 0 or not lines:
+        raise SystemExit(
+            f"{mode} subprocess failed (exit {proc.returncode}):\n"
+            f"{stdout[-3000:]}\n{stderr[-3000:]}"
+        )
+    result = json.loads(lines[-1][len(MARK) :])
+    result["wall_s"] = wall
+    result["maxrss_mb"] = usage.ru_maxrss / 1024  # KiB on Linux
+    result["cpu_s"] = usage.ru_utime + usage.ru_stime  # less sensitive to other load than wall
+    result["log_warnings"] = sum(1 for line in (stdout + stderr).splitlines() if "WARNING" in line)
+    return result
+
+
+def bench_size(documents: int, seed: int, workdir: Path, profile: bool) -> dict[str, Any]:
+    sys.path.insert(0, str(BENCH))
+    import gen_corpus
+
+    corpus_root = workdir / f"corpus-{documents}"
+    started = time.perf_counter()
+    counts = gen_corpus.generate(documents, corpus_root, seed)
+    gen_s = time.perf_counter() - started
+    check = measure("check", corpus_root)
+    if check["problems"]:
+        raise SystemExit(
+            f"generated corpus has {check['problems']} problem(s):\n"
+            + "\n".join(check["first_problems"])
+        )
+    build = measure("build", corpus_root)
+    if "error" in build:
+        raise SystemExit(f"build of {documents} documents failed:\n{build['error']}")
+    row: dict[str, Any] = {
+        "documents": documents,
+        "items": check["items"],
+        "counts": counts,
+        "gen_s": gen_s,
+        "check": check,
+        "build": build,
+    }
+    if profile:
+        prof = workdir / f"build-{documents}.prof"
+        measure("build", corpus_root, profile=prof)
+        row["profile"] = str(prof)
+    return row
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    print()
+    print(
+        f"{'docs':>6} {'items':>6} | {'check s':>8} {'RSS MB':>7} | "
+        f"{'build s':>8} {'wall s':>7} {'cpu s':>7} "
+        f"{'RSS MB':>7} | {'site pages':>10} {'pages/s':>8} {'docs/s':>7} | {'slides':>7} "
+        f"{'kiosk MB':>8}"
+    )
+    print("-" * 126)
+    for row in rows:
+        c, b = row["check"], row["build"]
+        print(
+            f"{row['documents']:>6} {row['items']:>6} | {c['load_corpus_s']:>8.2f} "
+            f"{c['maxrss_mb']:>7.0f} | {b['build_s']:>8.2f} {b['wall_s']:>7.2f} {b['cpu_s']:>7.2f} "
+            f"{b['maxrss_mb']:>7.0f} | {b['pages']:>10} {b['pages'] / b['build_s']:>8.0f} "
+            f"{row['documents'] / b['build_s']:>7.0f} | {b['kiosk_slides']:>7} "
+            f"{b['kiosk_bytes'] / 1e6:>8.1f}"
+        )
+    print()
+    for row in rows:
+        b = row["build"]
+        print(
+            f"phases, {row['documents']} documents "
+            "(inclusive seconds; indented = inside the phase above):"
+        )
+        for label, seconds, calls in b["phases"]:
+            print(f"  {label:<48} {seconds:>7.2f} s  {calls:>7} call(s)")
+        print()
+    if len(rows) >= 2:
+        small, large = rows[0], rows[-1]
+        print("linearity (time per document, largest vs smallest size; 1.00 = linear):")
+        for name, key in (
+            ("check", ("check", "load_corpus_s")),
+            ("build", ("build", "build_s")),
+            ("build cpu", ("build", "cpu_s")),
+        ):
+            per_small = small[key[0]][key[1]] / small["documents"] * 1000
+            per_large = large[key[0]][key[1]] / large["documents"] * 1000
+            print(
+                f"  {name}: {per_small:.2f} ms/doc at {small['documents']}, "
+                f"{per_large:.2f} ms/doc at {large['documents']} "
+                f"-> ratio {per_large / per_small:.2f}"
+            )
+        small_phases = {label: s for label, s, _ in small["build"]["phases"]}
+        print(f"  per phase (x{large['documents'] / small['documents']:.0f} documents):")
+        for label, seconds, _ in large["build"]["phases"]:
+            base = small_phases.get(label)
+            if base and base > 0.005:
+                ratio = (seconds / large["documents"]) / (base / small["documents"])
+                print(f"    {label.strip():<46} ratio {ratio:.2f}")
+    for row in rows:
+        if "profile" in row:
+            _print_profile(Path(row["profile"]), row["documents"])
+
+
+def _print_profile(path: Path, documents: int) -> None:
+    import pstats
+
+    print(f"\ncProfile, build of {documents} documents (top 20 by own time): {path}")
+    pstats.Stats(str(path)).sort_stats("tottime").print_stats(20)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_run":
+        profile = None
+        if "--profile-out" in argv:
+            profile = Path(argv[argv.index("--profile-out") + 1])
+        _run(argv[1], Path(argv[2]), profile)
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes", default="1000,5000", help="documents per corpus, comma-separated"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", type=Path, help="where corpora go (default: a temp dir)")
+    parser.add_argument("--keep", action="store_true", help="keep the corpora and outputs")
+    parser.add_argument("--profile", action="store_true", help="also run each build under cProfile")
+    parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="p2f-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"build_bench: sizes {sizes}, seed {args.seed}, {os.cpu_count()} CPU(s), in {workdir}")
+    rows = []
+    try:
+        for size in sizes:
+            print(f"  {size} documents: generating, checking, building...", flush=True)
+            rows.append(bench_size(size, args.seed, workdir, args.profile))
+        print_table(rows)
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=1))
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,300 @@
+"""The headless player: wires sync, scheduler, journal and heartbeat, and runs them.
+
+Two loops. The *slide loop* (main thread) asks the scheduler what to play, "shows" it through
+the injected ``display`` (a log line here; the window comes with the shell), journals it when
+it ends, and picks up a new release only at a slide boundary. The *housekeeping loop* (a
+thread) polls for releases, uploads the journal and writes heartbeats, each on its own timer,
+with capped backoff after transport errors.
+
+Time comes from an injected ``Clock``: ``SystemClock`` on a screen, ``ScaledClock`` in tests and
+the bench (a 10-second slide lasting 1 s of wall time). Both loops degrade instead of crashing:
+see the two broad ``except`` clauses.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from p2f_player.contract.manifest import ManifestError
+from p2f_player.errors import PlayerError, TransportError
+from p2f_player.heartbeat import heartbeat_document, heartbeat_key
+from p2f_player.journal import Journal
+from p2f_player.scheduler import Decision, Plan, Play, next_change, select_slide
+from p2f_player.sources import Source
+from p2f_player.store import LocalRelease, Store
+from p2f_player.sync import Syncer, load_playable, poll_delay, retry_delay
+
+log = logging.getLogger("p2f_player")
+NO_RELEASE_WAIT_S = 10.0
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def wait(self, stop: threading.Event, until: datetime) -> None:
+        """Sleep until ``until`` or until ``stop`` is set."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def wait(self, stop: threading.Event, until: datetime) -> None:
+        stop.wait(max(0.0, (until - self.now()).total_seconds()))
+
+
+class ScaledClock:
+    """Time that runs ``speed`` times faster than the wall clock, from ``start``."""
+
+    def __init__(self, start: datetime, speed: float) -> None:
+        self.start, self.speed, self._t0 = start, speed, time.monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=(time.monotonic() - self._t0) * self.speed)
+
+    def wait(self, stop: threading.Event, until: datetime) -> None:
+        stop.wait(max(0.0, (until - self.now()).total_seconds() / self.speed))
+
+
+def log_display(decision: Decision, release: LocalRelease | None) -> None:
+    page = decision.slide.pages.get(decision.language) if decision.slide else "-"
+    log.info(
+        "play %s [%s] until %s (%s) %s",
+        decision.slide_id,
+        decision.language,
+        decision.until.isoformat(timespec="seconds"),
+        decision.reason,
+        page,
+    )
+
+
+@dataclass
+class Status:
+    release: str | None = None
+    slide: str | None = None
+    last_sync: dict[str, object] | None = None
+    errors: list[str] = field(default_factory=list)
+    slides_shown: int = 0
+    clock_offset_s: float | None = None
+
+
+class Player:
+    def __init__(
+        self,
+        *,
+        site: str,
+        device: str,
+        store: Store,
+        syncer: Syncer,
+        journal: Journal,
+        telemetry: Source,
+        public_key: bytes,
+        clock: Clock,
+        poll_interval_s: float = 60.0,
+        poll_jitter_s: float = 10.0,
+        retry_base_s: float = 5.0,
+        retry_cap_s: float = 900.0,
+        upload_interval_s: float = 300.0,
+        heartbeat_interval_s: float = 300.0,
+        display: Callable[[Decision, LocalRelease | None], None] = log_display,
+        rand: random.Random | None = None,
+    ) -> None:
+        self.site, self.device = site, device
+        self.store, self.syncer, self.journal, self.telemetry = store, syncer, journal, telemetry
+        self.public_key, self.clock, self.display = public_key, clock, display
+        self.poll = (poll_interval_s, poll_jitter_s)
+        self.retry = (retry_base_s, retry_cap_s)
+        self.upload_interval_s, self.heartbeat_interval_s = upload_interval_s, heartbeat_interval_s
+        self.rand = rand or random.Random()
+        self.status = Status()
+        self.stop = threading.Event()
+        self.started = clock.now()
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(self, duration_s: float | None = None) -> None:
+        """Play until ``stop`` is set (or ``duration_s`` of player time has passed)."""
+        for leftover in self.store.recover():
+            log.warning("removed half-written %s", leftover)
+        self.journal.append("start", self.clock.now(), {"site": self.site})
+        worker = threading.Thread(target=self._housekeeping, name="p2f-housekeeping", daemon=True)
+        worker.start()
+        end = self.started + timedelta(seconds=duration_s) if duration_s else None
+        try:
+            self._slides(end)
+        finally:
+            self.stop.set()
+            worker.join(timeout=30)
+
+    def _slides(self, end: datetime | None) -> None:
+        release: LocalRelease | None = None
+        plan: Plan | None = None
+        recent: deque[Play] = deque()
+        while not self.stop.is_set() and (end is None or self.clock.now() < end):
+            now = self.clock.now()
+            try:
+                release, plan = self._pick_up(release, plan)
+                if plan is None:
+                    self.clock.wait(self.stop, now + timedelta(seconds=NO_RELEASE_WAIT_S))
+                    continue
+                while recent and recent[0].start < now - timedelta(hours=1, minutes=5):
+                    recent.popleft()
+                self._play_one(plan, release, recent, now)
+            # An unattended screen must degrade, not crash: log, journal, keep the loop alive.
+            except Exception as error:
+                log.exception("slide loop")
+                self._error("slides", error)
+                self.clock.wait(self.stop, now + timedelta(seconds=1))
+
+    def _pick_up(
+        self, release: LocalRelease | None, plan: Plan | None
+    ) -> tuple[LocalRelease | None, Plan | None]:
+        """Switch to the new current release, if any: called only between two slides."""
+        current = self.store.release("current")
+        if release is not None and current is not None and current.name == release.name:
+            return release, plan
+        fresh = load_playable(self.store, self.public_key)
+        if fresh is None:
+            return release, plan
+        if release is not None and fresh.name == release.name:
+            return release, plan
+        try:
+            plan = Plan.from_manifest(fresh.document)
+        except ManifestError as error:
+            self._error("release", error)
+            return release, plan
+        log.info("playing release %s", fresh.name)
+        self.status.release = fresh.name
+        return fresh, plan
+
+    def _play_one(
+        self, plan: Plan, release: LocalRelease | None, recent: deque[Play], now: datetime
+    ) -> None:
+        decision = select_slide(plan, recent, now)
+        self.status.slide = decision.slide_id
+        self.display(decision, release)
+        completed, wake = True, decision.wake_at
+        while True:
+            self.clock.wait(self.stop, wake)
+            moment = self.clock.now()
+            if self.stop.is_set() and moment < decision.until:
+                completed = False
+                break
+            if moment >= decision.until:
+                break
+            if decision.slide is None or not decision.slide.interrupt:
+                again = select_slide(plan, recent, moment)
+                if again.slide is not None and again.slide.interrupt:
+                    completed = False  # an alert starts now, not after this slide
+                    break
+            wake = min(decision.until, next_change(plan, moment, recent) or decision.until)
+        ended = min(self.clock.now(), decision.until)
+        sponsor = decision.slide.sponsor if decision.slide else None
+        recent.append(Play(decision.slide_id, sponsor, now, (ended - now).total_seconds()))
+        self.status.slides_shown += 1
+        self.journal.append(
+            "slide",
+            now,
+            {
+                "slide": decision.slide_id,
+                "lang": decision.language,
+                "sponsor": sponsor,
+                "start": now.isoformat(),
+                "end": ended.isoformat(),
+                "completed": completed,
+                "release": release.name if release else None,
+                "reason": decision.reason,
+            },
+        )
+
+    # -- housekeeping ------------------------------------------------------------------------
+
+    def _housekeeping(self) -> None:
+        now = self.clock.now()
+        due = {"sync": now, "upload": now, "heartbeat": now}
+        failures = {"sync": 0, "upload": 0}
+        while not self.stop.is_set():
+            now = self.clock.now()
+            for task in sorted(due, key=due.__getitem__):
+                if due[task] > now or self.stop.is_set():
+                    continue
+                try:
+                    due[task] = now + timedelta(seconds=self._run_task(task, now, failures))
+                # An unattended screen must degrade, not crash: keep the other timers going.
+                except Exception as error:
+                    log.exception("housekeeping %s", task)
+                    self._error(task, error)
+                    due[task] = now + timedelta(seconds=self.retry[1])
+            self.clock.wait(self.stop, min(due.values()))
+
+    def _run_task(self, task: str, now: datetime, failures: dict[str, int]) -> float:
+        """Run one timer's job; return the seconds until it is due again."""
+        if task == "sync":
+            result = self.syncer.sync_once(now)
+            self.status.last_sync = {
+                "at": now.isoformat(),
+                "status": result.status,
+                "reason": result.reason,
+            }
+            if result.status == "offline":
+                failures["sync"] += 1
+                return retry_delay(failures["sync"] - 1, *self.retry, self.rand.random())
+            failures["sync"] = 0
+            return poll_delay(*self.poll, self.rand.random())
+        if task == "upload":
+            try:
+                self.journal.upload(self.telemetry, now)
+                self.journal.prune(now)
+            except TransportError as error:
+                failures["upload"] += 1
+                log.warning("telemetry upload: %s", error)
+                return retry_delay(failures["upload"] - 1, *self.retry, self.rand.random())
+            failures["upload"] = 0
+            return self.upload_interval_s
+        self.write_heartbeat(now)
+        return self.heartbeat_interval_s
+
+    def write_heartbeat(self, now: datetime) -> dict[str, object]:
+        document = heartbeat_document(
+            site=self.site,
+            device=self.device,
+            now=now,
+            started=self.started,
+            release=self.status.release,
+            last_sync=self.status.last_sync,
+            slide=self.status.slide,
+            disk_free_bytes=self.store.disk.free_bytes(self.store.root),
+            journal=self.journal.counts(),
+            errors=self.status.errors,
+            clock_offset_s=self.status.clock_offset_s,
+        )
+        self.journal.append("heartbeat", now, {"release": document["release"]})
+        body = _json(document)
+        self.store.disk.write_file(self.store.root / "heartbeat.json", body)
+        try:
+            self.telemetry.put(heartbeat_key(self.site, self.device), body)
+        except TransportError as error:
+            log.info("heartbeat not sent (journaled): %s", error)
+        return document
+
+    def _error(self, where: str, error: BaseException) -> None:
+        text = f"{where}: {type(error).__name__}: {error}"
+        self.status.errors = [*self.status.errors[-9:], text]
+        try:
+            self.journal.append("error", self.clock.now(), {"where": where, "reason": text})
+        except (PlayerError, OSError) as again:
+            log.error("cannot journal the error: %s", again)
+
+
+def _json(document: object) -> bytes:
+    return (json.dumps(document, sort_keys=True, indent=1) + "\n").encode()

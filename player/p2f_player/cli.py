@@ -1,0 +1,275 @@
+"""``p2f-player``: run | sync --once | status | simulate.
+
+Exit codes: 0 fine; 1 a release was refused or the disk is full (the reason is printed);
+2 the configuration is invalid; 3 the source could not be reached (nothing published, or
+offline): the old release, if any, stays in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from p2f_player.app import Player, ScaledClock, SystemClock
+from p2f_player.config import PlayerConfig, load_config
+from p2f_player.contract import trust
+from p2f_player.contract.manifest import ManifestError
+from p2f_player.contract.rules import PARIS
+from p2f_player.errors import ConfigError, TransportError
+from p2f_player.journal import Journal
+from p2f_player.scheduler import Plan, Play, select_slide
+from p2f_player.sources import Source, open_source
+from p2f_player.store import Store
+from p2f_player.sync import Syncer, load_playable, manifest_key
+
+EXIT_REFUSED, EXIT_CONFIG, EXIT_OFFLINE = 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config", type=Path, help="TOML file (default /etc/p2f-player.toml if present)"
+    )
+    common.add_argument("--site", help="site id, e.g. gare")
+    common.add_argument("--source", help="s3://bucket/prefix, https://..., http://..., file:///...")
+    common.add_argument(
+        "--public-key", dest="public_key", help="pinned ed25519 public key (base64 file)"
+    )
+    common.add_argument("--cache", help="local state folder (default /var/lib/p2f-player)")
+    common.add_argument("--endpoint-url", dest="endpoint_url", help="S3-compatible endpoint")
+    common.add_argument("-v", "--verbose", action="store_true")
+    parser = argparse.ArgumentParser(prog="p2f-player", description="livep2f kiosk player")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", parents=[common], help="play (headless: logs each slide)")
+    run.add_argument("--duration", type=float, help="stop after this many seconds (player time)")
+    run.add_argument(
+        "--speed", type=float, default=1.0, help="run the clock N times faster (tests, bench)"
+    )
+    sync = commands.add_parser("sync", parents=[common], help="fetch and verify the newest release")
+    sync.add_argument("--once", action="store_true", required=True, help="one poll, then exit")
+    commands.add_parser("status", parents=[common], help="what this screen holds and did last")
+    sim = commands.add_parser(
+        "simulate", parents=[common], help="what would play, minute by minute"
+    )
+    sim.add_argument(
+        "--from", dest="start", required=True, help="local Paris time, 2026-07-14T06:00"
+    )
+    sim.add_argument("--hours", type=float, default=24.0)
+    sim.add_argument("--manifest", type=Path, help="a manifest or signed envelope file to preview")
+    sim.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    config_file = args.config
+    if config_file is None and Path("/etc/p2f-player.toml").is_file():
+        config_file = Path("/etc/p2f-player.toml")
+    overrides = {
+        k: getattr(args, k, None) for k in ("site", "source", "public_key", "cache", "endpoint_url")
+    }
+    needs_source = args.command != "simulate" or args.manifest is None
+    try:
+        if not needs_source:
+            overrides.setdefault("source", None)
+            overrides["source"] = overrides["source"] or "file:///nonexistent"
+            overrides["public_key"] = overrides["public_key"] or "-"
+        config = load_config(config_file, os.environ, overrides)
+        key = trust.load_public_key(config.public_key) if needs_source else b""
+        source = open_source(config.source, config.endpoint_url) if needs_source else None
+    except (ConfigError, ValueError) as error:
+        print(f"p2f-player: configuration: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    if args.command == "simulate":
+        return simulate(args, config, source, key)
+    store = Store(config.cache, reserve_bytes=config.reserve_mb * 1024 * 1024)
+    assert source is not None
+    if args.command == "status":
+        return status(config, store)
+    journal = Journal(
+        config.cache / "journal.sqlite", config.site, config.device_id, config.journal_max_rows
+    )
+    try:
+        if args.command == "sync":
+            return sync_once(config, store, source, key, journal)
+        return run(args, config, store, source, key, journal)
+    finally:
+        journal.close()
+
+
+def sync_once(
+    config: PlayerConfig, store: Store, source: Source, key: bytes, journal: Journal
+) -> int:
+    store.recover()
+    syncer = Syncer(
+        config.site, source, store, key, emit=lambda kind, data: journal.append(kind, _now(), data)
+    )
+    result = syncer.sync_once(_now())
+    print(json.dumps(result.to_json(), sort_keys=True))
+    if result.ok:
+        return 0
+    print(f"p2f-player: sync {result.status}: {result.reason}", file=sys.stderr)
+    return EXIT_REFUSED if result.status in ("refused", "full") else EXIT_OFFLINE
+
+
+def run(
+    args: argparse.Namespace,
+    config: PlayerConfig,
+    store: Store,
+    source: Source,
+    key: bytes,
+    journal: Journal,
+) -> int:
+    clock = ScaledClock(_now(), args.speed) if args.speed != 1.0 else SystemClock()
+    syncer = Syncer(
+        config.site,
+        source,
+        store,
+        key,
+        emit=lambda kind, data: journal.append(kind, clock.now(), data),
+    )
+    player = Player(
+        site=config.site,
+        device=config.device_id,
+        store=store,
+        syncer=syncer,
+        journal=journal,
+        telemetry=source,
+        public_key=key,
+        clock=clock,
+        poll_interval_s=config.poll_interval_s,
+        poll_jitter_s=config.poll_jitter_s,
+        retry_base_s=config.retry_base_s,
+        retry_cap_s=config.retry_cap_s,
+        upload_interval_s=config.upload_interval_s,
+        heartbeat_interval_s=config.heartbeat_interval_s,
+    )
+    try:
+        player.run(args.duration)
+    except KeyboardInterrupt:
+        player.stop.set()
+    return 0
+
+
+def status(config: PlayerConfig, store: Store) -> int:
+    state = store.read_state()
+    out: dict[str, Any] = {
+        "site": config.site,
+        "cache": str(config.cache),
+        "current": (r.name if (r := store.release("current")) else None),
+        "previous": (r.name if (r := store.release("previous")) else None),
+        "last_sync": state.get("last_sync"),
+        "last_good_sync": state.get("last_good_sync"),
+        "refused": list(state.get("refused", {}).values())[-3:],
+        "disk_free_bytes": store.disk.free_bytes(store.root),
+    }
+    journal_path = config.cache / "journal.sqlite"
+    if journal_path.exists():
+        journal = Journal(journal_path, config.site, config.device_id)
+        out["journal"] = journal.counts()
+        journal.close()
+    heartbeat = config.cache / "heartbeat.json"
+    if heartbeat.exists():
+        out["last_heartbeat"] = json.loads(heartbeat.read_bytes()).get("at")
+    print(json.dumps(out, indent=1, sort_keys=True))
+    return 0
+
+
+def simulate(
+    args: argparse.Namespace, config: PlayerConfig, source: Source | None, key: bytes
+) -> int:
+    try:
+        document = _simulation_manifest(args, config, source, key)
+        plan = Plan.from_manifest(document)
+        start = datetime.fromisoformat(args.start)
+    except (ManifestError, TransportError, ValueError) as error:
+        print(f"p2f-player: simulate: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    start = start.replace(tzinfo=PARIS) if start.tzinfo is None else start
+    minutes, shares = simulate_plays(plan, start, timedelta(hours=args.hours))
+    if args.json:
+        print(json.dumps({"minutes": minutes, "shares": shares}, indent=1))
+        return 0
+    print(
+        f"site {plan.site.id}, release {plan.release_id}, from {start.isoformat()}, {args.hours} h"
+    )
+    for minute in minutes:
+        print(f"{minute['at']}  {minute['slide']} [{minute['lang']}]  {minute['reason']}")
+    print("\nshare of screen time (booked):")
+    for group, share in shares.items():
+        booked = plan.sponsors.get(group)
+        print(
+            f"  {group:30s} {share * 100:6.2f} %"
+            + (f"  (booked {booked * 100:.2f} %)" if booked else "")
+        )
+    return 0
+
+
+def simulate_plays(
+    plan: Plan, start: datetime, span: timedelta
+) -> tuple[list[dict[str, str]], dict[str, float]]:
+    """Run the scheduler over ``span``; what plays at each minute, and each group's share."""
+    now, end = start, start + span
+    recent: list[Play] = []
+    seconds: dict[str, float] = {}
+    minutes: list[dict[str, str]] = []
+    next_minute = start
+    while now < end:
+        decision = select_slide(plan, recent[-2000:], now)
+        sponsor = decision.slide.sponsor if decision.slide else None
+        duration = (decision.until - now).total_seconds()
+        recent.append(Play(decision.slide_id, sponsor, now, duration))
+        group = (
+            sponsor
+            if sponsor in plan.sponsors
+            else ("alerts" if decision.reason == "alert" else "house")
+        )
+        seconds[group or "house"] = seconds.get(group or "house", 0.0) + duration
+        while next_minute < decision.until and next_minute < end:
+            minutes.append(
+                {
+                    "at": next_minute.astimezone(PARIS).isoformat(timespec="minutes"),
+                    "slide": decision.slide_id,
+                    "lang": decision.language,
+                    "reason": decision.reason,
+                }
+            )
+            next_minute += timedelta(minutes=1)
+        now = decision.until
+    total = sum(seconds.values()) or 1.0
+    return minutes, {g: s / total for g, s in sorted(seconds.items())}
+
+
+def _simulation_manifest(
+    args: argparse.Namespace, config: PlayerConfig, source: Source | None, key: bytes
+) -> dict[str, Any]:
+    if args.manifest is not None:
+        data = json.loads(args.manifest.read_bytes())
+        return dict(data.get("signed", data))
+    local = load_playable(Store(config.cache), key) if config.cache.exists() else None
+    if local is not None:
+        return local.document
+    assert source is not None
+    fetched = source.fetch(manifest_key(config.site))
+    assert fetched is not None
+    # A preview of the published release: the signature must hold, expiry does not matter.
+    return trust.verify_signature(fetched.data, key)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

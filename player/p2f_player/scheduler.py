@@ -1,0 +1,351 @@
+"""The scheduler: which slide plays now, in which language, and when to look again.
+
+Pure: the manifest document, the recent plays and ``now`` come in as arguments; nothing here
+reads the clock, the disk or the network. The player loop calls ``select_slide`` at every slide
+boundary and again at ``Decision.wake_at`` (an alert may start before the slide ends).
+
+How a slide is chosen (local time is Europe/Paris):
+
+1. *Eligible* slides: the place rules admit the site, the time rules admit ``now``, the item
+   has not expired, ``now`` lies inside its ``window``, its audiences meet the audiences of the
+   site at this hour (``audience_hours``, else the site's own list), it has a page in one of the
+   site's languages, and it played fewer than ``max_per_hour`` times in the last 60 minutes.
+2. *Alerts* (``interrupt``) win over everything while eligible; several alerts take turns.
+3. Otherwise screen time is shared by weighted fair queueing over the current clock hour: every
+   sponsor with an eligible slide gets its booked ``share``; the house (every unsponsored slide
+   of the highest priority present) gets the rest. The group whose time divided by its share
+   is lowest, counting half of its next slide, plays next; inside a group, slides get time in
+   proportion to their ``weight``. Each group stays within about half a slide of its share;
+   time taken by alerts is not counted against anyone.
+4. Languages rotate: the n-th recent play of a slide uses the n-th site language it has.
+5. Nothing eligible: the *default* card (``Decision.slide is None``): the site's name and clock.
+
+It deliberately does not render, sleep or journal anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+
+from p2f_player.contract.manifest import ManifestError
+from p2f_player.contract.rules import (
+    DEFAULT_DURATION_S,
+    PARIS,
+    RuleError,
+    Rules,
+    SiteProfile,
+    parse_rules,
+    to_local,
+)
+
+HOUR = timedelta(hours=1)
+HOUSE = ""  # the group of unsponsored slides
+
+
+@dataclass(frozen=True)
+class Slide:
+    id: str
+    kind: str
+    rules: Rules
+    pages: Mapping[str, str]
+    window: tuple[datetime, datetime] | None
+    sponsor: str | None
+    interrupt: bool
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(seconds=self.rules.duration_s)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A manifest prepared for scheduling: rules parsed once per release."""
+
+    release_id: str
+    site: SiteProfile
+    languages: tuple[str, ...]
+    audiences: frozenset[str]
+    audience_hours: tuple[tuple[Rules, frozenset[str]], ...]
+    slides: tuple[Slide, ...]
+    sponsors: Mapping[str, float]
+
+    @classmethod
+    def from_manifest(cls, document: Mapping[str, Any]) -> Plan:
+        """Raises ``ManifestError`` naming the slide when a rule or window is malformed."""
+        site = document["site"]
+        geo = site.get("geo") or {}
+        try:
+            blocks = tuple(
+                (
+                    parse_rules({"weekdays": block.get("weekdays") or [], "hours": block["hours"]}),
+                    frozenset(block["audiences"]),
+                )
+                for block in site.get("audience_hours", [])
+            )
+            slides = tuple(_slide(raw) for raw in document["slides"])
+        except (RuleError, KeyError, TypeError, ValueError) as error:
+            raise ManifestError(f"manifest slides or site profile: {error}") from None
+        return cls(
+            release_id=str(document["release"]["id"]),
+            site=SiteProfile(
+                id=site["id"],
+                tags=frozenset(site.get("tags", [])),
+                lat=geo.get("lat"),
+                lon=geo.get("lon"),
+            ),
+            languages=tuple(site.get("languages") or ["fr"]),
+            audiences=frozenset(site.get("audiences", [])),
+            audience_hours=blocks,
+            slides=slides,
+            sponsors={k: float(v) for k, v in (document.get("sponsors") or {}).items()},
+        )
+
+
+def _slide(raw: Mapping[str, Any]) -> Slide:
+    window = raw.get("window")
+    parsed: tuple[datetime, datetime] | None = None
+    if window:
+        parsed = (datetime.fromisoformat(window["from"]), datetime.fromisoformat(window["until"]))
+        if parsed[0].tzinfo is None or parsed[1].tzinfo is None:
+            raise ValueError(f"slide {raw['id']}: window times need a UTC offset")
+    try:
+        rules = parse_rules(raw.get("rules"))
+    except RuleError as error:
+        raise RuleError(f"slide {raw['id']}: {error.field}", error.message) from None
+    return Slide(
+        id=raw["id"],
+        kind=raw.get("kind", "place"),
+        rules=rules,
+        pages=dict(raw["pages"]),
+        window=parsed,
+        sponsor=raw.get("sponsor"),
+        interrupt=bool(raw.get("interrupt")),
+    )
+
+
+@dataclass(frozen=True)
+class Play:
+    """One slide shown: what the scheduler needs to remember (the last hour is enough)."""
+
+    slide_id: str
+    sponsor: str | None
+    start: datetime
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    slide: Slide | None  # None: the default card
+    language: str
+    until: datetime  # the slide ends here (its duration, cut at its own end of validity)
+    wake_at: datetime  # look again here (<= until): something may start or stop
+    reason: str
+
+    @property
+    def slide_id(self) -> str:
+        return self.slide.id if self.slide else "default"
+
+
+# -- eligibility ---------------------------------------------------------------------------
+
+
+def audiences_at(plan: Plan, now: datetime) -> frozenset[str]:
+    """Audiences of the site at this moment: the matching ``audience_hours``, else its own."""
+    hits = [aud for rules, aud in plan.audience_hours if rules.active_at(now)]
+    return frozenset().union(*hits) if hits else plan.audiences
+
+
+def languages_of(plan: Plan, slide: Slide) -> list[str]:
+    allowed = slide.rules.languages
+    return [
+        lang for lang in plan.languages if lang in slide.pages and (not allowed or lang in allowed)
+    ]
+
+
+def is_eligible(
+    plan: Plan,
+    slide: Slide,
+    now: datetime,
+    recent: Sequence[Play] = (),
+    audiences: frozenset[str] | None = None,
+) -> bool:
+    """Every rule of the slide admits ``now`` at this site (see the module docstring)."""
+    rules = slide.rules
+    if slide.window is not None and not slide.window[0] <= now < slide.window[1]:
+        return False
+    if not rules.applies_to_site(plan.site) or rules.expired_at(now) or not rules.active_at(now):
+        return False
+    if rules.audiences:
+        current = audiences_at(plan, now) if audiences is None else audiences
+        if current and not rules.audiences & current:
+            return False
+    if not languages_of(plan, slide):
+        return False
+    if rules.max_per_hour is not None:
+        since = now.astimezone(UTC) - HOUR
+        played = sum(1 for p in recent if p.slide_id == slide.id and p.start > since)
+        if played >= rules.max_per_hour:
+            return False
+    return True
+
+
+# -- choosing ------------------------------------------------------------------------------
+
+
+def hour_start(now: datetime) -> datetime:
+    """Start of the local clock hour (Paris offsets are whole hours, so UTC floors agree)."""
+    return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _seconds_in_hour(play: Play, start: datetime, now: datetime) -> float:
+    begin = max(play.start, start)
+    end = min(play.start.astimezone(UTC) + timedelta(seconds=play.seconds), now)
+    return max(0.0, (end - begin).total_seconds())
+
+
+def select_slide(plan: Plan, recent: Sequence[Play], now: datetime) -> Decision:
+    """Choose what plays at ``now`` given the plays of (at least) the last hour."""
+    # Arithmetic in UTC: PARIS-aware datetimes add wall-clock time, so at the October change
+    # 02:59:55+02:00 + 10 s would land an hour later.
+    now = to_local(now).astimezone(UTC)
+    audiences = audiences_at(plan, now)
+    eligible = [s for s in plan.slides if is_eligible(plan, s, now, recent, audiences)]
+    start = hour_start(now)
+    this_hour = [
+        p for p in recent if p.start.astimezone(UTC) + timedelta(seconds=p.seconds) > start
+    ]
+    played: dict[str, float] = {}
+    for p in this_hour:
+        played[p.slide_id] = played.get(p.slide_id, 0.0) + _seconds_in_hour(p, start, now)
+    alerts = [s for s in eligible if s.interrupt]
+    if alerts:
+        chosen, reason = _least_recent(_top_priority(alerts), recent), "alert"
+    elif eligible:
+        chosen, reason = _by_share(plan, eligible, played)
+    else:
+        return _default(plan, now, recent, len(this_hour))
+    langs = languages_of(plan, chosen)
+    # each slide cycles through its languages (a global counter would lock two alternating
+    # slides to one language each)
+    language = langs[sum(1 for p in recent if p.slide_id == chosen.id) % len(langs)]
+    until = _slide_end(plan, chosen, now, recent)
+    wake = next_change(plan, now, recent)
+    return Decision(chosen, language, until, min(until, wake) if wake else until, reason)
+
+
+def _top_priority(slides: list[Slide]) -> list[Slide]:
+    top = max(s.rules.priority for s in slides)
+    return [s for s in slides if s.rules.priority == top]
+
+
+def _least_recent(slides: list[Slide], recent: Sequence[Play]) -> Slide:
+    last = {p.slide_id: p.start for p in recent}
+    epoch = datetime.min.replace(tzinfo=UTC)
+    return min(slides, key=lambda s: (last.get(s.id, epoch), s.id))
+
+
+def _by_share(plan: Plan, eligible: list[Slide], played: Mapping[str, float]) -> tuple[Slide, str]:
+    groups: dict[str, list[Slide]] = {}
+    for slide in eligible:
+        key = slide.sponsor if slide.sponsor in plan.sponsors else HOUSE
+        groups.setdefault(key or HOUSE, []).append(slide)
+    if HOUSE in groups:
+        groups[HOUSE] = _top_priority(groups[HOUSE])
+    sponsored = sum(plan.sponsors[g] for g in groups if g != HOUSE)
+    shares = {g: plan.sponsors[g] if g != HOUSE else max(0.0, 1.0 - sponsored) for g in groups}
+    group_played = {g: sum(played.get(s.id, 0.0) for s in slides) for g, slides in groups.items()}
+    nexts = {g: _next_in_group(members, played, group_played[g]) for g, members in groups.items()}
+
+    def midpoint(g: str) -> float:
+        # Weighted fair queueing: every group's time, divided by its share, should advance
+        # together. Playing the group whose next slide would be centred earliest keeps each
+        # group within half a slide of its share (a "finish time" rule would always overshoot).
+        if shares[g] <= 0:
+            return float("inf")
+        return (group_played[g] + nexts[g].rules.duration_s / 2) / shares[g]
+
+    group = min(groups, key=lambda g: (midpoint(g), -shares[g], g))
+    slide = nexts[group]
+    return slide, f"sponsor {group}" if group else "house"
+
+
+def _next_in_group(members: list[Slide], played: Mapping[str, float], total: float) -> Slide:
+    """Inside a group, the slide furthest behind its weight's part of the group's time."""
+    weights = sum(s.rules.weight for s in members)
+    return min(
+        members,
+        key=lambda s: (
+            -(s.rules.weight / weights * total - played.get(s.id, 0.0)),
+            -s.rules.weight,
+            s.id,
+        ),
+    )
+
+
+def _default(plan: Plan, now: datetime, recent: Sequence[Play], count: int) -> Decision:
+    until = now + timedelta(seconds=DEFAULT_DURATION_S)
+    wake = next_change(plan, now, recent)
+    return Decision(
+        None,
+        plan.languages[count % len(plan.languages)],
+        until,
+        min(until, wake) if wake else until,
+        "nothing eligible: default card",
+    )
+
+
+def _slide_end(plan: Plan, slide: Slide, now: datetime, recent: Sequence[Play]) -> datetime:
+    """``now + duration``, cut where the slide stops being eligible (an alert ends, an offer
+    expires, its hours close), so nothing is shown past its end."""
+    end = now + slide.duration
+    for moment in sorted(m for m in _boundaries_of(plan, slide, now) if now < m < end):
+        if not is_eligible(plan, slide, moment, ()):
+            return moment
+    return end
+
+
+# -- when to look again --------------------------------------------------------------------
+
+
+def _local_moments(day: date, clock: time) -> datetime:
+    return datetime.combine(day, clock, tzinfo=PARIS)
+
+
+@lru_cache(maxsize=8192)
+def _day_moments(rules: Rules, day: date) -> tuple[datetime, ...]:
+    """Where the time rules of ``rules`` may change on ``day`` (memoised: a pure function of
+    hashable inputs, and a kiosk asks the same question every few seconds)."""
+    moments = [_local_moments(day, time(0, 0))]  # dates and weekdays turn at local midnight
+    for window in rules.hours:
+        moments += [_local_moments(day, window.start), _local_moments(day, window.end)]
+    return tuple(m.astimezone(UTC) for m in moments)
+
+
+def _window_moments(rules: Rules, now: datetime) -> Iterable[datetime]:
+    today = to_local(now).date()
+    for offset in (-1, 0, 1):
+        yield from _day_moments(rules, today + timedelta(days=offset))
+
+
+def _boundaries_of(plan: Plan, slide: Slide, now: datetime) -> Iterable[datetime]:
+    if slide.window is not None:
+        yield from slide.window
+    yield from _window_moments(slide.rules, now)
+    for rules, _ in plan.audience_hours:
+        yield from _window_moments(rules, now)
+
+
+def next_change(plan: Plan, now: datetime, recent: Sequence[Play] = ()) -> datetime | None:
+    """The first moment after ``now`` at which the set of eligible slides may change."""
+    now = now.astimezone(UTC)
+    candidates: list[datetime] = [hour_start(now) + HOUR]
+    for slide in plan.slides:
+        candidates.extend(_boundaries_of(plan, slide, now))
+    # a slide held back by max_per_hour comes back when its oldest play leaves the hour
+    candidates.extend(p.start.astimezone(UTC) + HOUR for p in recent)
+    future = [m for m in candidates if m > now]
+    return min(future) if future else None

@@ -65,15 +65,15 @@ def livereload(c, port=8000):  # type: ignore[no-untyped-def]
 @task
 def lint(c):  # type: ignore[no-untyped-def]
     """ruff (lint + format check) and mypy."""
-    c.run(".venv/bin/ruff check .", pty=False)
-    c.run(".venv/bin/ruff format --check .", pty=False)
-    c.run(".venv/bin/mypy", pty=False)
+    c.run(".venv/bin/ruff check .", pty=False, in_stream=False)
+    c.run(".venv/bin/ruff format --check .", pty=False, in_stream=False)
+    c.run(".venv/bin/mypy", pty=False, in_stream=False)
 
 
 @task(pre=[lint])
 def test(c, workers="2"):  # type: ignore[no-untyped-def]
     """Lint, then the whole test suite (pytest, in parallel on WORKERS processes)."""
-    c.run(f".venv/bin/pytest -n {workers} -p no:cacheprovider", pty=False)
+    c.run(f".venv/bin/pytest -n {workers} -p no:cacheprovider", pty=False, in_stream=False)
 
 
 @task(name="all")

@@ -22,6 +22,20 @@ The document::
      "directory": {lang: path of the touch directory's entry page},
      "files": {path: {"size": int, "sha256": hex}}}
 
+That is the *full* form, written by the bundle builder. What is published and signed is the
+*parts* form (``split_into_parts``): ``files`` and ``slides``, which make up nearly all of the
+document, are cut into content-addressed parts, so that changing one item changes one small
+part instead of the whole signed document (TUF's hashed bins, in spirit)::
+
+     "file_parts":  {part name: {"size": int, "sha256": hex}},  each part {path: {size, sha256}}
+     "slide_parts": {part name: {"size": int, "sha256": hex}},  each part {slide id: slide}
+     "slide_order": [slide id, ...]
+
+Each part is canonical JSON stored like any file (``objects/<sha256>``); its hash is in the
+signed document, so the signature covers it. The player verifies the signed document, then
+calls ``expand_parts`` to fetch and check the parts and get the full form back; a full-form
+document passes through unchanged.
+
 The JSON Schema of this document is ``manifest.schema.json`` next to this module
 (``json_schema()``); signing and the trust rules are in ``trust.py``. In storage, every file is
 fetched by its hash: ``objects/<sha256>`` (see docs/publishing.md).
@@ -31,7 +45,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -39,6 +54,11 @@ from typing import Any
 
 SCHEMA = "livep2f-kiosk-manifest/1"
 MANIFEST_NAME = "manifest.json"
+ITEM_BINS = 16  # parts per kind: ~60 file entries (~6 KB) each for a four-language site
+FILE_PARTS = "file_parts"
+SLIDE_PARTS = "slide_parts"
+SLIDE_ORDER = "slide_order"
+FULL_KEYS = ("files", "slides")
 
 
 class ManifestError(ValueError):
@@ -105,9 +125,17 @@ def parse_manifest(data: bytes) -> dict[str, Any]:
         raise ManifestError(f"manifest is not JSON: {error}") from None
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
         raise ManifestError(f"not a {SCHEMA} document")
-    for key in ("site", "release", "slides", "files"):
+    for key in ("site", "release"):
         if key not in document:
             raise ManifestError(f"manifest has no {key!r}")
+    wanted = (FILE_PARTS, SLIDE_PARTS, SLIDE_ORDER) if FILE_PARTS in document else FULL_KEYS
+    unwanted = FULL_KEYS if FILE_PARTS in document else (SLIDE_PARTS, SLIDE_ORDER)
+    for key in wanted:
+        if key not in document:
+            raise ManifestError(f"manifest has no {key!r}")
+    for key in unwanted:
+        if key in document:
+            raise ManifestError(f"manifest mixes {key!r} with the other form")
     return document
 
 
@@ -130,3 +158,151 @@ def json_schema() -> dict[str, Any]:
     text = resources.files("p2f_player.contract").joinpath("manifest.schema.json").read_text()
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+# --- parts: what is published and signed (see the module docstring) ---------------------------
+
+_SAFE_PATH = re.compile(r"^(?!/)(?!.*\.\./)[A-Za-z0-9._/-]+$")  # as in the JSON Schema
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_ITEM_FILE = re.compile(
+    r"^(?:slides/([^/]+)\.[a-z]{2}\.html|directory/[a-z]{2}/items/([^/]+)\.html)$"
+)
+
+
+def _bin(slug: str) -> str:
+    return f"{int(hashlib.sha256(slug.encode()).hexdigest()[:8], 16) % ITEM_BINS:02x}"
+
+
+def file_part_name(path: str) -> str:
+    """The part a file is listed in. Every page of one item (its slide and its directory page,
+    in every language) shares a part, chosen by a hash of the item's slug: editing an item
+    changes one part, even when other languages fall back to the edited French text. Other
+    files are grouped by top folder (``assets``, ``directory`` listings)."""
+    match = _ITEM_FILE.match(path)
+    if match:
+        return f"items-{_bin(match[1] or match[2])}"
+    return path.split("/", 1)[0] if "/" in path else "top"
+
+
+def slide_part_name(slide_id: str) -> str:
+    return f"slides-{_bin(slide_id)}"
+
+
+def split_into_parts(document: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The parts form of a full-form ``document`` (ready to sign) and its part objects.
+
+    Returns:
+        ``(document, parts)``: ``parts`` maps each part's sha256 to its canonical bytes, to
+        be stored as ``objects/<sha256>``. A parts-form document is returned as it is.
+    """
+    if FILE_PARTS in document:
+        return dict(document), {}
+    files: dict[str, dict[str, Any]] = {}
+    for path, entry in document["files"].items():
+        files.setdefault(file_part_name(path), {})[path] = entry
+    slides: dict[str, dict[str, Any]] = {}
+    for slide in document["slides"]:
+        slides.setdefault(slide_part_name(slide["id"]), {})[slide["id"]] = slide
+    objects: dict[str, bytes] = {}
+
+    def refs(groups: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        out = {}
+        for name, content in sorted(groups.items()):
+            data = canonical_bytes(content)
+            entry = file_entry(data)
+            objects[entry.sha256] = data
+            out[name] = {"size": entry.size, "sha256": entry.sha256}
+        return out
+
+    parted = {key: value for key, value in document.items() if key not in ("files", "slides")}
+    parted[FILE_PARTS] = refs(files)
+    parted[SLIDE_PARTS] = refs(slides)
+    parted[SLIDE_ORDER] = [slide["id"] for slide in document["slides"]]
+    return parted, objects
+
+
+def part_objects(document: Mapping[str, Any]) -> dict[str, int]:
+    """The part objects a parts-form document names, ``{sha256: size}`` (none in full form)."""
+    refs = [*document.get(FILE_PARTS, {}).values(), *document.get(SLIDE_PARTS, {}).values()]
+    return {ref["sha256"]: int(ref["size"]) for ref in refs}
+
+
+def expand_parts(document: Mapping[str, Any], load_part: Callable[[str], bytes]) -> dict[str, Any]:
+    """The full form of a *verified* parts-form document: its parts fetched and checked.
+
+    Call it after ``trust.verify_manifest``: the part hashes are trusted because the signature
+    covers them. The result keeps ``file_parts``/``slide_parts`` (a player must keep those
+    objects too) and adds ``files`` and ``slides`` exactly as the bundle builder wrote them. A
+    full-form document (before parts existed) is returned unchanged.
+
+    Args:
+        document: the verified document.
+        load_part: returns the bytes of ``objects/<sha256>``; its own errors (object missing,
+            network down) propagate unchanged, for the caller to retry.
+
+    Raises:
+        ManifestError: a part whose size or hash differs from the signed one (tampered), that
+            is not valid JSON of the right shape, or that contradicts another part.
+    """
+    if FILE_PARTS not in document and SLIDE_PARTS not in document:
+        return dict(document)
+    files: dict[str, Any] = {}
+    for name, content in _load_parts(document, FILE_PARTS, load_part):
+        for path, entry in content.items():
+            _check_entry(name, path, entry)
+            if path in files:
+                raise ManifestError(f"file part {name}: {path} is also listed in another part")
+            files[path] = entry
+    by_id: dict[str, Any] = {}
+    for name, content in _load_parts(document, SLIDE_PARTS, load_part):
+        for slide_id, slide in content.items():
+            if not isinstance(slide, dict) or slide.get("id") != slide_id or slide_id in by_id:
+                raise ManifestError(f"slide part {name}: slide {slide_id!r} is malformed")
+            by_id[slide_id] = slide
+    order = document.get(SLIDE_ORDER)
+    if not isinstance(order, list) or sorted(map(str, order)) != sorted(by_id):
+        raise ManifestError("slide_order does not list exactly the slides of the slide parts")
+    return {**document, "files": dict(sorted(files.items())), "slides": [by_id[i] for i in order]}
+
+
+def _load_parts(
+    document: Mapping[str, Any], key: str, load_part: Callable[[str], bytes]
+) -> list[tuple[str, dict[str, Any]]]:
+    kind = key.removesuffix("_parts")
+    refs = document.get(key)
+    if not isinstance(refs, dict):
+        raise ManifestError(f"manifest has no {key!r}")
+    loaded = []
+    for name, ref in sorted(refs.items()):
+        if not isinstance(ref, dict) or not isinstance(ref.get("sha256"), str):
+            raise ManifestError(f"{kind} part {name}: no sha256")
+        data = load_part(ref["sha256"])
+        actual = file_entry(data)
+        if actual.sha256 != ref["sha256"] or actual.size != ref.get("size"):
+            raise ManifestError(
+                f"{kind} part {name}: hash or size differs from the manifest (tampered?): "
+                f"got {actual.size} bytes {actual.sha256[:12]}, expected "
+                f"{ref.get('size')} bytes {ref['sha256'][:12]}"
+            )
+        try:
+            content = json.loads(data)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ManifestError(f"{kind} part {name} is not JSON: {error}") from None
+        if not isinstance(content, dict):
+            raise ManifestError(f"{kind} part {name} is not a JSON object")
+        loaded.append((name, content))
+    return loaded
+
+
+def _check_entry(part: str, path: str, entry: object) -> None:
+    """What the schema checks for the full form's ``files``, for entries read from a part."""
+    if not _SAFE_PATH.match(path):
+        raise ManifestError(f"file part {part}: {path!r} is not a safe relative path")
+    if (
+        not isinstance(entry, dict)
+        or set(entry) != {"size", "sha256"}
+        or not isinstance(entry["size"], int)
+        or entry["size"] < 0
+        or not _SHA256.match(str(entry["sha256"]))
+    ):
+        raise ManifestError(f"file part {part}: entry for {path} is not {{size, sha256}}")

@@ -1,0 +1,208 @@
+"""Wire a ``Player`` to the kiosk window, and ``python -m p2f_player.shell``.
+
+``run_window`` is what ``p2f-player run --window [--nfc PATH]`` calls once the CLI has built the
+configuration, store, source, key and journal (exactly as for the headless ``run``). It adds
+the local bundle server, the window, the NFC tag, the inbox and systemd's watchdog, runs the
+player in a thread (pywebview owns the main thread) and tears everything down on exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from p2f_player.app import Clock, Player, SystemClock
+from p2f_player.config import PlayerConfig, load_config
+from p2f_player.contract import trust
+from p2f_player.contract.rules import PARIS
+from p2f_player.errors import ConfigError
+from p2f_player.journal import Journal
+from p2f_player.shell.control import ControlServer, MovableClock
+from p2f_player.shell.inbox import Inbox
+from p2f_player.shell.nfc import NfcTag
+from p2f_player.shell.sdnotify import Notifier
+from p2f_player.shell.server import BundleServer
+from p2f_player.shell.window import KioskWindow, ShellSettings
+from p2f_player.sources import Source, open_source
+from p2f_player.store import Store
+from p2f_player.sync import Syncer, load_playable
+
+log = logging.getLogger("p2f_player.shell")
+EXIT_CONFIG = 2
+
+
+@dataclass(frozen=True)
+class WindowOptions:
+    nfc: str | None = None  # nfcpy path of the reader; None: no NFC hand-off
+    inbox: Path | None = None  # folder watched for releases dropped by a technician
+    idle_s: float = 60.0
+    fullscreen: bool = True
+    duration_s: float | None = None  # stop after this much player time (tests, bench)
+    control_port: int | None = None  # tests and diagnosis only (see control.py)
+
+
+def releases_of(store: Store) -> dict[str, Path]:
+    """The releases the page may load: ``current`` and ``previous`` (a fade may straddle both)."""
+    found = {}
+    for link in ("current", "previous"):
+        release = store.release(link)
+        if release is not None:
+            found[release.name] = release.path
+    return found
+
+
+def run_window(
+    config: PlayerConfig,
+    store: Store,
+    source: Source,
+    key: bytes,
+    journal: Journal,
+    clock: Clock,
+    options: WindowOptions,
+    env: Mapping[str, str] | None = None,
+) -> int:
+    import webview  # optional dependency (extra "window"): imported where used
+
+    def emit(kind: str, data: dict[str, object]) -> None:
+        journal.append(kind, clock.now(), data)
+
+    server = BundleServer(lambda: releases_of(store)).start()
+    notifier = Notifier(env)
+    first_beat = threading.Event()
+
+    def heartbeat() -> None:
+        if not first_beat.is_set():
+            first_beat.set()
+            notifier.notify("READY=1")
+        notifier.notify("WATCHDOG=1")
+
+    current = load_playable(store, key)
+    site = current.document["site"] if current else {}
+    settings = ShellSettings(
+        site_name=str(site.get("name", config.site)),
+        idle_s=options.idle_s,
+        fullscreen=options.fullscreen,
+        width=int(site.get("width", 1080)),
+        height=int(site.get("height", 1920)),
+    )
+    shell = KioskWindow(server.origin, settings, clock, journal, on_heartbeat=heartbeat)
+    player = Player(
+        site=config.site,
+        device=config.device_id,
+        store=store,
+        syncer=Syncer(config.site, source, store, key, emit=emit),
+        journal=journal,
+        telemetry=source,
+        public_key=key,
+        clock=clock,
+        poll_interval_s=config.poll_interval_s,
+        poll_jitter_s=config.poll_jitter_s,
+        retry_base_s=config.retry_base_s,
+        retry_cap_s=config.retry_cap_s,
+        upload_interval_s=config.upload_interval_s,
+        heartbeat_interval_s=config.heartbeat_interval_s,
+        display=shell.display,
+    )
+    tag = None
+    if options.nfc:
+        tag = NfcTag(
+            options.nfc,
+            link=lambda: shell.screen.link,
+            on_tap=lambda url: journal.append("nfc_tap", clock.now(), {"link": url}),
+        ).start()
+    inbox = None
+    if options.inbox is not None:
+        inbox = Inbox(options.inbox, config.site, store, key, clock.now, emit=emit).start()
+    control = None
+    if options.control_port is not None:
+        movable = clock if isinstance(clock, MovableClock) else None
+        control = ControlServer(shell, movable, options.control_port).start()
+        log.info("control port 127.0.0.1:%d (tests and diagnosis)", control.port)
+    window = shell.create()
+    window.events.closed += player.stop.set
+
+    def play() -> None:
+        try:
+            player.run(options.duration_s)
+        finally:
+            window.destroy()
+
+    try:
+        webview.start(play, gui="qt", debug=False, private_mode=True)
+    finally:
+        player.stop.set()
+        for part in (control, inbox, tag, server):
+            if part is not None:
+                part.close()
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m p2f_player.shell", description="livep2f kiosk window"
+    )
+    parser.add_argument("--config", type=Path, help="TOML file (default /etc/p2f-player.toml)")
+    parser.add_argument("--site")
+    parser.add_argument("--source", help="s3://bucket/prefix, https://..., file:///...")
+    parser.add_argument("--public-key", dest="public_key")
+    parser.add_argument("--cache")
+    parser.add_argument("--endpoint-url", dest="endpoint_url")
+    parser.add_argument("--nfc", help="nfcpy reader path: usb:054c:06c3, tty:USB0:pn532, udp:...")
+    parser.add_argument("--inbox", type=Path, help="folder where a technician drops a release")
+    parser.add_argument("--idle", type=float, default=60.0, help="seconds before touch mode ends")
+    parser.add_argument("--windowed", action="store_true", help="not full screen (development)")
+    parser.add_argument("--duration", type=float, help="stop after this many seconds")
+    parser.add_argument("--from", dest="start", help="simulated local Paris time to start at")
+    parser.add_argument("--speed", type=float, default=1.0, help="simulated clock speed")
+    parser.add_argument("--control-port", type=int, dest="control_port", help=argparse.SUPPRESS)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    config_file = args.config
+    if config_file is None and Path("/etc/p2f-player.toml").is_file():
+        config_file = Path("/etc/p2f-player.toml")
+    overrides = {
+        k: getattr(args, k) for k in ("site", "source", "public_key", "cache", "endpoint_url")
+    }
+    try:
+        config = load_config(config_file, os.environ, overrides)
+        key = trust.load_public_key(config.public_key)
+        source = open_source(config.source, config.endpoint_url)
+        options = WindowOptions(
+            nfc=args.nfc,
+            inbox=args.inbox,
+            idle_s=args.idle,
+            fullscreen=not args.windowed,
+            duration_s=args.duration,
+            control_port=args.control_port,
+        )
+        ShellSettings(idle_s=options.idle_s)  # validates the value before anything starts
+    except (ConfigError, ValueError) as error:
+        print(f"p2f-player: configuration: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    clock: Clock = SystemClock()
+    if args.start or args.speed != 1.0 or args.control_port is not None:
+        start = datetime.fromisoformat(args.start) if args.start else datetime.now(UTC)
+        clock = MovableClock(start.replace(tzinfo=PARIS) if start.tzinfo is None else start, args.speed)
+    store = Store(config.cache, reserve_bytes=config.reserve_mb * 1024 * 1024)
+    journal = Journal(
+        config.cache / "journal.sqlite", config.site, config.device_id, config.journal_max_rows
+    )
+    try:
+        return run_window(config, store, source, key, journal, clock, options)
+    finally:
+        journal.close()

@@ -1,0 +1,223 @@
+// The kiosk page: attract loop (two iframes, the next slide preloaded, then cross-faded: never a
+// blank frame), the clock, the hot strip, the QR hand-off, and touch mode over the bundle's
+// directory with an idle countdown back to the loop. What plays is decided in Python
+// (window.shell.play); what is shown is reported back (api.shown) for the QR code and NFC.
+(function () {
+  "use strict";
+
+  var LABELS = {
+    fr: { invite: "Touchez l’écran pour explorer", home: "Accueil", back: "Retour à l’accueil dans %s s", phone: "Sur votre téléphone : scannez ou touchez le lecteur NFC" },
+    en: { invite: "Touch the screen to explore", home: "Home", back: "Back to start in %s s", phone: "On your phone: scan, or tap the NFC reader" },
+    de: { invite: "Bildschirm berühren zum Entdecken", home: "Start", back: "Zurück zum Start in %s s", phone: "Aufs Handy: scannen oder NFC-Leser berühren" },
+    es: { invite: "Toque la pantalla para explorar", home: "Inicio", back: "Vuelta al inicio en %s s", phone: "En su móvil: escanee o toque el lector NFC" }
+  };
+  var $ = function (id) { return document.getElementById(id); };
+  var frames = [$("frame-a"), $("frame-b")];
+  var api = null;
+  var config = { languages: [{ code: "fr", name: "Français" }], directory: {}, idle_s: 60, heartbeat_s: 5, site: "" };
+  var s = {
+    mode: "loop", current: null, pending: null, front: 0, token: 0, lang: "fr", release: null,
+    lastActivity: 0, pages: 0, offset: 0, shown: null, link: null, touchPath: null, touchLink: null
+  };
+
+  function label(key, lang) { return (LABELS[lang] || LABELS.en)[key]; }
+  function now() { return new Date(Date.now() + s.offset); }
+
+  // -- the loop -------------------------------------------------------------------------------
+
+  function play(item) {
+    if (item.now_ms) { s.offset = item.now_ms - Date.now(); }
+    if (item.release) { s.release = item.release; }
+    renderHot(item.hot || []);
+    if (s.mode === "touch" && !item.interrupt) { s.pending = item; return true; }
+    if (s.mode === "touch") { endTouch("alert"); }
+    show(item);
+    return true;
+  }
+
+  function show(item) {
+    s.current = item; s.pending = null;
+    var token = ++s.token;
+    document.body.classList.toggle("alert", !!item.interrupt);
+    $("alert-flag").hidden = !item.interrupt;
+    if (!item.path) { reveal(null, item, token); return; }
+    var back = frames[1 - s.front];
+    back.onload = function () { if (token === s.token) { reveal(back, item, token); } };
+    back.src = item.path;
+  }
+
+  function reveal(frame, item, token) {
+    var card = $("default-card");
+    if (frame) {
+      var old = frames[s.front];
+      frame.classList.add("top", "on");   // fades in over the old slide, still opaque beneath
+      old.classList.remove("top");
+      s.front = 1 - s.front;
+      setTimeout(function () { if (frames[s.front] !== old) { old.classList.remove("on"); } }, 800);
+      setTimeout(function () { if (token === s.token) { card.hidden = true; } }, 650);
+    } else {
+      $("default-site").textContent = config.site;
+      card.hidden = false;
+    }
+    s.shown = item.path;
+    setHandoff($("handoff"), $("qr"), $("handoff-caption"), item.link, item.qr, item.lang);
+    s.link = item.link;
+    $("invite").textContent = config.languages.map(function (l) { return label("invite", l.code); })
+      .filter(function (t, i, all) { return all.indexOf(t) === i; }).join(" · ");
+    if (api) { api.shown(item.path, "loop"); }
+  }
+
+  function setHandoff(box, img, caption, link, qr, lang) {
+    box.hidden = !qr;
+    if (qr) { img.src = qr; img.alt = link; caption.textContent = label("phone", lang); }
+    box.setAttribute("data-link", link || "");
+  }
+
+  function renderHot(hot) {
+    var list = $("hot-list");
+    list.textContent = "";
+    hot.forEach(function (h) {
+      var li = document.createElement("li");
+      li.className = h.kind; li.textContent = h.title;
+      list.appendChild(li);
+    });
+  }
+
+  function tick() {
+    var lang = (s.mode === "touch" ? s.lang : (s.current && s.current.lang)) || "fr";
+    var t = now();
+    var opts = { timeZone: "Europe/Paris" };
+    $("clock").textContent = t.toLocaleTimeString(lang, Object.assign({ hour: "2-digit", minute: "2-digit" }, opts));
+    $("date").textContent = t.toLocaleDateString(lang, Object.assign({ weekday: "long", day: "numeric", month: "long" }, opts));
+    $("default-time").textContent = $("clock").textContent;
+    if (s.mode === "touch") {
+      var left = Math.max(0, Math.ceil(config.idle_s - (Date.now() - s.lastActivity) / 1000));
+      $("countdown").textContent = label("back", s.lang).replace("%s", left);
+      if (left <= 0) { endTouch("idle"); }
+    }
+  }
+
+  // -- touch mode -----------------------------------------------------------------------------
+
+  function dirUrl(lang, page) {
+    return "/bundle/" + s.release + "/directory/" + lang + "/" + (page || "index.html");
+  }
+
+  function startTouch() {
+    if (s.mode === "touch" || !s.release || !config.directory[config.languages[0].code]) { return; }
+    s.mode = "touch"; s.pages = 0; s.lastActivity = Date.now();
+    var lang = (s.current && s.current.lang) || config.languages[0].code;
+    document.body.classList.add("touch"); document.body.classList.remove("loop");
+    $("touch").hidden = false;
+    setLang(lang, "index.html");
+    if (api) { api.touch("start", {}); }
+  }
+
+  function endTouch(reason) {
+    if (s.mode !== "touch") { return; }
+    s.mode = "loop";
+    document.body.classList.remove("touch"); document.body.classList.add("loop");
+    $("touch").hidden = true;
+    var last = s.touchPath;
+    $("dir").src = "about:blank";
+    s.touchPath = null; s.touchLink = null;
+    if (api) { api.touch("end", { reason: reason, pages: s.pages, lang: s.lang, last: last || "" }); }
+    if (s.pending) { show(s.pending); }
+    else if (api && s.current) { api.shown(s.current.path, "loop"); }
+  }
+
+  function setLang(lang, page) {
+    s.lang = lang;
+    document.documentElement.lang = lang;
+    $("home").textContent = label("home", lang);
+    Array.prototype.forEach.call($("langs").children, function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-lang") === lang ? "true" : "false");
+    });
+    $("dir").src = dirUrl(lang, page);
+  }
+
+  function activity() { s.lastActivity = Date.now(); }
+
+  function onDirectoryLoad() {
+    var frame = $("dir");
+    var doc = frame.contentDocument;
+    if (s.mode !== "touch" || !doc || frame.contentWindow.location.href === "about:blank") { return; }
+    var path = frame.contentWindow.location.pathname;
+    if (path.indexOf("/bundle/") !== 0) { setLang(s.lang, "index.html"); return; }
+    s.pages += 1; s.touchPath = path; activity();
+    var style = doc.createElement("style");
+    // the shell shows language names; the page's own code links (EN, DE) would be flags again
+    style.textContent = "*{cursor:none!important;user-select:none!important}header a[lang]{display:none}";
+    doc.head.appendChild(style);
+    ["pointerdown", "keydown", "wheel", "scroll"].forEach(function (k) { doc.addEventListener(k, activity, true); });
+    doc.addEventListener("click", function (e) {
+      var a = e.target.closest ? e.target.closest("a[href]") : null;
+      if (!a) { return; }
+      var url = new URL(a.getAttribute("href"), doc.baseURI);
+      if (url.origin !== location.origin || url.pathname.indexOf("/bundle/") !== 0) {
+        e.preventDefault();                // outside links go to the phone, never on screen
+        if (api) { api.handoff(url.href).then(showTouchHandoff); }
+      }
+    }, true);
+    if (api) { api.shown(path, "touch").then(showTouchHandoff); }
+  }
+
+  function showTouchHandoff(answer) {
+    s.touchLink = answer && answer.link;
+    setHandoff($("touch-handoff"), $("touch-qr"), $("touch-caption"), answer && answer.link, answer && answer.qr, s.lang);
+  }
+
+  function buildLanguages() {
+    var box = $("langs");
+    box.textContent = "";
+    config.languages.forEach(function (l) {
+      var b = document.createElement("button");
+      b.type = "button"; b.textContent = l.name; b.lang = l.code; b.setAttribute("data-lang", l.code);
+      b.addEventListener("click", function () {
+        var page = (s.touchPath || "").replace(/^.*\/directory\/[a-z]+\//, "") || "index.html";
+        setLang(l.code, page);
+      });
+      box.appendChild(b);
+    });
+  }
+
+  // -- start ----------------------------------------------------------------------------------
+
+  function init() {
+    api = window.pywebview.api;
+    api.ready().then(function (cfg) {
+      config = cfg;
+      buildLanguages();
+      document.body.classList.add(cfg.orientation || "portrait");
+      setInterval(function () { api.heartbeat(); }, cfg.heartbeat_s * 1000);
+      api.heartbeat();
+      if (cfg.play) { play(cfg.play); }
+    });
+  }
+
+  document.addEventListener("pointerdown", function (e) {
+    if (s.mode === "loop") { e.preventDefault(); startTouch(); } else { activity(); }
+  }, true);
+  document.addEventListener("contextmenu", function (e) { e.preventDefault(); }, true);
+  $("home").addEventListener("click", function () { setLang(s.lang, "index.html"); });
+  $("close").addEventListener("click", function () { endTouch("button"); });
+  $("dir").addEventListener("load", onDirectoryLoad);
+  setInterval(tick, 250);
+  tick();
+
+  window.shell = {
+    play: play,
+    state: function () {
+      return {
+        mode: s.mode, shown: s.shown, link: s.link, current: s.current && s.current.id,
+        pending: s.pending && s.pending.id, lang: s.lang, touchPath: s.touchPath,
+        touchLink: s.touchLink, pages: s.pages, countdown: $("countdown").textContent,
+        alert: document.body.classList.contains("alert"),
+        visibleFrames: frames.filter(function (f) { return f.classList.contains("on"); }).length,
+        qr: !$("handoff").hidden, hot: $("hot-list").children.length
+      };
+    }
+  };
+  if (window.pywebview && window.pywebview.api && window.pywebview.api.ready) { init(); }
+  else { window.addEventListener("pywebviewready", init); }
+})();

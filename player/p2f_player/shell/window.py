@@ -1,0 +1,314 @@
+"""The kiosk window: pywebview (Qt WebEngine), the page's bridge, and the navigation guard.
+
+``KioskWindow.display`` is the ``display`` callback of ``Player``: the slide loop calls it with
+each ``Decision``; it hands the page what to show next (the page preloads it and cross-fades).
+The page answers through ``ShellApi`` (``window.pywebview.api``): what it really shows (the
+deep link goes to the QR code and the NFC tag), touch sessions (journaled), and a heartbeat
+every few seconds (systemd's watchdog: a frozen web view stops the pings and is restarted).
+
+The guard: a Qt request interceptor refuses every request that is not for the local server
+(``http://127.0.0.1:<port>/``); the page turns outside links into hand-offs before that.
+
+It does not choose slides (the scheduler does) nor read the clock (it is given one).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from p2f_player.app import Clock
+from p2f_player.journal import Journal
+from p2f_player.scheduler import Decision
+from p2f_player.shell.handoff import LANGUAGE_NAMES, hot_strip, link_for
+from p2f_player.shell.qr import qr_data_uri
+from p2f_player.store import LocalRelease
+
+log = logging.getLogger("p2f_player.shell")
+
+LinkListener = Callable[[str | None], None]
+READY_TIMEOUT_S = 120.0
+ALLOWED_SCHEMES = ("data", "blob", "about", "qrc")
+
+
+@dataclass(frozen=True)
+class ShellSettings:
+    """What the window needs besides the release (checked by ``run`` at start-up)."""
+
+    site_name: str = ""
+    idle_s: float = 60.0  # touch mode returns to the loop after this long without a touch
+    heartbeat_s: float = 5.0  # the page pings this often (systemd watchdog)
+    fullscreen: bool = True
+    width: int = 1080
+    height: int = 1920
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.idle_s <= 3600:
+            raise ValueError(f"idle_s: {self.idle_s} must lie between 1 and 3600 seconds")
+        if not 1 <= self.heartbeat_s <= 60:
+            raise ValueError(f"heartbeat_s: {self.heartbeat_s} must lie between 1 and 60 seconds")
+
+
+@dataclass
+class Screen:
+    """What the page last reported as visible (read by the NFC tag, tests and the status)."""
+
+    mode: str = "loop"
+    path: str | None = None
+    link: str | None = None
+    slide: str | None = None
+    touch_sessions: int = 0
+    heartbeats: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+class ShellApi:
+    """Methods the page calls (``window.pywebview.api.<name>``); each returns JSON-able data.
+
+    Attributes are private on purpose: pywebview exposes every public attribute to the page.
+    """
+
+    def __init__(self, shell: KioskWindow) -> None:
+        self._shell = shell
+
+    def ready(self) -> dict[str, Any]:
+        return self._shell.page_ready()
+
+    def shown(self, path: str | None, mode: str) -> dict[str, Any]:
+        return self._shell.page_shown(path, mode)
+
+    def handoff(self, url: str) -> dict[str, Any]:
+        return self._shell.page_handoff(url)
+
+    def touch(self, event: str, data: dict[str, Any]) -> None:
+        self._shell.page_touch(event, data)
+
+    def heartbeat(self) -> None:
+        self._shell.page_heartbeat()
+
+
+class KioskWindow:
+    def __init__(
+        self,
+        origin: str,
+        settings: ShellSettings,
+        clock: Clock,
+        journal: Journal | None = None,
+        on_heartbeat: Callable[[], None] | None = None,
+    ) -> None:
+        self.origin, self.settings, self.clock, self.journal = origin, settings, clock, journal
+        self.on_heartbeat = on_heartbeat or (lambda: None)
+        self.screen = Screen()
+        self.link_listeners: list[LinkListener] = []
+        self.window: Any = None
+        self._ready = threading.Event()
+        self._lock = threading.Lock()
+        self._document: dict[str, Any] | None = None
+        self._last_play: dict[str, Any] | None = None
+        self._touch_started: datetime | None = None
+        self._guard: Any = None
+
+    @property
+    def url(self) -> str:
+        return f"{self.origin}/shell/index.html"
+
+    # -- the window ----------------------------------------------------------------------------
+
+    def create(self) -> Any:
+        """Create the pywebview window (call before ``webview.start``)."""
+        import webview  # optional dependency (extra "window"): imported where used
+
+        self.window = webview.create_window(
+            self.settings.site_name or "livep2f",
+            url=self.url,
+            js_api=ShellApi(self),
+            width=self.settings.width,
+            height=self.settings.height,
+            fullscreen=self.settings.fullscreen,
+            frameless=True,
+            resizable=False,
+            text_select=False,
+            zoomable=False,
+            confirm_close=False,
+            background_color="#12263A",  # the slides' own background: no white flash at start
+        )
+        self.window.events.before_show += self._harden
+        return self.window
+
+    def _harden(self, window: Any) -> None:
+        """Runs in the GUI thread before the window shows: guard, no cursor, no zoom keys."""
+        from qtpy.QtCore import Qt, QUrl
+        from qtpy.QtGui import QCursor
+        from qtpy.QtWidgets import QApplication
+
+        native = window.native
+        self._guard = _guard(self)  # Qt keeps no Python reference: hold it here
+        native.profile.setUrlRequestInterceptor(self._guard)
+        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+        view = native.webview
+
+        def back_home(url: QUrl) -> None:
+            # a refused top-level navigation leaves an error page: go back to the kiosk page
+            if not self.allowed(url.toString()):
+                view.load(QUrl(self.url))
+
+        view.urlChanged.connect(back_home)
+
+    def allowed(self, url: str) -> bool:
+        scheme = url.split(":", 1)[0].lower()
+        return scheme in ALLOWED_SCHEMES or url.startswith(self.origin + "/")
+
+    def refuse(self, url: str) -> None:
+        with self._lock:
+            first = url not in self.screen.refused
+            if first:
+                self.screen.refused = [*self.screen.refused[-49:], url]
+        if first:
+            log.warning("refused a request outside the bundle: %s", url)
+
+    def evaluate(self, script: str) -> Any:
+        """Run ``script`` in the page (after it is ready) and return its JSON-able value."""
+        if not self._ready.wait(READY_TIMEOUT_S):
+            raise TimeoutError("the kiosk page did not become ready")
+        return self.window.evaluate_js(script)
+
+    # -- the player side -----------------------------------------------------------------------
+
+    def display(self, decision: Decision, release: LocalRelease | None) -> None:
+        """``Player``'s display callback: hand the next slide to the page."""
+        document = release.document if release else None
+        path = link = None
+        if decision.slide is not None and release is not None:
+            page = decision.slide.pages.get(decision.language)
+            path = f"/bundle/{release.name}/{page}" if page else None
+            link = link_for(path, document or {}) if path else None
+        title = ""
+        if document is not None and decision.slide is not None:
+            for slide in document["slides"]:
+                if slide["id"] == decision.slide.id:
+                    title = (slide.get("titles") or {}).get(decision.language, "")
+        play = {
+            "id": decision.slide_id,
+            "lang": decision.language,
+            "path": path,
+            "title": title,
+            "interrupt": bool(decision.slide and decision.slide.interrupt),
+            "link": link,
+            "qr": qr_data_uri(link) if link else None,
+            "hot": hot_strip(document, self.clock.now(), decision.language) if document else [],
+            "release": release.name if release else None,
+            "now_ms": int(self.clock.now().timestamp() * 1000),  # the page's clock follows ours
+        }
+        with self._lock:
+            self._document, self._last_play = document, play
+            self.screen.slide = decision.slide_id
+        self.evaluate(f"window.shell && window.shell.play({json.dumps(play)})")
+
+    # -- the page side (ShellApi) --------------------------------------------------------------
+
+    def page_ready(self) -> dict[str, Any]:
+        with self._lock:
+            document, play = self._document, self._last_play
+        site = (document or {}).get("site", {})
+        languages = site.get("languages") or ["fr"]
+        self._ready.set()
+        return {
+            "site": self.settings.site_name or site.get("name", ""),
+            "orientation": site.get("orientation", "portrait"),
+            "languages": [{"code": c, "name": LANGUAGE_NAMES.get(c, c)} for c in languages],
+            "directory": (document or {}).get("directory", {}),
+            "idle_s": self.settings.idle_s,
+            "heartbeat_s": self.settings.heartbeat_s,
+            "nfc": bool(site.get("nfc")),
+            "play": play,
+        }
+
+    def page_shown(self, path: str | None, mode: str) -> dict[str, Any]:
+        with self._lock:
+            document = self._document or {}
+        link = link_for(path, document) if path else None
+        with self._lock:
+            self.screen.mode, self.screen.path, self.screen.link = mode, path, link
+        self._journal("qr_shown", {"link": link, "mode": mode}) if link else None
+        self._tell(link)
+        return {"link": link, "qr": qr_data_uri(link) if link else None}
+
+    def page_handoff(self, url: str) -> dict[str, Any]:
+        """An outside link touched in an item page: it goes to the phone, never on screen."""
+        if not url.startswith(("https://", "http://")) or len(url) > 300:
+            return {"link": None, "qr": None}
+        with self._lock:
+            self.screen.link = url
+        self._journal("qr_shown", {"link": url, "mode": "handoff"})
+        self._tell(url)
+        return {"link": url, "qr": qr_data_uri(url)}
+
+    def page_touch(self, event: str, data: dict[str, Any]) -> None:
+        now = self.clock.now()
+        if event == "start":
+            with self._lock:
+                self._touch_started, self.screen.mode = now, "touch"
+                self.screen.touch_sessions += 1
+            return
+        with self._lock:
+            started, self._touch_started = self._touch_started, None
+            self.screen.mode = "loop"
+        seconds = (now - started).total_seconds() if started else None
+        self._journal(
+            "touch_session",
+            {
+                "seconds": seconds,
+                "pages": int(data.get("pages", 0)),
+                "end": str(data.get("reason", ""))[:20],
+                "lang": str(data.get("lang", ""))[:5],
+                "last": str(data.get("last", ""))[:200],
+            },
+        )
+
+    def page_heartbeat(self) -> None:
+        with self._lock:
+            self.screen.heartbeats += 1
+        self.on_heartbeat()
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _tell(self, link: str | None) -> None:
+        for listener in self.link_listeners:
+            listener(link)
+
+    def _journal(self, kind: str, data: dict[str, Any]) -> None:
+        if self.journal is not None:
+            self.journal.append(kind, self.clock.now(), data)
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            s = self.screen
+            return {
+                "mode": s.mode,
+                "path": s.path,
+                "link": s.link,
+                "slide": s.slide,
+                "touch_sessions": s.touch_sessions,
+                "heartbeats": s.heartbeats,
+                "refused": list(s.refused),
+                "last_play": dict(self._last_play or {}, qr=None),
+            }
+
+
+def _guard(shell: KioskWindow) -> Any:
+    """A ``QWebEngineUrlRequestInterceptor`` that blocks every request outside the bundle."""
+    from qtpy.QtWebEngineCore import QWebEngineUrlRequestInterceptor
+
+    class Guard(QWebEngineUrlRequestInterceptor):  # type: ignore[misc]
+        def interceptRequest(self, info: Any) -> None:  # noqa: N802 (Qt's name)
+            url = info.requestUrl().toString()
+            if not shell.allowed(url):
+                info.block(True)
+                shell.refuse(url)
+
+    return Guard()

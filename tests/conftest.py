@@ -173,3 +173,14 @@ def write_content(tmp_path: Path) -> WriteContent:
         return content
 
     return write
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample content (content/) built once per test session; returns the build folder
+    holding ``site/`` and ``kiosk/<site>/``."""
+    from p2f_site.build import build_all
+
+    output = tmp_path_factory.mktemp("sample") / "build"
+    build_all(ROOT, ROOT / "pelicanconf.py", output)
+    return output

@@ -94,11 +94,9 @@ def test_sync_and_simulate_against_the_s3_server(
 
 
 def test_simulate_the_built_bundle_prints_minutes_and_shares(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, sample_build: Path
 ) -> None:
-    manifest = Path(__file__).resolve().parents[2] / "build" / "kiosk" / "gare" / "manifest.json"
-    if not manifest.exists():
-        pytest.skip("run `invoke build` first")
+    manifest = sample_build / "kiosk" / "gare" / "manifest.json"
     assert (
         main(
             [

@@ -143,3 +143,29 @@ def test_bound_prunes_sent_rows_first_then_folds_unsent_ones(tmp_path: Path) -> 
             elif event["kind"] == "aggregate":
                 shown += sum(c["count"] for c in event["counts"].values())
     assert shown == 310  # folded into counts, never silently dropped
+
+
+def test_full_disk_counts_events_and_writes_them_as_an_aggregate(tmp_path: Path) -> None:
+    """SQLite's own "database or disk is full" (SQLITE_FULL), raised by capping the database's
+    page count: the same error a full filesystem gives, at the real edge."""
+    journal = Journal(tmp_path / "j.sqlite", "gare", "gare-1")
+    fill(journal, 20)
+    db = journal._db  # the journal's own connection: max_page_count is per connection
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")
+    results = [journal.append("nfc_tap", NOW, {"slide": f"s{i}"}) for i in range(300)]
+    lost_to_full_disk = results.count(None)
+    assert lost_to_full_disk > 0
+    assert journal.counts()["unrecorded"] == lost_to_full_disk
+    # space comes back: the next append writes the counts as one aggregate event
+    db.execute("PRAGMA max_page_count = 1073741823")
+    assert journal.append("heartbeat", NOW) is not None
+    assert journal.counts()["unrecorded"] == 0
+    rows = db.execute("SELECT kind, data FROM events WHERE kind = 'aggregate'").fetchall()
+    assert len(rows) == 1
+    folded = json.loads(rows[0][1])
+    assert folded["reason"] == "disk full"
+    assert folded["counts"] == {"nfc_tap": lost_to_full_disk}
+    recorded_taps = db.execute("SELECT COUNT(*) FROM events WHERE kind = 'nfc_tap'").fetchone()[0]
+    assert recorded_taps + folded["counts"]["nfc_tap"] == 300
+    journal.close()

@@ -15,9 +15,6 @@ from typing import Any
 
 import pytest
 
-from p2f_site.build import build_all
-from tests.conftest import ROOT
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -36,11 +33,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site(sample_build: Path) -> Path:
     """The sample content built once per test session; returns the ``site`` folder."""
-    output = tmp_path_factory.mktemp("web") / "build"
-    build_all(ROOT, ROOT / "pelicanconf.py", output)
-    return output / "site"
+    return sample_build / "site"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -58,3 +53,28 @@ def site_url(built_site: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """A visitor's phone in France: Paris time, French locale (tests pick other languages)."""
+    return {**browser_context_args, "timezone_id": "Europe/Paris", "locale": "fr-FR"}
+
+
+@pytest.fixture
+def visitor(page: Any, site_url: str) -> Any:
+    """A page that reaches only the local site: map tiles and anything else fail at once.
+
+    Browser errors (uncaught exceptions) fail the test.
+    """
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(lambda url: not url.startswith(site_url), lambda route: route.abort())
+    yield page
+    assert errors == [], errors
+
+
+@pytest.fixture(scope="session")
+def base_url(site_url: str) -> str:
+    """Replaces pytest-base-url's fixture (a class-method fixture pytest now warns about)."""
+    return site_url

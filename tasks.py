@@ -78,11 +78,41 @@ def test(c, workers="2"):  # type: ignore[no-untyped-def]
 
 @task(name="all")
 def all_(c):  # type: ignore[no-untyped-def]
-    """The main job on the embedded default: check, build, keygen (once), publish to build/store."""
+    """The main job on the embedded default: check, build, keygen (once), publish to
+    build/store, then every site's player syncs its signed release from there (build/player/)."""
     check(c)
     build(c)
     keygen(c)
     publish(c)
+    player_sync(c)
+
+
+@task(name="player-sync")
+def player_sync(c, store="", site=""):  # type: ignore[no-untyped-def]
+    """Sync the players of every site (or --site) from the store into build/player/<site>."""
+    from p2f_player.cli import main as player
+
+    source = store or (ROOT / "build" / "store").as_uri()
+    sites = (
+        [site]
+        if site
+        else sorted(p.name for p in (ROOT / "build" / "kiosk").iterdir() if p.is_dir())
+    )
+    failures = 0
+    for name in sites:
+        args = [
+            "--site",
+            name,
+            "--source",
+            source,
+            "--public-key",
+            str(ROOT / "keys" / "kiosk.pub"),
+        ]
+        args += ["--cache", str(ROOT / "build" / "player" / name)]
+        failures += player(["sync", "--once", *args]) != 0
+    print(f"player-sync: {len(sites) - failures}/{len(sites)} sites hold the live release")
+    if failures:
+        sys.exit(1)
 
 
 # --- publishing (p2f_publish): keys, publish, releases, rollback ------------------------------

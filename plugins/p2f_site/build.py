@@ -22,6 +22,7 @@ from pelican.settings import read_settings
 from p2f_model.problems import ContentError
 
 OUTPUTS = ("site", "kiosk")
+NOT_PAGES = ("d", "pagefind")  # deep-link landing pages and the search index's own files
 
 
 class BuildError(Exception):
@@ -132,6 +133,8 @@ def _count_pages(site: Path) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for page in site.rglob("*.html"):
         first = page.relative_to(site).parts[0]
+        if first in NOT_PAGES:
+            continue
         counts[first if first in ("en", "de", "es") else "fr"] += 1
     return dict(counts)
 

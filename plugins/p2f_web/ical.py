@@ -1,0 +1,99 @@
+"""iCalendar (RFC 5545) files: one per event and the whole agenda, per language (pure).
+
+Times are written in Europe/Paris with ``TZID`` and a ``VTIMEZONE`` given by its DST rule (valid
+for every year, unlike a table of transitions). ``UID`` is ``<slug>@<host>``: stable across
+builds and languages, so a calendar that imported an event updates it instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import icalendar
+
+from p2f_model import schema
+from p2f_model.corpus import Corpus, Item
+from p2f_player.contract.rules import PARIS
+from p2f_site.urls import item_path, item_url, lang_prefix
+from p2f_web.config import WebSettings
+from p2f_web.items import describe, is_over, sort_key
+from p2f_web.texts import word
+
+PARIS_VTIMEZONE = """\
+BEGIN:VTIMEZONE
+TZID:Europe/Paris
+X-LIC-LOCATION:Europe/Paris
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+
+
+def event_ics_path(slug: str, lang: str) -> str:
+    """Next to the event's page: ``agenda/<slug>/event.ics``, ``en/agenda/<slug>/event.ics``."""
+    return item_path("event", slug, lang).removesuffix("index.html") + "event.ics"
+
+
+def agenda_ics_path(lang: str) -> str:
+    return f"{lang_prefix(lang)}agenda.ics"
+
+
+def _calendar(name: str, lang: str) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//livep2f//agenda//{lang.upper()}")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Paris")
+    calendar.add_component(icalendar.Timezone.from_ical(PARIS_VTIMEZONE))
+    return calendar
+
+
+def _event(item: Item, corpus: Corpus, lang: str, web: WebSettings) -> icalendar.Event:
+    data: schema.Event = item.data
+    text = item.text(lang)
+    url = web.absolute(item_url("event", item.slug, lang))
+    stamp = datetime.combine(data.provenance.verified_on, time(0, 0), tzinfo=UTC)
+    event = icalendar.Event()
+    event.add("uid", f"{item.slug}@{web.host}")
+    event.add("dtstamp", stamp)
+    event.add("last-modified", stamp)
+    event.add("dtstart", data.starts.astimezone(PARIS))
+    event.add("dtend", data.ends.astimezone(PARIS))
+    event.add("summary", text.title)
+    description = describe(text, limit=1000)
+    event.add("description", f"{description}\n\n{url}" if description else url)
+    event.add("url", url)
+    place = corpus.items.get(data.place)
+    if place is not None and place.kind == "place":
+        event.add("location", f"{place.text(lang).title}, {place.data.address}")
+        event.add("geo", (place.data.geo.lat, place.data.geo.lon))
+    return event
+
+
+def event_ics(item: Item, corpus: Corpus, lang: str, web: WebSettings) -> bytes:
+    calendar = _calendar(item.text(lang).title, lang)
+    calendar.add_component(_event(item, corpus, lang, web))
+    return bytes(calendar.to_ical())
+
+
+def agenda_ics(corpus: Corpus, lang: str, web: WebSettings, now: datetime) -> bytes:
+    """Every event not over at ``now``, in date order."""
+    calendar = _calendar(f"{word(lang, 'agenda')} — {web.site_name}", lang)
+    for item in sorted(corpus.of_kind("event"), key=sort_key):
+        if not is_over(item, now):
+            calendar.add_component(_event(item, corpus, lang, web))
+    return bytes(calendar.to_ical())

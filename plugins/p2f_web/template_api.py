@@ -1,0 +1,87 @@
+"""The functions templates call (Jinja globals): structured data, social cards, feed links...
+
+See docs/website-data.md for how the templates use them. Each takes what the template has:
+a page (a Pelican page or the ``SimpleNamespace`` of a French fallback page, both with
+``.item`` and ``.lang``) or, for lists, an item and a language.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from html import escape
+from typing import Any
+
+from markupsafe import Markup
+
+from p2f_model.corpus import Corpus, Item
+from p2f_web import atom, geojson, ical, jsonld, social
+from p2f_web.config import WebSettings
+from p2f_web.items import window_of
+from p2f_web.texts import word
+
+
+class TemplateApi:
+    """Bound to one build's settings; reads the corpus when called (it is loaded just before)."""
+
+    def __init__(self, settings: Mapping[str, Any], web: WebSettings) -> None:
+        self._settings = settings
+        self._web = web
+
+    @property
+    def _corpus(self) -> Corpus:
+        corpus: Corpus = self._settings["P2F_CORPUS"]
+        return corpus
+
+    def structured_data(self, page: Any) -> Markup:
+        node = jsonld.item_node(page.item, self._corpus, page.lang, self._web)
+        return Markup(jsonld.script_tag(node))
+
+    def social_meta(self, page: Any) -> Markup:
+        return Markup(social.social_tags(page.item, page.lang, self._web))
+
+    def canonical_url(self, page: Any) -> str:
+        return social.canonical_url(page.item, page.lang, self._web)
+
+    def feed_links(self, lang: str) -> Markup:
+        links = [
+            f'<link rel="alternate" type="application/atom+xml" '
+            f'title="{escape(word(lang, name))}" href="/{atom.feed_path(name, lang)}">'
+            for name in ("agenda", "offers")
+        ]
+        return Markup("\n".join(links))
+
+    def item_rules(self, page_or_item: Any) -> str:
+        item: Item = getattr(page_or_item, "item", page_or_item)
+        window = window_of(item)
+        data = {
+            "rules": item.rules.to_json(),
+            "window": None
+            if window is None
+            else {"from": window[0].isoformat(), "until": window[1].isoformat()},
+        }
+        return json.dumps(data, separators=(",", ":"))
+
+    def ics_url(self, page_or_item: Any, lang: str | None = None) -> str:
+        item: Item = getattr(page_or_item, "item", page_or_item)
+        if item.kind != "event":
+            return ""
+        return "/" + ical.event_ics_path(item.slug, lang or page_or_item.lang)
+
+    def geojson_url(self, lang: str) -> str:
+        return "/" + geojson.geojson_path(lang)
+
+    def feed_url(self, name: str, lang: str) -> str:
+        return "/" + atom.feed_path(name, lang)
+
+    def globals(self) -> dict[str, Callable[..., Any]]:
+        return {
+            "structured_data": self.structured_data,
+            "social_meta": self.social_meta,
+            "canonical_url": self.canonical_url,
+            "feed_links": self.feed_links,
+            "item_rules": self.item_rules,
+            "ics_url": self.ics_url,
+            "geojson_url": self.geojson_url,
+            "feed_url": self.feed_url,
+        }

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,14 +20,14 @@ from typing import Any
 from p2f_player.app import Player, ScaledClock, SystemClock
 from p2f_player.config import PlayerConfig, load_config
 from p2f_player.contract import trust
-from p2f_player.contract.manifest import ManifestError
+from p2f_player.contract.manifest import ManifestError, expand_parts
 from p2f_player.contract.rules import PARIS
 from p2f_player.errors import ConfigError, TransportError
 from p2f_player.journal import Journal
 from p2f_player.scheduler import Plan, Play, select_slide
 from p2f_player.sources import Source, open_source
 from p2f_player.store import Store
-from p2f_player.sync import Syncer, load_playable, manifest_key
+from p2f_player.sync import Syncer, load_playable, manifest_key, object_key
 
 EXIT_REFUSED, EXIT_CONFIG, EXIT_OFFLINE = 1, 2, 3
 
@@ -264,7 +264,17 @@ def _simulation_manifest(
     fetched = source.fetch(manifest_key(config.site))
     assert fetched is not None
     # A preview of the published release: the signature must hold, expiry does not matter.
-    return trust.verify_signature(fetched.data, key)
+    return expand_parts(trust.verify_signature(fetched.data, key), _object_reader(source))
+
+
+def _object_reader(source: Source) -> Callable[[str], bytes]:
+    def read(sha: str) -> bytes:
+        fetched = source.fetch(object_key(sha))
+        if fetched is None:
+            raise TransportError(f"objects/{sha[:12]}: unexpected 'not modified'")
+        return fetched.data
+
+    return read
 
 
 def _now() -> datetime:

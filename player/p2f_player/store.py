@@ -28,10 +28,11 @@ import os
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from p2f_player.contract.manifest import MANIFEST_NAME, ManifestError
+from p2f_player.contract.manifest import MANIFEST_NAME, ManifestError, expand_parts, part_objects
 from p2f_player.errors import StoreFull
 
 COMPLETE = "COMPLETE"
@@ -59,10 +60,13 @@ class LocalRelease:
     path: Path
     envelope: bytes
 
-    @property
+    @cached_property
     def document(self) -> dict[str, Any]:
+        """The signed document with its manifest parts expanded from ``objects/`` (where sync
+        keeps them): ``files`` and ``slides`` in full. Raises ``OSError`` if a part is gone."""
         signed: dict[str, Any] = json.loads(self.envelope)["signed"]
-        return signed
+        objects = self.path.parent.parent / "objects"
+        return expand_parts(signed, lambda sha: (objects / sha).read_bytes())
 
 
 class Store:
@@ -107,6 +111,9 @@ class Store:
 
     def has_object(self, sha256: str) -> bool:
         return (self.objects / sha256).is_file()
+
+    def read_object(self, sha256: str) -> bytes:
+        return (self.objects / sha256).read_bytes()
 
     def add_object(self, sha256: str, data: bytes) -> None:
         """Keep a file already checked against its hash. Raises ``StoreFull``."""
@@ -174,6 +181,7 @@ class Store:
         keep = [r for r in (self.release("current"), self.release("previous")) if r]
         names = {r.name for r in keep}
         used = {e["sha256"] for r in keep for e in r.document["files"].values()}
+        used.update(sha for r in keep for sha in part_objects(r.document))  # manifest parts
         freed = 0
         for folder in self.releases.iterdir():
             if folder.name not in names and not folder.name.startswith("."):

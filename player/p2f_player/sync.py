@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from p2f_player.contract import trust
-from p2f_player.contract.manifest import ManifestError, file_entry
+from p2f_player.contract.manifest import ManifestError, expand_parts, file_entry
 from p2f_player.errors import NotFound, StoreFull, TransportError
 from p2f_player.scheduler import Plan
 from p2f_player.sources import Fetched, Source
@@ -184,6 +184,7 @@ class Syncer:
             last_counter=held["counter"] if held else None,
             last_release_id=held["id"] if held else None,
         )
+        document = expand_parts(document, self._load_part)  # files and slides, from their parts
         if document["site"].get("id") != self.site:
             raise ManifestError(
                 f"manifest is for site {document['site'].get('id')!r}, not {self.site!r}"
@@ -221,6 +222,19 @@ class Syncer:
         self.store.collect_garbage()
         self._remember_etag(etag)
         return SyncResult("updated", "", name, suspect, count, size)
+
+    def _load_part(self, sha: str) -> bytes:
+        """A manifest part, from ``objects/`` if held, else fetched and kept once its hash
+        checks (``LocalRelease.document`` reads it back from there). ``expand_parts`` checks
+        size and hash: a tampered part is refused there as bad data."""
+        if self.store.has_object(sha):
+            return self.store.read_object(sha)
+        fetched = self.source.fetch(object_key(sha))
+        if fetched is None:  # no ETag was sent: a 304 here is a confused proxy
+            raise TransportError(f"objects/{sha[:12]}: unexpected 'not modified'")
+        if file_entry(fetched.data).sha256 == sha:
+            self.store.add_object(sha, fetched.data)
+        return fetched.data
 
     def _remember_etag(self, etag: str | None) -> None:
         state = self.store.read_state()

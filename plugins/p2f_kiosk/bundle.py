@@ -1,7 +1,9 @@
 """Write one site's bundle: slides, resized images, the touch directory, then the manifest.
 
 The manifest written here is unsigned, with release ``unreleased`` and counter 0: a release
-id, counter and signature are given by ``invoke publish`` (p2f_publish), not by the build.
+id, counter and signature are given by ``invoke publish`` (p2f_publish), not by the build. It
+is the full form (every file and slide listed), for local tools; ``invoke publish`` signs its
+parts form (``manifest.split_into_parts``).
 """
 
 from __future__ import annotations

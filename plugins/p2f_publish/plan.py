@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from p2f_player.contract.manifest import canonical_bytes, iso
+from p2f_player.contract.manifest import canonical_bytes, iso, part_objects
 
 LIFETIME = timedelta(days=14)  # a screen cut off from the store longer than this stops trusting
 
@@ -70,8 +70,12 @@ def with_release(
 
 
 def objects_of(document: Mapping[str, Any]) -> dict[str, int]:
-    """Every object a manifest needs: sha256 -> size."""
-    return {entry["sha256"]: entry["size"] for entry in document["files"].values()}
+    """Every object a manifest needs, sha256 -> size: its files and the parts that list them.
+
+    ``document`` is in full form or expanded (``manifest.expand_parts``): it has ``files``.
+    """
+    files = {entry["sha256"]: entry["size"] for entry in document["files"].values()}
+    return {**files, **part_objects(document)}
 
 
 def counters_in(keys: Iterable[str]) -> list[int]:
@@ -92,9 +96,9 @@ def releases_to_prune(counters: Iterable[int], live_counter: int | None, keep: i
     return sorted(c for c in ordered[keep:] if c != live_counter)
 
 
-def unreferenced(present: Iterable[str], kept: Iterable[Mapping[str, str]]) -> set[str]:
-    """Objects (by sha256) that no kept release (``{path: sha256}`` each) refers to."""
+def unreferenced(present: Iterable[str], kept: Iterable[Iterable[str]]) -> set[str]:
+    """Objects (by sha256) that no kept release (the sha256s it uses, each) refers to."""
     used: set[str] = set()
-    for files in kept:
-        used.update(files.values())
+    for objects in kept:
+        used.update(objects)
     return set(present) - used

@@ -2,13 +2,18 @@
 
 Order (so that a publish killed at any point changes nothing anyone sees):
 
-1. every missing object (``objects/<sha256>``), kiosk and website alike — invisible until named;
+1. every missing object (``objects/<sha256>``), kiosk and website alike — invisible until named
+   (a kiosk's objects are its files and the parts of its signed manifest);
 2. the website (``website.publish_site``), its entry pages and ``site/live.json`` last;
 3. each kiosk's signed envelope under ``kiosk/<site>/releases/<counter>.json``;
 4. each kiosk's live ``kiosk/<site>/manifest.json``, last of all.
 
 What exists is learnt from one listing of ``objects/`` (no HEAD per object), so a publish with
 no change uploads nothing. Signing happens here with the key given by the caller.
+
+The bundle on disk holds the full manifest (every file listed); what is signed and published is
+its parts form (``manifest.split_into_parts``), so a kiosk re-downloads only the parts that
+changed (docs/publishing.md, "Manifest parts").
 """
 
 from __future__ import annotations
@@ -21,7 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from p2f_player.contract import trust
-from p2f_player.contract.manifest import MANIFEST_NAME, ManifestError, check_file, parse_manifest
+from p2f_player.contract.manifest import (
+    MANIFEST_NAME,
+    ManifestError,
+    check_file,
+    parse_manifest,
+    split_into_parts,
+)
 from p2f_publish import layout, plan
 from p2f_publish.errors import NotFound, PublishError
 from p2f_publish.stores import Store
@@ -49,11 +60,17 @@ class Summary:
 
 @dataclass(frozen=True)
 class Bundle:
-    """One site's built bundle: its unsigned manifest and the folder holding its files."""
+    """One site's built bundle: its unsigned manifest and the folder holding its files.
+
+    ``document`` is the full form, as built; ``published`` its parts form, the one signed, and
+    ``parts`` the part objects it names (sha256 -> canonical JSON bytes).
+    """
 
     site: str
     document: dict[str, Any]
     root: Path
+    published: dict[str, Any]
+    parts: dict[str, bytes]
 
     def data(self, path: str) -> bytes:
         return (self.root / path).read_bytes()
@@ -70,7 +87,7 @@ def read_bundles(kiosk_dir: Path) -> list[Bundle]:
                 check_file(path, (root / path).read_bytes(), document)
         except (ManifestError, FileNotFoundError) as error:
             raise PublishError(f"{manifest}: {error}: run `invoke build` again") from None
-        bundles.append(Bundle(root.name, document, root))
+        bundles.append(Bundle(root.name, document, root, *split_into_parts(document)))
     if not bundles:
         raise PublishError(f"{kiosk_dir}: no kiosk bundle: run `invoke build` first")
     return bundles
@@ -99,14 +116,14 @@ def publish(
     pending: list[tuple[str, dict[str, Any]]] = []
     for bundle in bundles:
         live = live_document(store, bundle.site)
-        if not plan.needs_release(bundle.document, live, now):
+        if not plan.needs_release(bundle.published, live, now):
             summary.unchanged.append(bundle.site)
             continue
         used = plan.counters_in(store.list_keys(f"kiosk/{bundle.site}/releases/"))
         if live is not None:
             used.append(int(live["release"]["counter"]))
         document = plan.with_release(
-            bundle.document, release=summary.release, counter=plan.next_counter(used), now=now
+            bundle.published, release=summary.release, counter=plan.next_counter(used), now=now
         )
         pending.append((bundle.site, document))
     upload_objects(store, _sources(bundles, pending, website), summary)
@@ -144,10 +161,12 @@ def _sources(
 ) -> list[Source]:
     by_site = {bundle.site: bundle for bundle in bundles}
     sources: dict[str, Source] = {}
-    for site, document in pending:
+    for site, _document in pending:
         bundle = by_site[site]
-        for path, entry in document["files"].items():
+        for path, entry in bundle.document["files"].items():
             sources.setdefault(entry["sha256"], (entry["sha256"], path, _reader(bundle.root, path)))
+        for sha, data in bundle.parts.items():
+            sources.setdefault(sha, (sha, "part.json", _constant(data)))
     if website is not None:
         for path, sha in website.files.items():
             sources.setdefault(sha, (sha, path, _reader(website.root, path)))
@@ -156,6 +175,10 @@ def _sources(
 
 def _reader(root: Path, path: str) -> Callable[[], bytes]:
     return lambda: (root / path).read_bytes()
+
+
+def _constant(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
 
 
 def upload_objects(store: Store, sources: list[Source], summary: Summary) -> None:

@@ -7,18 +7,21 @@ re-signing is required: players refuse any counter lower than the one they hold,
 stops an attacker replaying an old manifest; the operator's rollback must pass the same check.
 
 Pruning keeps the newest ``keep`` releases of each site (and of the website), plus the live
-ones, and removes only objects that no kept release uses.
+ones, and removes only objects that no kept release uses: its files and its manifest parts.
+Both need each kept release's parts read back from the store (``manifest.expand_parts``); a
+part that cannot be read stops the prune before anything is deleted.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from p2f_player.contract import trust
+from p2f_player.contract.manifest import SLIDE_ORDER, ManifestError, expand_parts
 from p2f_publish import layout, plan, website
 from p2f_publish.errors import NotFound, PublishError
 from p2f_publish.publish import live_document
@@ -39,10 +42,12 @@ class Release:
     def describe(self) -> str:
         release = self.document["release"]
         note = f" (rollback of {release['rollback_of']})" if release.get("rollback_of") else ""
+        slides = self.document.get("slides") or self.document.get(SLIDE_ORDER) or []
+        files = self.document.get("files") or self.document.get("file_parts") or {}
+        unit = "files" if "files" in self.document else "file parts"
         return (
             f"{'*' if self.live else ' '} {self.site:28} {self.counter:>5}  {self.id}  "
-            f"expires {release['expires']}  {len(self.document['slides'])} slides, "
-            f"{len(self.document['files'])} files{note}"
+            f"expires {release['expires']}  {len(slides)} slides, {len(files)} {unit}{note}"
         )
 
 
@@ -119,11 +124,10 @@ def rollback(
             continue
         envelope = store.get(layout.release_key(name, target.counter))
         document = trust.verify_signature(envelope, public_key)  # never re-sign tampered data
-        missing = set(plan.objects_of(document)) - present
-        if missing:
+        lacking = _lacking(store, document, present)
+        if lacking:
             raise PublishError(
-                f"kiosk {name}: release {target.counter} lacks {len(missing)} objects: "
-                "publish again instead"
+                f"kiosk {name}: release {target.counter} lacks {lacking}: publish again instead"
             )
         counter = plan.next_counter([r.counter for r in releases])
         new = plan.with_release(
@@ -173,23 +177,49 @@ def _rollback_website(store: Store, to: str | None, say: Callable[[str], None]) 
     say(f"website: release {candidates[-1]} live again, {copied} files changed")
 
 
+def expanded(
+    store: Store, document: dict[str, Any], cache: dict[str, bytes] | None = None
+) -> dict[str, Any]:
+    """``document`` with its parts read from ``store`` (``cache`` shares them between calls).
+
+    Raises:
+        NotFound: a part is not in the store.
+        ManifestError: a part differs from its hash.
+    """
+    cache = {} if cache is None else cache
+
+    def load(sha: str) -> bytes:
+        if sha not in cache:
+            cache[sha] = store.get(layout.object_key(sha))
+        return cache[sha]
+
+    return expand_parts(document, load)
+
+
 def prune(store: Store, keep: int, say: Callable[[str], None] = print) -> int:
     """Delete releases beyond the newest ``keep`` and the objects only they used."""
-    kept_files: list[dict[str, str]] = []
+    kept_files: list[Iterable[str]] = []
     doomed: list[str] = []
+    parts: dict[str, bytes] = {}
     for name in sites_in(store):
         releases = site_releases(store, name)
         live = live_document(store, name)
         old = set(plan.releases_to_prune([r.counter for r in releases], _counter(live), keep))
         doomed.extend(layout.release_key(name, c) for c in sorted(old))
-        kept_files.extend(_files(r.document) for r in releases if r.counter not in old)
-        if live is not None:
-            kept_files.append(_files(live))
+        kept = [(r.counter, r.document) for r in releases if r.counter not in old]
+        for what, document in [*kept, *([("live", live)] if live is not None else [])]:
+            try:
+                kept_files.append(plan.objects_of(expanded(store, document, parts)))
+            except (NotFound, ManifestError) as error:
+                raise PublishError(
+                    f"kiosk {name} release {what}: {error}: prune stopped, nothing deleted"
+                ) from None
     ids = _site_release_ids(store)
     live_site = website.live_index(store)
-    kept_files.append(live_site)
+    kept_files.append(live_site.values())
     for release_id in ids[-keep:]:
-        kept_files.append(json.loads(store.get(layout.site_release_key(release_id)))["files"])
+        index = json.loads(store.get(layout.site_release_key(release_id)))
+        kept_files.append(index["files"].values())
     live_site_id = json.loads(store.get(layout.SITE_LIVE))["release"] if live_site else None
     doomed.extend(layout.site_release_key(i) for i in ids[:-keep] if i != live_site_id)
     present = {key.rsplit("/", 1)[-1] for key in store.list_keys("objects/")}
@@ -200,9 +230,14 @@ def prune(store: Store, keep: int, say: Callable[[str], None] = print) -> int:
     return len(orphans)
 
 
+def _lacking(store: Store, document: dict[str, Any], present: set[str]) -> str:
+    """What a release needs that the store no longer holds, in words; empty if nothing."""
+    try:
+        missing = set(plan.objects_of(expanded(store, document))) - present
+    except NotFound:
+        return "a manifest part"
+    return f"{len(missing)} objects" if missing else ""
+
+
 def _counter(document: dict[str, Any] | None) -> int | None:
     return None if document is None else int(document["release"]["counter"])
-
-
-def _files(document: dict[str, Any]) -> dict[str, str]:
-    return {path: entry["sha256"] for path, entry in document["files"].items()}

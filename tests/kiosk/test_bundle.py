@@ -10,7 +10,13 @@ from pathlib import Path
 import jsonschema
 from PIL import Image
 
-from p2f_player.contract.manifest import check_file, json_schema, parse_manifest
+from p2f_player.contract.manifest import (
+    check_file,
+    expand_parts,
+    json_schema,
+    parse_manifest,
+    split_into_parts,
+)
 from tests.conftest import SITE as GARE
 from tests.kiosk.conftest import Build
 
@@ -67,6 +73,11 @@ def test_manifest_matches_schema_and_files(build_fixture: Build) -> None:
         assert on_disk - {"manifest.json"} == set(document["files"])
         for name in document["files"]:
             check_file(name, (root / name).read_bytes(), document)
+        # what is published: the same content in parts, each small, none listing one item twice
+        published, parts = split_into_parts(document)
+        assert not list(validator.iter_errors(published)), path
+        assert expand_parts(published, parts.__getitem__) == {**document, **published}
+        assert max(map(len, parts.values())) < 16_000
 
 
 def test_images_are_resized_for_the_screen(build_fixture: Build) -> None:

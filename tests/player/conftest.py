@@ -23,7 +23,7 @@ import pytest
 from botocore.config import Config
 
 from p2f_player.contract import trust
-from p2f_player.contract.manifest import build_manifest, file_entry
+from p2f_player.contract.manifest import build_manifest, file_entry, split_into_parts
 from p2f_player.contract.rules import PARIS
 
 SITE = "gare"
@@ -80,8 +80,10 @@ class Publisher:
         private_key: bytes,
         site: str = SITE,
         created: datetime = NOW - timedelta(days=1),
+        parts: bool = False,
     ) -> None:
         self.put, self.private_key, self.site, self.created = put, private_key, site, created
+        self.parts = parts  # publish the parts form, as ``invoke publish`` does
 
     def document(
         self,
@@ -117,6 +119,10 @@ class Publisher:
         document = self.document(counter, slides, files, **kwargs)
         for data in files.values():
             self.put(f"objects/{hashlib.sha256(data).hexdigest()}", data)
+        if self.parts:
+            document, part_objects = split_into_parts(document)
+            for sha, data in part_objects.items():
+                self.put(f"objects/{sha}", data)
         envelope = trust.sign_manifest(document, self.private_key)
         self.put(f"kiosk/{self.site}/releases/{counter}.json", envelope)
         self.put(f"kiosk/{self.site}/manifest.json", envelope)

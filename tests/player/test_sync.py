@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
+import shutil
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,11 @@ from typing import Any
 import pytest
 
 from p2f_player.contract import trust
+from p2f_player.contract.manifest import part_objects
 from p2f_player.sources import FolderSource, HttpSource, S3Source
 from p2f_player.store import Disk, Store
 from p2f_player.sync import Syncer, load_playable, missing_objects, retry_delay
-from tests.player.conftest import NOW, SITE, FileServer, Publisher, slide, url_of
+from tests.player.conftest import NOW, SITE, FileServer, Publisher, folder_put, slide, url_of
 
 
 def syncer_for(
@@ -295,3 +297,45 @@ def test_missing_objects_is_pure_and_deduplicates() -> None:
         "c": {"sha256": "2", "size": 5},
     }
     assert missing_objects(files, lambda sha: sha == "2") == {"1": 3}
+
+
+# -- manifest parts: the form ``invoke publish`` signs ------------------------------------------
+
+
+def test_parts_form_release_syncs_updates_and_plays_offline(
+    tmp_path: Path, keys: tuple[bytes, bytes, Path], bucket_root: Path
+) -> None:
+    publisher = Publisher(folder_put(bucket_root), keys[0], parts=True)
+    slides = [slide("a"), slide("b"), slide("c")]
+    first = publisher.publish(1, slides)
+    assert "files" not in first and "file_parts" in first
+    syncer = syncer_for(FolderSource(bucket_root), tmp_path / "cache", keys[1])
+    assert syncer.sync_once(NOW).status == "updated"
+    assert_plays(tmp_path / "cache", keys[1], 1)
+    publisher.publish(2, slides, salt=" v2")
+    assert syncer.sync_once(NOW).status == "updated"
+    store = Store(tmp_path / "cache")
+    current = store.release("current")
+    assert current is not None and [s["id"] for s in current.document["slides"]] == ["a", "b", "c"]
+    for release in (current, store.release("previous")):  # parts kept for both, after GC
+        assert release is not None
+        assert all(store.has_object(sha) for sha in part_objects(release.document))
+    shutil.rmtree(bucket_root)  # the store is gone: the screen still starts and plays
+    assert_plays(tmp_path / "cache", keys[1], 2, salt=" v2")
+
+
+def test_tampered_part_is_refused(
+    tmp_path: Path, keys: tuple[bytes, bytes, Path], bucket_root: Path
+) -> None:
+    publisher = Publisher(folder_put(bucket_root), keys[0], parts=True)
+    events: list[tuple[str, Any]] = []
+    first = publisher.publish(1)
+    syncer = syncer_for(FolderSource(bucket_root), tmp_path / "cache", keys[1], events=events)
+    assert syncer.sync_once(NOW).status == "updated"
+    document = publisher.publish(2, salt=" v2")
+    held = first["file_parts"].values()
+    sha = next(r["sha256"] for r in document["file_parts"].values() if r not in held)
+    part = bucket_root / "objects" / sha
+    part.write_bytes(part.read_bytes().replace(b'"size":', b'"size" :', 1))
+    refused(syncer, events, tmp_path / "cache", keys[1], "hash or size differs")
+    assert not Store(tmp_path / "cache").has_object(sha)  # never kept

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +10,14 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from p2f_player.contract import trust
-from p2f_player.contract.manifest import check_file, json_schema
-from p2f_publish import layout
+from p2f_player.contract.manifest import (
+    SLIDE_PARTS,
+    check_file,
+    expand_parts,
+    file_part_name,
+    json_schema,
+)
+from p2f_publish import layout, plan
 from p2f_publish.publish import publish
 from p2f_publish.s3 import S3Store
 from p2f_publish.stores import LocalStore, Store
@@ -32,10 +39,14 @@ def run(store: Store, build: Path, private: bytes, website: bool = True) -> Any:
 
 
 def fetch(store: Store, public: bytes, last_counter: int | None = None) -> dict[str, Any]:
-    """What a player does: verify the live manifest, then every object against it."""
-    document = trust.verify_manifest(
+    """What a player does: verify the live manifest, check it against the schema, fetch and
+    check its parts, then every file. Returns the expanded document."""
+    signed = trust.verify_manifest(
         store.get(layout.live_key(SITE)), public, now=NOW, last_counter=last_counter
     )
+    assert not list(Draft202012Validator(json_schema()).iter_errors(signed))
+    assert "files" not in signed and "slides" not in signed  # published in parts form
+    document = expand_parts(signed, lambda sha: store.get(layout.object_key(sha)))
     for path, entry in document["files"].items():
         check_file(path, store.get(layout.object_key(entry["sha256"])), document)
     return document
@@ -47,7 +58,10 @@ def test_first_publish_to_s3(
     build = build_fixture()
     summary = run(s3_store, build, keys[0])
     document = fetch(s3_store, keys[1])
-    assert not list(Draft202012Validator(json_schema()).iter_errors(document))
+    assert (
+        document["files"]
+        == json.loads((build / "kiosk" / SITE / "manifest.json").read_bytes())["files"]
+    )
     assert document["release"]["counter"] == 1
     assert document["release"]["id"] == summary.release
     assert summary.uploaded > 0 and summary.skipped == 0
@@ -57,6 +71,10 @@ def test_first_publish_to_s3(
     head = s3_client.head_object(Bucket=BUCKET, Key=f"prod/objects/{entry['sha256']}")
     assert head["CacheControl"] == layout.IMMUTABLE
     assert head["ContentType"] == "text/html; charset=utf-8"
+    part = next(iter(document["file_parts"].values()))
+    head = s3_client.head_object(Bucket=BUCKET, Key=f"prod/objects/{part['sha256']}")
+    assert head["CacheControl"] == layout.IMMUTABLE
+    assert head["ContentType"] == "application/json"
     live = s3_client.head_object(Bucket=BUCKET, Key=f"prod/{layout.live_key(SITE)}")
     assert live["CacheControl"] == layout.SHORT
     assert live["ContentType"] == "application/json"
@@ -86,15 +104,21 @@ def test_one_place_changed_uploads_only_what_changed(
     build = build_fixture()
     run(s3_store, build, keys[0], website=False)
     before = fetch(s3_store, keys[1])
-    changed = PLACE.replace("Urgences vétérinaires 7 j/7.", "Urgences vétérinaires jour et nuit.")
-    build = build_fixture({"lieux/veto-pinede.md": changed})
+    edited = PLACE.replace("Urgences vétérinaires 7 j/7.", "Urgences vétérinaires jour et nuit.")
+    build = build_fixture({"lieux/veto-pinede.md": edited})
     recorder = RecordingStore(s3_store)
     summary = run(recorder, build, keys[0], website=False)
     after = fetch(s3_store, keys[1], last_counter=1)
-    new_hashes = {e["sha256"] for e in after["files"].values()} - {
-        e["sha256"] for e in before["files"].values()
+    new_hashes = set(plan.objects_of(after)) - set(plan.objects_of(before))
+    changed = {p for p, e in after["files"].items() if before["files"].get(p) != e}
+    assert changed, "the change must show in some file"
+    # all the pages of the place (slide and directory page) are listed in one small part
+    assert {file_part_name(p) for p in changed} == {
+        name for name, ref in after["file_parts"].items() if ref != before["file_parts"][name]
     }
-    assert new_hashes, "the change must show in some file"
+    assert len({file_part_name(p) for p in changed}) == 1
+    assert after[SLIDE_PARTS] == before[SLIDE_PARTS]  # its slide's title did not change
+    assert len(new_hashes) == len(changed) + 1
     objects = [key for key in recorder.written if key.startswith("objects/")]
     assert sorted(objects) == sorted(layout.object_key(sha) for sha in new_hashes)
     assert recorder.written[-2:] == [layout.release_key(SITE, 2), layout.live_key(SITE)]
@@ -141,8 +165,8 @@ def test_local_folder_store_has_the_same_layout(
     document = fetch(store, keys[1])
     assert (tmp_path / "store" / "kiosk" / SITE / "manifest.json").is_file()
     assert (tmp_path / "store" / "kiosk" / SITE / "releases" / "1.json").is_file()
-    for entry in document["files"].values():
-        assert (tmp_path / "store" / "objects" / entry["sha256"]).is_file()
+    for sha in plan.objects_of(document):  # files and manifest parts
+        assert (tmp_path / "store" / "objects" / sha).is_file()
     assert (tmp_path / "store" / "site" / "index.html").is_file()
     assert not list((tmp_path / "store").rglob(".tmp-*"))
     assert run(store, build, keys[0]).uploaded == 0

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from p2f_player.contract import trust
-from p2f_player.contract.manifest import check_file
+from p2f_player.contract.manifest import check_file, part_objects
 from p2f_publish import layout, plan
 from p2f_publish.errors import PublishError
 from p2f_publish.publish import publish
-from p2f_publish.releases import list_releases, prune, rollback
+from p2f_publish.releases import expanded, list_releases, prune, rollback
 from p2f_publish.s3 import S3Store
 from p2f_publish.stores import Store
 from tests.conftest import PLACE
@@ -62,8 +62,9 @@ def test_rollback_resigns_the_previous_release_with_a_new_counter(
     assert document["release"]["id"] == new_id
     assert document["release"]["rollback_of"] == first["release"]["id"]
     assert plan.content_digest(document) == plan.content_digest(first)
-    for path, entry in document["files"].items():  # every object it needs is still there
-        check_file(path, s3_store.get(layout.object_key(entry["sha256"])), document)
+    full = expanded(s3_store, document)  # its parts are still there...
+    for path, entry in full["files"].items():  # ...and so is every file they list
+        check_file(path, s3_store.get(layout.object_key(entry["sha256"])), full)
     # replaying the original old envelope is what an attacker would do: refused
     with pytest.raises(trust.RollbackRefused):
         trust.verify_manifest(
@@ -84,7 +85,7 @@ def test_rollback_to_a_counter_and_by_release_id(
     assert plan.content_digest(document) == plan.content_digest(third)
     lines = list_releases(s3_store)
     assert len(lines) == 5 and lines[-1].startswith("* gare")
-    assert "rollback of" in lines[-1]
+    assert "rollback of" in lines[-1] and " file parts" in lines[-1]
 
 
 def test_rollback_refuses_a_tampered_release(
@@ -93,7 +94,7 @@ def test_rollback_refuses_a_tampered_release(
     publish_versions(s3_store, build_fixture, keys[0], 2)
     key = layout.release_key(SITE, 1)
     envelope = json.loads(s3_store.get(key))
-    envelope["signed"]["slides"][0]["titles"]["fr"] = "Faux titre"
+    envelope["signed"]["site"]["name"] = "Faux nom"
     forged = json.dumps(envelope).encode()
     s3_store.put(key, forged, content_type="application/json", cache_control="no-cache")
     with pytest.raises(trust.BadSignature):
@@ -116,6 +117,8 @@ def test_pruning_keeps_every_object_a_kept_release_uses(
     s3_store: S3Store, build_fixture: Build, keys: tuple[bytes, bytes]
 ) -> None:
     documents = publish_versions(s3_store, build_fixture, keys[0], 4)
+    full = [expanded(s3_store, document) for document in documents]
+    old_first = full[0]  # read before pruning removes its parts
     rollback(s3_store, keys[0], NOW + timedelta(hours=9), to="3", site=SITE, say=quiet)
     before = {k.rsplit("/", 1)[-1] for k in s3_store.list_keys("objects/")}
     removed = prune(s3_store, keep=2, say=quiet)
@@ -123,10 +126,35 @@ def test_pruning_keeps_every_object_a_kept_release_uses(
     assert kept_releases == [4, 5]
     present = {k.rsplit("/", 1)[-1] for k in s3_store.list_keys("objects/")}
     for document in (documents[2], documents[3]):  # content of counters 3 (live again) and 4
-        assert set(plan.objects_of(document)) <= present
-    only_old = set(plan.objects_of(documents[0])) - set(plan.objects_of(documents[2]))
-    only_old -= set(plan.objects_of(documents[3]))
+        assert set(plan.objects_of(expanded(s3_store, document))) <= present
+    only_old = set(plan.objects_of(old_first)) - set(plan.objects_of(full[2]))
+    only_old -= set(plan.objects_of(full[3]))
     assert only_old and not only_old & present
+    old_parts = set(part_objects(old_first)) - set(plan.objects_of(full[2]))
+    assert old_parts and old_parts <= only_old  # its manifest parts went with its files
     assert removed == len(before - present) > 0
     with pytest.raises(PublishError, match="no release 1"):
         rollback(s3_store, keys[0], NOW + timedelta(hours=10), to="1", site=SITE, say=quiet)
+
+
+def test_pruning_stops_before_deleting_when_a_kept_part_is_unreadable(
+    s3_store: S3Store, build_fixture: Build, keys: tuple[bytes, bytes]
+) -> None:
+    (_first, second) = publish_versions(s3_store, build_fixture, keys[0], 2)
+    lost = sorted(part_objects(second))[0]
+    s3_store.delete([layout.object_key(lost)])
+    before = s3_store.list_keys("")
+    with pytest.raises(PublishError, match="prune stopped, nothing deleted"):
+        prune(s3_store, keep=1, say=quiet)
+    assert s3_store.list_keys("") == before
+
+
+def test_rollback_refuses_a_release_whose_manifest_part_is_gone(
+    s3_store: S3Store, build_fixture: Build, keys: tuple[bytes, bytes]
+) -> None:
+    first, second = publish_versions(s3_store, build_fixture, keys[0], 2)
+    lost = sorted(set(part_objects(first)) - set(part_objects(second)))[0]
+    s3_store.delete([layout.object_key(lost)])
+    with pytest.raises(PublishError, match="lacks a manifest part"):
+        rollback(s3_store, keys[0], NOW + timedelta(hours=5), site=SITE, say=quiet)
+    assert live(s3_store, keys[1], NOW, 2)["release"]["counter"] == 2

@@ -28,6 +28,7 @@ from p2f_publish import layout, plan  # noqa: E402
 from p2f_publish.publish import publish  # noqa: E402
 from p2f_publish.releases import expanded  # noqa: E402
 from p2f_publish.stores import LocalStore  # noqa: E402
+from p2f_publish.website import read_site  # noqa: E402
 from p2f_site.build import build_all  # noqa: E402
 
 BUILD_NOW = "2026-11-26T12:00:00+00:00"
@@ -67,6 +68,19 @@ def step(name: str, store: CountingStore, output: Path, key: bytes, now: datetim
           f"{seconds:.2f} s")  # fmt: skip
 
 
+def website_bytes(site_dir: Path) -> None:
+    """The website's bytes as built, and as stored under ``site/`` on S3 (gzip forms)."""
+    site = read_site(site_dir)
+    size = {path: (site_dir / path).stat().st_size for path in site.files}
+    plain = sum(size[path] for path in site.gzipped)
+    packed = sum(len(site.packed[site.files[path]]) for path in site.gzipped)
+    total = sum(size.values())
+    stored = total - plain + packed
+    print(f"website: {len(site.files)} files, {total} bytes plain; {len(site.gzipped)} text "
+          f"files pre-compressed {plain} -> {packed} bytes; site/ on S3 {total} -> {stored} "
+          f"bytes ({100 * stored / max(total, 1):.0f} %)")  # fmt: skip
+
+
 def live_objects(store: LocalStore) -> dict[str, tuple[dict[str, int], int]]:
     """Per site: every object its live release needs (files and parts, sha256 -> size), and the
     size of its signed manifest."""
@@ -100,6 +114,7 @@ def main() -> None:
         now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
         print(f"build: {build(content, output):.1f} s")
         step("a: first publish", store, output, private, now)
+        website_bytes(output / "site")
         step("b: no change", store, output, private, now + timedelta(minutes=1))
         before = live_objects(store)
         slug = change_one_place(content)

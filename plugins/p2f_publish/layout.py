@@ -3,6 +3,7 @@
 One layout for every store (an S3 bucket and prefix, or a local folder)::
 
     objects/<sha256>                        every kiosk and website file, by content hash
+    objects/<sha256>.gz                     the gzip form of a website text file (never a kiosk's)
     kiosk/<site>/releases/<counter>.json    every signed manifest envelope of a site, kept
     kiosk/<site>/manifest.json              the live signed envelope, written last
     site/<path>                             the website as browsers fetch it
@@ -20,6 +21,8 @@ import posixpath
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=60"
 MANIFEST_TYPE = "application/json"
+GZIP_TYPE = "application/gzip"  # an ``objects/<sha256>.gz`` itself: a gzip file, not encoded
+GZIP_SUFFIX = ".gz"  # as nginx ``gzip_static`` expects next to a plain file
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -40,6 +43,11 @@ _TYPES = {
 
 def object_key(sha256: str) -> str:
     return f"objects/{sha256}"
+
+
+def gzip_object_key(sha256: str) -> str:
+    """The gzip form of ``objects/<sha256>`` (named by the hash of the plain bytes)."""
+    return object_key(sha256 + GZIP_SUFFIX)
 
 
 def release_key(site: str, counter: int) -> str:

@@ -3,7 +3,8 @@
 Order (so that a publish killed at any point changes nothing anyone sees):
 
 1. every missing object (``objects/<sha256>``), kiosk and website alike — invisible until named
-   (a kiosk's objects are its files and the parts of its signed manifest);
+   (a kiosk's objects are its files and the parts of its signed manifest; a website text file
+   worth compressing also gets ``objects/<sha256>.gz``, its gzip form);
 2. the website (``website.publish_site``), its entry pages and ``site/live.json`` last;
 3. each kiosk's signed envelope under ``kiosk/<site>/releases/<counter>.json``;
 4. each kiosk's live ``kiosk/<site>/manifest.json``, last of all.
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from p2f_player.contract import trust
 from p2f_player.contract.manifest import (
@@ -152,8 +153,13 @@ def publish(
     return summary
 
 
-# An object to upload: its sha256, then a name (for its type) and a way to read it.
-Source = tuple[str, str, Callable[[], bytes]]
+class Source(NamedTuple):
+    """An object to upload: its name under ``objects/`` (a sha256, or ``<sha256>.gz`` for the
+    gzip form of a website file), its Content-Type and a way to read it."""
+
+    name: str
+    content_type: str
+    read: Callable[[], bytes]
 
 
 def _sources(
@@ -164,12 +170,20 @@ def _sources(
     for site, _document in pending:
         bundle = by_site[site]
         for path, entry in bundle.document["files"].items():
-            sources.setdefault(entry["sha256"], (entry["sha256"], path, _reader(bundle.root, path)))
+            sha = entry["sha256"]
+            sources.setdefault(
+                sha, Source(sha, layout.content_type(path), _reader(bundle.root, path))
+            )
         for sha, data in bundle.parts.items():
-            sources.setdefault(sha, (sha, "part.json", _constant(data)))
+            sources.setdefault(sha, Source(sha, layout.MANIFEST_TYPE, _constant(data)))
     if website is not None:
         for path, sha in website.files.items():
-            sources.setdefault(sha, (sha, path, _reader(website.root, path)))
+            sources.setdefault(
+                sha, Source(sha, layout.content_type(path), _reader(website.root, path))
+            )
+        for sha, packed in website.packed.items():
+            name = sha + layout.GZIP_SUFFIX
+            sources.setdefault(name, Source(name, layout.GZIP_TYPE, _constant(packed)))
     return list(sources.values())
 
 
@@ -184,18 +198,18 @@ def _constant(data: bytes) -> Callable[[], bytes]:
 def upload_objects(store: Store, sources: list[Source], summary: Summary) -> None:
     """Upload the objects the store lacks; count the others as skipped."""
     present = {key.rsplit("/", 1)[-1] for key in store.list_keys("objects/")}
-    for sha, path, read in sources:
-        if sha in present:
+    for source in sources:
+        if source.name in present:
             summary.skipped += 1
             continue
-        data = read()
+        data = source.read()
         store.put(
-            layout.object_key(sha),
+            layout.object_key(source.name),
             data,
-            content_type=layout.content_type(path),
+            content_type=source.content_type,
             cache_control=layout.IMMUTABLE,
         )
-        present.add(sha)
+        present.add(source.name)
         summary.uploaded += 1
         summary.uploaded_bytes += len(data)
 

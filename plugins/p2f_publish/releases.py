@@ -7,7 +7,8 @@ re-signing is required: players refuse any counter lower than the one they hold,
 stops an attacker replaying an old manifest; the operator's rollback must pass the same check.
 
 Pruning keeps the newest ``keep`` releases of each site (and of the website), plus the live
-ones, and removes only objects that no kept release uses: its files and its manifest parts.
+ones, and removes only objects that no kept release uses: its files and its manifest parts (and,
+for the website, the ``<sha256>.gz`` forms its index serves compressed).
 Both need each kept release's parts read back from the store (``manifest.expand_parts``); a
 part that cannot be read stops the prune before anything is deleted.
 """
@@ -215,17 +216,18 @@ def prune(store: Store, keep: int, say: Callable[[str], None] = print) -> int:
                     f"kiosk {name} release {what}: {error}: prune stopped, nothing deleted"
                 ) from None
     ids = _site_release_ids(store)
-    live_site = website.live_index(store)
-    kept_files.append(live_site.values())
+    live_site = website.live_document(store)
+    if live_site is not None:
+        kept_files.append(website.objects_used(live_site))
     for release_id in ids[-keep:]:
         index = json.loads(store.get(layout.site_release_key(release_id)))
-        kept_files.append(index["files"].values())
-    live_site_id = json.loads(store.get(layout.SITE_LIVE))["release"] if live_site else None
+        kept_files.append(website.objects_used(index))  # its files and their gzip forms
+    live_site_id = live_site["release"] if live_site is not None else None
     doomed.extend(layout.site_release_key(i) for i in ids[:-keep] if i != live_site_id)
     present = {key.rsplit("/", 1)[-1] for key in store.list_keys("objects/")}
     orphans = plan.unreferenced(present, kept_files)
     store.delete(doomed)  # releases first: a crash then leaves extra objects, never missing ones
-    store.delete(layout.object_key(sha) for sha in sorted(orphans))
+    store.delete(layout.object_key(name) for name in sorted(orphans))
     say(f"pruned {len(doomed)} releases and {len(orphans)} objects (kept {keep} per site)")
     return len(orphans)
 

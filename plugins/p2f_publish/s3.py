@@ -124,16 +124,28 @@ class S3Store:
             CacheControl=cache_control,
         )
 
-    def copy(self, source: str, key: str, *, content_type: str, cache_control: str) -> None:
+    def copy(
+        self,
+        source: str,
+        key: str,
+        *,
+        content_type: str,
+        cache_control: str,
+        gzip_source: str | None = None,
+    ) -> None:
+        """A server-side copy; with ``gzip_source``, of the gzip form, tagged
+        ``Content-Encoding: gzip`` (browsers decompress it; S3 cannot negotiate)."""
+        encoding = {"ContentEncoding": "gzip"} if gzip_source is not None else {}
         self._call(
             f"{self.url}/{key}",
             "copy_object",
             Bucket=self.bucket,
             Key=self.prefix + key,
-            CopySource={"Bucket": self.bucket, "Key": self.prefix + source},
+            CopySource={"Bucket": self.bucket, "Key": self.prefix + (gzip_source or source)},
             MetadataDirective="REPLACE",
             ContentType=content_type,
             CacheControl=cache_control,
+            **encoding,
         )
 
     def delete(self, keys: Iterable[str]) -> None:

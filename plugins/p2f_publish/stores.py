@@ -17,6 +17,8 @@ from urllib.parse import unquote, urlparse
 
 from p2f_publish.errors import NotFound, PublishError
 
+GZIP_SIBLING = ".gz"  # the compressed form of a folder file, as nginx ``gzip_static`` finds it
+
 
 class Store(Protocol):
     """What publishing needs from object storage."""
@@ -35,8 +37,21 @@ class Store(Protocol):
         """Store ``data`` under ``key``; readers see the old or the new bytes, never a mix."""
         ...
 
-    def copy(self, source: str, key: str, *, content_type: str, cache_control: str) -> None:
-        """Copy an existing key to another inside the store (no upload)."""
+    def copy(
+        self,
+        source: str,
+        key: str,
+        *,
+        content_type: str,
+        cache_control: str,
+        gzip_source: str | None = None,
+    ) -> None:
+        """Copy an existing key to another inside the store (no upload).
+
+        ``gzip_source``, when given, is an existing key holding the same bytes gzip-compressed:
+        ``key`` is then served compressed, as the store can (``Content-Encoding: gzip`` on S3,
+        a ``<key>.gz`` sibling next to the plain file in a folder).
+        """
         ...
 
     def delete(self, keys: Iterable[str]) -> None:
@@ -48,7 +63,8 @@ class LocalStore:
     """A folder. Writes go to a temporary file then ``os.replace``: atomic on one file system.
 
     Headers are not kept: a static server derives the type from the name, and the player does
-    not need it (it knows each file's path from the manifest).
+    not need it (it knows each file's path from the manifest). A key served compressed gets a
+    ``<key>.gz`` sibling (see ``copy``); the plain file is always there too.
     """
 
     def __init__(self, root: Path) -> None:
@@ -93,9 +109,25 @@ class LocalStore:
             Path(temporary).unlink(missing_ok=True)
             raise
 
-    def copy(self, source: str, key: str, *, content_type: str, cache_control: str) -> None:
-        if not self._path(source).exists():
-            raise NotFound(f"{self.url}/{source} does not exist")
+    def copy(
+        self,
+        source: str,
+        key: str,
+        *,
+        content_type: str,
+        cache_control: str,
+        gzip_source: str | None = None,
+    ) -> None:
+        """The plain copy, then with ``gzip_source`` a ``<key>.gz`` sibling: what nginx
+        ``gzip_static on`` serves to browsers that accept gzip (others get the plain file)."""
+        for name in (source, gzip_source):
+            if name is not None and not self._path(name).exists():
+                raise NotFound(f"{self.url}/{name} does not exist")
+        self._copy_file(source, key)
+        if gzip_source is not None:
+            self._copy_file(gzip_source, key + GZIP_SIBLING)
+
+    def _copy_file(self, source: str, key: str) -> None:
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")

@@ -1,13 +1,21 @@
 """The website half of a publish: ``site/<path>`` copies made from content-addressed objects.
 
-Every website file is first stored as ``objects/<sha256>`` (by ``publish.upload_objects``).
-Browsers fetch ``site/<path>``; this module makes those keys match a release by server-side
-copies (no upload on S3), in an order chosen so that what visitors see stays coherent:
+Every website file is first stored as ``objects/<sha256>`` (by ``publish.upload_objects``), and
+a text file worth compressing also as ``objects/<sha256>.gz`` (its gzip form, named by the hash
+of the plain bytes). Browsers fetch ``site/<path>``; this module makes those keys match a
+release by server-side copies (no upload on S3), in an order chosen so that what visitors see
+stays coherent:
 
-1. ``site/releases/<release>.json``: the release's index ``{"release", "files": {path: sha}}``;
+1. ``site/releases/<release>.json``: the release's index
+   ``{"release", "files": {path: sha}, "gzip": [path served compressed, ...]}``;
 2. changed non-HTML files (images, styles: new names mostly, so nobody sees them yet);
 3. changed HTML pages, entry pages (``index.html``, ``<lang>/index.html``) last;
 4. ``site/live.json`` (which release is live), then paths the release dropped are removed.
+
+A path served compressed is copied with ``gzip_source`` (``Store.copy``): on S3 the key holds
+the gzip bytes with ``Content-Encoding: gzip``; a folder store writes the plain file and a
+``<path>.gz`` sibling (nginx ``gzip_static``). Kiosk objects are never touched: a player checks
+the exact bytes of ``objects/<sha256>``.
 
 Limit (documented in docs/publishing.md): plain object storage has no pointer swap for a whole
 folder, so a publish killed during step 3 leaves some pages new and some old, each page whole.
@@ -15,45 +23,117 @@ folder, so a publish killed during step 3 leaves some pages new and some old, ea
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from p2f_publish import layout
 from p2f_publish.errors import NotFound, PublishError
-from p2f_publish.stores import Store
+from p2f_publish.stores import GZIP_SIBLING, Store
 
 SHORT_SUFFIXES = (".html", ".xml", ".json", ".ics", ".webmanifest", ".txt")
+
+# Served gzip-compressed when larger than GZIP_MIN_BYTES and at least GZIP_MIN_SAVING smaller.
+COMPRESSIBLE_TYPES = frozenset(
+    {
+        "text/html",
+        "text/css",
+        "text/javascript",  # what ``layout`` gives .js
+        "application/javascript",
+        "application/json",
+        "application/xml",
+        "application/atom+xml",
+        "text/calendar",
+        "application/geo+json",
+        "image/svg+xml",
+        "text/plain",
+    }
+)
+GZIP_MIN_BYTES = 1024
+GZIP_MIN_SAVING = 0.10
+
+
+def gzip_form(path: str, data: bytes) -> bytes | None:
+    """``data`` gzip-compressed if it is worth serving so, else None.
+
+    Worth it: a text type (by the name), more than 1 KB, and at least 10 % smaller. The
+    output is deterministic (level 9, no file name, mtime 0): the same bytes give the same
+    gzip bytes on one machine; the store names it by the hash of the plain bytes anyway.
+    """
+    media = layout.content_type(path).split(";", 1)[0].strip()
+    if media not in COMPRESSIBLE_TYPES or len(data) <= GZIP_MIN_BYTES:
+        return None
+    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    return packed if len(packed) <= len(data) * (1 - GZIP_MIN_SAVING) else None
 
 
 @dataclass(frozen=True)
 class SiteFiles:
     root: Path
-    files: dict[str, str]  # path -> sha256
+    files: dict[str, str]  # path -> sha256 of the built bytes
+    gzipped: frozenset[str] = frozenset()  # paths served gzip-compressed
+    packed: dict[str, bytes] = field(default_factory=dict)  # sha256 -> its gzip form
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    """A website release as stored: what each path holds, and which are served compressed."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    gzipped: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, index: Mapping[str, Any]) -> SiteIndex:
+        """From a stored index (one written before compression has no ``gzip``: all plain)."""
+        return cls(dict(index["files"]), frozenset(index.get("gzip", ())))
 
 
 def read_site(site_dir: Path) -> SiteFiles:
-    """Hash every file of the built website."""
+    """Hash every file of the built website; compress those worth it (``gzip_form``)."""
     if not site_dir.is_dir():
         raise PublishError(f"{site_dir}: no website built: run `invoke build` first")
-    files = {
-        path.relative_to(site_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(site_dir.rglob("*"))
-        if path.is_file()
-    }
-    return SiteFiles(site_dir, files)
+    files: dict[str, str] = {}
+    forms: dict[str, bytes] = {}
+    for path in sorted(site_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        name = path.relative_to(site_dir).as_posix()
+        data = path.read_bytes()
+        files[name] = hashlib.sha256(data).hexdigest()
+        packed = gzip_form(name, data)
+        if packed is not None:
+            forms[name] = packed
+    # a built ``x.gz`` next to ``x`` wins: ``x`` is then served plain
+    gzipped = frozenset(name for name in forms if name + GZIP_SIBLING not in files)
+    packed_by_sha = {files[name]: forms[name] for name in sorted(gzipped)}
+    return SiteFiles(site_dir, files, gzipped, packed_by_sha)
+
+
+def live_document(store: Store) -> dict[str, Any] | None:
+    """The stored index of the live website (``site/live.json``), None before the first."""
+    try:
+        document: dict[str, Any] = json.loads(store.get(layout.SITE_LIVE))
+    except NotFound:
+        return None
+    return document
 
 
 def live_index(store: Store) -> dict[str, str]:
     """The ``{path: sha}`` of the live website, empty before the first publish."""
-    try:
-        index = json.loads(store.get(layout.SITE_LIVE))
-    except NotFound:
-        return {}
-    files: dict[str, str] = index["files"]
-    return files
+    document = live_document(store)
+    return {} if document is None else SiteIndex.of(document).files
+
+
+def objects_used(index: Mapping[str, Any]) -> set[str]:
+    """The names under ``objects/`` a stored website index needs: ``<sha>`` and ``<sha>.gz``."""
+    site = SiteIndex.of(index)
+    names = set(site.files.values())
+    names.update(site.files[path] + layout.GZIP_SUFFIX for path in site.gzipped)
+    return names
 
 
 def cache_control(path: str) -> str:
@@ -63,38 +143,72 @@ def cache_control(path: str) -> str:
 
 def publish_site(store: Store, site: SiteFiles, release: str, say: Callable[[str], None]) -> int:
     """Make ``site/`` serve ``site.files``; return the number of pages copied."""
-    current = live_index(store)
-    if current == site.files:
+    document = live_document(store)
+    current = SiteIndex() if document is None else SiteIndex.of(document)
+    wanted = SiteIndex(site.files, site.gzipped)
+    if current == wanted:
         say("website unchanged")
         return 0
-    index = json.dumps({"release": release, "files": site.files}, sort_keys=True).encode()
+    index = json.dumps(
+        {"release": release, "files": site.files, "gzip": sorted(site.gzipped)}, sort_keys=True
+    ).encode()
     store.put(
         layout.site_release_key(release),
         index,
         content_type=layout.MANIFEST_TYPE,
         cache_control=layout.IMMUTABLE,
     )
-    copied = apply_index(store, site.files, current)
+    copied = apply_index(store, wanted, current)
     store.put(
         layout.SITE_LIVE, index, content_type=layout.MANIFEST_TYPE, cache_control=layout.SHORT
     )
-    store.delete(layout.site_key(path) for path in sorted(set(current) - set(site.files)))
+    store.delete(_dropped_keys(wanted, current))
     say(f"website: release {release} live, {copied} files changed")
     return copied
 
 
-def apply_index(store: Store, files: Mapping[str, str], current: Mapping[str, str]) -> int:
-    """Copy each changed path from its object, in the safe order; return how many."""
-    changed = [path for path, sha in files.items() if current.get(path) != sha]
+def apply_index(store: Store, wanted: SiteIndex, current: SiteIndex) -> int:
+    """Copy each changed path from its object, in the safe order; return how many.
+
+    A path changes when its bytes do, or when it goes from plain to compressed or back.
+    """
+    changed = [
+        path
+        for path, sha in wanted.files.items()
+        if current.files.get(path) != sha or (path in wanted.gzipped) != (path in current.gzipped)
+    ]
     changed.sort(key=lambda p: (p.endswith(".html"), layout.is_entry_page(p), p))
     for path in changed:
+        sha = wanted.files[path]
+        compressed = path in wanted.gzipped
         store.copy(
-            layout.object_key(files[path]),
+            layout.object_key(sha),
             layout.site_key(path),
             content_type=layout.content_type(path),
             cache_control=cache_control(path),
+            gzip_source=layout.gzip_object_key(sha) if compressed else None,
         )
+        stale = _stale_siblings([path], wanted, current)
+        if stale:
+            store.delete(stale)
     return len(changed)
+
+
+def _stale_siblings(paths: Iterable[str], wanted: SiteIndex, current: SiteIndex) -> list[str]:
+    """The ``site/<path>.gz`` a folder store wrote for paths no longer served compressed
+    (keys that never exist on S3, where deleting them does nothing)."""
+    return [
+        layout.site_key(path + GZIP_SIBLING)
+        for path in paths
+        if path in current.gzipped
+        and path not in wanted.gzipped
+        and path + GZIP_SIBLING not in wanted.files
+    ]
+
+
+def _dropped_keys(wanted: SiteIndex, current: SiteIndex) -> list[str]:
+    dropped = sorted(set(current.files) - set(wanted.files))
+    return [layout.site_key(path) for path in dropped] + _stale_siblings(dropped, wanted, current)
 
 
 def rollback_site(store: Store, release: str) -> int:
@@ -103,13 +217,15 @@ def rollback_site(store: Store, release: str) -> int:
         index = json.loads(store.get(layout.site_release_key(release)))
     except NotFound:
         raise PublishError(f"website release {release} is not kept in {store.url}") from None
-    current = live_index(store)
-    copied = apply_index(store, index["files"], current)
+    document = live_document(store)
+    current = SiteIndex() if document is None else SiteIndex.of(document)
+    wanted = SiteIndex.of(index)
+    copied = apply_index(store, wanted, current)
     store.put(
         layout.SITE_LIVE,
         json.dumps(index, sort_keys=True).encode(),
         content_type=layout.MANIFEST_TYPE,
         cache_control=layout.SHORT,
     )
-    store.delete(layout.site_key(path) for path in sorted(set(current) - set(index["files"])))
+    store.delete(_dropped_keys(wanted, current))
     return copied

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from p2f_player.contract.manifest import (
     file_part_name,
     json_schema,
 )
-from p2f_publish import layout, plan
+from p2f_publish import layout, plan, website
 from p2f_publish.publish import publish
 from p2f_publish.s3 import S3Store
 from p2f_publish.stores import LocalStore, Store
@@ -83,7 +85,9 @@ def test_first_publish_to_s3(
     # the website: served copies and an index, entry page with a short cache
     page = s3_client.head_object(Bucket=BUCKET, Key="prod/site/index.html")
     assert page["CacheControl"] == layout.SHORT
-    assert s3_store.get("site/index.html") == (build / "site" / "index.html").read_bytes()
+    assert page["ContentEncoding"] == "gzip"  # pre-compressed (see the website tests below)
+    built = (build / "site" / "index.html").read_bytes()
+    assert gzip.decompress(s3_store.get("site/index.html")) == built
 
 
 def test_publish_again_without_change_uploads_nothing(
@@ -171,3 +175,123 @@ def test_local_folder_store_has_the_same_layout(
     assert not list((tmp_path / "store").rglob(".tmp-*"))
     assert run(store, build, keys[0]).uploaded == 0
     assert summary.uploaded == len(list((tmp_path / "store" / "objects").iterdir()))
+
+
+def built_site(build: Path) -> dict[str, bytes]:
+    root = build / "site"
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_website_text_is_served_gzip_compressed_on_s3(
+    s3_store: S3Store, s3_client: Any, build_fixture: Build, keys: tuple[bytes, bytes]
+) -> None:
+    build = build_fixture()
+    # whatever the theme makes: a text file too small to gain, a PNG that would compress well
+    (build / "site" / "small.txt").write_bytes(b"User-agent: *\n" * 60)  # 840 bytes
+    (build / "site" / "images" / "flat.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(8000))
+    run(s3_store, build, keys[0])
+    built = built_site(build)
+    compressed, plain = set(), set()
+    for path, data in built.items():
+        head = s3_client.head_object(Bucket=BUCKET, Key=f"prod/site/{path}")
+        assert head["ContentType"] == layout.content_type(path)
+        assert head["CacheControl"] == website.cache_control(path)
+        stored = s3_store.get(f"site/{path}")
+        if head.get("ContentEncoding") == "gzip":
+            compressed.add(path)
+            assert gzip.decompress(stored) == data  # what a browser gets: the built bytes
+            assert len(stored) <= 0.9 * len(data)
+        else:
+            plain.add(path)
+            assert "ContentEncoding" not in head and stored == data
+    assert {"index.html", "lieux/veto-pinede/index.html", "theme/js/rules.js"} <= compressed
+    assert {"images/veto.png", "images/flat.png", "small.txt"} <= plain
+    assert compressed == {p for p, d in built.items() if website.gzip_form(p, d) is not None}
+    # kiosk objects are untouched: their exact bytes, never an encoding
+    document = fetch(s3_store, keys[1])
+    for entry in document["files"].values():
+        head = s3_client.head_object(Bucket=BUCKET, Key=f"prod/objects/{entry['sha256']}")
+        assert "ContentEncoding" not in head
+    # the gzip forms are objects of their own, named after the plain bytes' hash
+    index = json.loads(s3_store.get(layout.SITE_LIVE))
+    assert set(index["gzip"]) == compressed
+    sha = index["files"]["index.html"]
+    head = s3_client.head_object(Bucket=BUCKET, Key=f"prod/{layout.gzip_object_key(sha)}")
+    assert head["ContentType"] == layout.GZIP_TYPE and "ContentEncoding" not in head
+    assert head["CacheControl"] == layout.IMMUTABLE
+    # publishing again without a change writes nothing
+    recorder = RecordingStore(s3_store)
+    summary = run(recorder, build, keys[0])
+    assert recorder.written == [] and summary.uploaded == 0
+
+
+def test_local_store_keeps_plain_files_and_gz_siblings(
+    tmp_path: Path, build_fixture: Build, keys: tuple[bytes, bytes]
+) -> None:
+    build = build_fixture()
+    root = tmp_path / "store"
+    run(LocalStore(root), build, keys[0])
+    built = built_site(build)
+    siblings = set()
+    for path, data in built.items():
+        assert (root / "site" / path).read_bytes() == data  # a plain static server still works
+        sibling = root / "site" / f"{path}.gz"
+        if sibling.exists():
+            siblings.add(path)
+            assert gzip.decompress(sibling.read_bytes()) == data  # nginx gzip_static serves it
+    assert {"index.html", "theme/js/rules.js"} <= siblings
+    assert "images/veto.png" not in siblings
+    assert siblings == set(json.loads((root / "site" / "live.json").read_bytes())["gzip"])
+    assert not list(root.rglob(".tmp-*"))
+    recorder = RecordingStore(LocalStore(root))
+    assert run(recorder, build, keys[0]).uploaded == 0 and recorder.written == []
+
+
+def test_a_page_changing_between_compressed_and_plain(
+    tmp_path: Path,
+    s3_store: S3Store,
+    s3_client: Any,
+    build_fixture: Build,
+    keys: tuple[bytes, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    build = build_fixture()
+    local = LocalStore(tmp_path / "store")
+    for store in (s3_store, local):
+        run(store, build, keys[0])
+    assert (tmp_path / "store" / "site" / "index.html.gz").exists()
+    monkeypatch.setattr(website, "GZIP_MIN_BYTES", 10**9)  # nothing is worth compressing now
+    for store in (s3_store, local):
+        recorder = RecordingStore(store)
+        summary = run(recorder, build, keys[0])
+        assert summary.uploaded == 0  # the plain objects are all there
+        assert "site/index.html" in recorder.written
+    head = s3_client.head_object(Bucket=BUCKET, Key="prod/site/index.html")
+    assert "ContentEncoding" not in head
+    assert s3_store.get("site/index.html") == (build / "site" / "index.html").read_bytes()
+    assert not list((tmp_path / "store" / "site").rglob("*.gz"))  # no stale sibling left
+    assert json.loads(local.get(layout.SITE_LIVE))["gzip"] == []
+    monkeypatch.undo()  # and back (as after an index written before compression existed)
+    for store in (s3_store, local):
+        recorder = RecordingStore(store)
+        assert run(recorder, build, keys[0]).uploaded == 0  # the .gz objects are still there
+        assert "site/index.html" in recorder.written
+    assert s3_client.head_object(Bucket=BUCKET, Key="prod/site/index.html")["ContentEncoding"]
+    assert (tmp_path / "store" / "site" / "index.html.gz").exists()
+    assert website.objects_used({"release": "old", "files": {"a.html": "0" * 64}}) == {"0" * 64}
+
+
+def test_gzip_form_is_deterministic_and_only_where_it_helps() -> None:
+    text = "".join(f"<p>Ligne {n} du programme de la semaine.</p>\n" for n in range(100))
+    data = text.encode()
+    packed = website.gzip_form("agenda/index.html", data)
+    assert packed is not None and gzip.decompress(packed) == data
+    assert website.gzip_form("agenda/index.html", data) == packed  # same input, same bytes
+    assert packed[4:8] == b"\0\0\0\0"  # no modification time in the header
+    for name in ("style.css", "app.js", "feed.xml", "a.json", "b.geojson", "c.ics", "d.svg"):
+        assert website.gzip_form(name, data) is not None, name
+    assert website.gzip_form("photo.png", data) is None  # not a text type
+    assert website.gzip_form("pagefind/fragment/x.pf_fragment", data) is None
+    assert website.gzip_form("small.html", data[:1000]) is None  # too small to gain
+    noise = b"".join(hashlib.sha512(bytes([n])).digest() for n in range(64))  # 4 KB, random
+    assert website.gzip_form("noise.txt", noise) is None  # would save less than 10 %

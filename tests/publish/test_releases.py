@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +20,7 @@ from p2f_publish.releases import expanded, list_releases, prune, rollback
 from p2f_publish.s3 import S3Store
 from p2f_publish.stores import Store
 from tests.conftest import PLACE
-from tests.publish.conftest import NOW, Build
+from tests.publish.conftest import BUCKET, NOW, Build
 
 SITE = "gare"
 PAGE = "lieux/veto-pinede/index.html"
@@ -158,3 +160,27 @@ def test_rollback_refuses_a_release_whose_manifest_part_is_gone(
     with pytest.raises(PublishError, match="lacks a manifest part"):
         rollback(s3_store, keys[0], NOW + timedelta(hours=5), site=SITE, say=quiet)
     assert live(s3_store, keys[1], NOW, 2)["release"]["counter"] == 2
+
+
+def test_pruning_keeps_the_gzip_forms_a_kept_website_release_serves(
+    s3_store: S3Store, s3_client: Any, build_fixture: Build, keys: tuple[bytes, bytes]
+) -> None:
+    publish_versions(s3_store, build_fixture, keys[0], 3, website=True)
+    ids = sorted(k for k in s3_store.list_keys("site/releases/"))
+    indexes = [json.loads(s3_store.get(key)) for key in ids]
+    assert all(PAGE in index["gzip"] for index in indexes)
+    page_gz = [layout.gzip_object_key(index["files"][PAGE]) for index in indexes]
+    assert len(set(page_gz)) == 3  # each version of the page has its own gzip form
+    prune(s3_store, keep=2, say=quiet)
+    present = s3_store.list_keys("objects/")
+    assert page_gz[0] not in present  # only the pruned release served it
+    assert {page_gz[1], page_gz[2]} <= present
+    for index in indexes[1:]:  # every object a kept website release needs is still there
+        for path in index["gzip"]:
+            assert layout.gzip_object_key(index["files"][path]) in present
+        assert {layout.object_key(sha) for sha in index["files"].values()} <= present
+    rollback(s3_store, keys[0], NOW + timedelta(hours=5), say=quiet)  # back to version 2
+    head = s3_client.head_object(Bucket=BUCKET, Key=f"prod/site/{PAGE}")
+    assert head["ContentEncoding"] == "gzip"
+    page = gzip.decompress(s3_store.get(f"site/{PAGE}"))
+    assert hashlib.sha256(page).hexdigest() == indexes[1]["files"][PAGE]

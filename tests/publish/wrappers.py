@@ -31,8 +31,22 @@ class RecordingStore:
         self.written.append(key)
         self.uploaded_bytes += len(data)
 
-    def copy(self, source: str, key: str, *, content_type: str, cache_control: str) -> None:
-        self.inner.copy(source, key, content_type=content_type, cache_control=cache_control)
+    def copy(
+        self,
+        source: str,
+        key: str,
+        *,
+        content_type: str,
+        cache_control: str,
+        gzip_source: str | None = None,
+    ) -> None:
+        self.inner.copy(
+            source,
+            key,
+            content_type=content_type,
+            cache_control=cache_control,
+            gzip_source=gzip_source,
+        )
         self.written.append(key)
 
     def delete(self, keys: Iterable[str]) -> None:
@@ -54,6 +68,20 @@ class DyingStore(RecordingStore):
         self._tick()
         super().put(key, data, content_type=content_type, cache_control=cache_control)
 
-    def copy(self, source: str, key: str, *, content_type: str, cache_control: str) -> None:
+    def copy(
+        self,
+        source: str,
+        key: str,
+        *,
+        content_type: str,
+        cache_control: str,
+        gzip_source: str | None = None,
+    ) -> None:
         self._tick()
-        super().copy(source, key, content_type=content_type, cache_control=cache_control)
+        super().copy(
+            source,
+            key,
+            content_type=content_type,
+            cache_control=cache_control,
+            gzip_source=gzip_source,
+        )

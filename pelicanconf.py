@@ -19,9 +19,10 @@ PATH = str(ROOT / "content")
 OUTPUT_PATH = str(ROOT / "build" / "site")
 P2F_KIOSK_PATH = str(ROOT / "build" / "kiosk")
 THEME = str(ROOT / "theme")
+P2F_NODE_MODULES = str(ROOT / "node_modules")  # npm ci; browser libraries copied at build
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["p2f_site", "p2f_kiosk"]
+PLUGINS = ["p2f_site", "p2f_kiosk", "p2f_web"]
 
 # Every item is a Pelican page whose URL the p2f_site reader sets; no blog machinery.
 ARTICLE_PATHS: list[str] = []
@@ -52,3 +53,5 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+# Autoescape: titles and data attributes are written by people; rendered Markdown is marked safe.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}

@@ -1,23 +1,31 @@
-"""The website's list pages: home and one list per kind, in every language.
+"""The website's list pages and views: home, one list per kind, search, map and 404, per language.
 
-Work is linear in the number of items: each item is placed in its lists once.
+Work is linear in the number of items: each item is placed in its lists once; what is current
+(alerts, upcoming events, valid offers) is decided once against the build time, and the browser
+hides what ends after the build (``data-ends`` on each entry).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import markdown
 from pelican.generators import Generator
 
+from p2f_kiosk.plugin import build_time
 from p2f_model.corpus import Corpus, Item
 from p2f_model.vocabulary import SITE_LANGUAGES
+from p2f_player.contract.rules import PARIS
+from p2f_site.pictures import Picture, make_picture
 from p2f_site.reader import render_markdown
-from p2f_site.urls import home_path, item_path, item_url, list_path
+from p2f_site.urls import item_path, item_url, list_path, view_path
 
 LISTED_KINDS = ("place", "event", "offer", "page", "alert", "partner")
+VIEWS = ("search", "map", "404")
+HOME_EVENTS = 40  # upcoming events on the home page, for "today" and "this weekend"
 
 
 def sort_key(item: Item) -> tuple[Any, ...]:
@@ -33,30 +41,85 @@ def sort_key(item: Item) -> tuple[Any, ...]:
     return (item.slug,)
 
 
+def _end(item: Item) -> Any:
+    data = item.data
+    return data.ends if item.kind == "event" else getattr(data, "valid_until", None)
+
+
 class ListsGenerator(Generator):
     def generate_context(self) -> None:
-        pass
-
-    def generate_output(self, writer: Any) -> None:
         corpus: Corpus = self.settings["P2F_CORPUS"]
+        now = build_time(self.settings)
         by_kind: dict[str, list[Item]] = defaultdict(list)
         for item in corpus.items.values():
             if item.kind in LISTED_KINDS:
                 by_kind[item.kind].append(item)
         for items in by_kind.values():
             items.sort(key=sort_key)
+        current = {
+            kind: [i for i in by_kind.get(kind, []) if _end(i) is None or _end(i) > now]
+            for kind in ("event", "offer", "alert")
+        }
+        by_month: dict[str, list[Item]] = defaultdict(list)
+        for event in current["event"]:
+            by_month[event.data.starts.astimezone(PARIS).strftime("%Y-%m")].append(event)
+        by_category: dict[str, list[Item]] = defaultdict(list)
+        for place in by_kind.get("place", []):
+            by_category[place.data.category].append(place)
+        self.p2f: dict[str, Any] = {
+            "lists": by_kind,
+            "current": current,
+            "months": dict(by_month),
+            "by_category": dict(by_category),
+            "home_events": current["event"][:HOME_EVENTS],
+        }
+        # every page shows the alert banner, including the item pages Pelican writes
+        self.context["p2f_alerts"] = current["alert"]
+        self.context["p2f_pictures"] = self.pictures = self._pictures(corpus)
+
+    def _pictures(self, corpus: Corpus) -> dict[str, Picture]:
+        """Each image shown by a website item, converted once per build."""
+        content = Path(self.settings["PATH"])
+        pictures: dict[str, Picture] = {}
+        for item in corpus.items.values():
+            if item.kind not in LISTED_KINDS:
+                continue
+            for image in item.data.images:
+                if image.src not in pictures:
+                    pictures[image.src] = make_picture(
+                        image.src, (content / image.src).read_bytes()
+                    )
+        return pictures
+
+    def generate_output(self, writer: Any) -> None:
+        corpus: Corpus = self.settings["P2F_CORPUS"]
+        output = Path(self.output_path)
+        for picture in self.pictures.values():
+            for variant in picture.variants:
+                (output / variant.src).parent.mkdir(parents=True, exist_ok=True)
+                (output / variant.src).write_bytes(variant.data)
         for lang in SITE_LANGUAGES:
-            common = {"lang": lang, "lists": by_kind, "url_for": item_url}
-            writer.write_file(home_path(lang), self.get_template("home"), self.context, **common)
+            common = {"lang": lang, **self.p2f}
+            writer.write_file(
+                view_path("home", lang), self.get_template("home"), self.context,
+                view="home", **common,
+            )  # fmt: skip
             for kind in LISTED_KINDS:
+                items = self.p2f["current"].get(kind, self.p2f["lists"].get(kind, []))
                 writer.write_file(
                     list_path(kind, lang),
                     self.get_template("list"),
                     self.context,
+                    view=f"list:{kind}",
                     kind=kind,
-                    items=by_kind.get(kind, []),
+                    items=items,
                     **common,
                 )
+            for view in VIEWS:
+                writer.write_file(
+                    view_path(view, lang), self.get_template(view), self.context,
+                    view=view, **common,
+                )  # fmt: skip
         self._write_fallbacks(corpus, writer)
 
     def _write_fallbacks(self, corpus: Corpus, writer: Any) -> None:

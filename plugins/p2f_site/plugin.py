@@ -2,18 +2,55 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import shutil
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from pelican import signals
 
+from p2f_kiosk.plugin import build_time
 from p2f_model.load import load_corpus
 from p2f_model.problems import ContentError
-from p2f_model.vocabulary import KIND_FOLDERS
+from p2f_model.vocabulary import CATEGORIES, KIND_FOLDERS, SITE_LANGUAGES
+from p2f_player.contract.rules import PARIS
+from p2f_site.hours import hours_coverage_end, open_windows, week_schedule
+from p2f_site.i18n import load_catalogs, make_gettext
 from p2f_site.lists import ListsGenerator
 from p2f_site.reader import ContentModelReader
 from p2f_site.ui import LANG_NAMES, ui
-from p2f_site.urls import item_url
+from p2f_site.urls import item_url, view_url
+
+log = logging.getLogger(__name__)
+
+# Browser libraries installed by npm (package.json), copied into the output at build time so
+# the repository never holds their code: node_modules path -> path under theme/vendor/.
+VENDOR_FILES = {
+    "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
+    "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
+    "leaflet/dist/images": "leaflet/images",
+    "opening_hours/build/opening_hours.js": "opening_hours.js",
+    "suncalc/suncalc.cjs": "suncalc.js",  # UMD: sets window.SunCalc
+}
+
+
+def iso(moment: datetime) -> str:
+    """An aware date-time as ISO 8601 in Paris time, for ``datetime`` attributes and scripts."""
+    return moment.astimezone(PARIS).isoformat(timespec="minutes")
+
+
+def month_name(month: str, lang: str) -> str:
+    """``2026-12`` -> ``décembre 2026`` (``December 2026``...), by Babel's CLDR data."""
+    year, number = (int(part) for part in month.split("-"))
+    return str(format_date(date(year, number, 1), "LLLL y", locale=lang)).capitalize()
+
+
+def day_name(day: date, lang: str) -> str:
+    """``lundi``, ``Monday``, ``Montag``, ``lunes``."""
+    return str(format_date(day, "EEEE", locale=lang))
 
 
 def load_content(pelican: Any) -> None:
@@ -34,8 +71,55 @@ def load_content(pelican: Any) -> None:
             sources[str((base / text.path).resolve())] = (item, lang)
     pelican.settings["P2F_CORPUS"] = corpus
     pelican.settings["P2F_SOURCES"] = sources
+    now = build_time(pelican.settings)
+
+    def hours(expression: str) -> str:
+        return corpus.remember("open-windows", expression, lambda e: open_windows(e, now))
+
+    weeks: dict[str, list[tuple[datetime, list[tuple[str, str]]]]] = {}
+
+    def week(expression: str) -> list[tuple[datetime, list[tuple[str, str]]]]:
+        if expression not in weeks:
+            weeks[expression] = week_schedule(expression, now)
+        return weeks[expression]
+
     jinja_globals = pelican.settings.setdefault("JINJA_GLOBALS", {})
-    jinja_globals.update(ui=ui, lang_names=LANG_NAMES, folders=KIND_FOLDERS, url_for=item_url)
+    translations = Path(pelican.settings["THEME"]) / "translations"
+    jinja_globals.update(
+        _=make_gettext(load_catalogs(translations, SITE_LANGUAGES)),
+        ui=ui,
+        lang_names=LANG_NAMES,
+        languages=SITE_LANGUAGES,
+        place_categories=CATEGORIES,
+        folders=KIND_FOLDERS,
+        url_for=item_url,
+        view_url=view_url,
+        public_url=pelican.settings.get("P2F_PUBLIC_URL", "").rstrip("/"),
+        hours=hours,
+        week=week,
+        day_name=day_name,
+        hours_until=iso(hours_coverage_end(now)),
+        iso=iso,
+        month_name=month_name,
+        build_now=now,
+        to_json=lambda value: json.dumps(value, ensure_ascii=False, default=str),
+    )
+
+
+def copy_vendor(pelican: Any) -> None:
+    """Copy the npm-installed browser libraries into ``theme/vendor/`` of the output."""
+    modules = Path(pelican.settings["P2F_NODE_MODULES"])
+    target = Path(pelican.settings["OUTPUT_PATH"]) / "theme" / "vendor"
+    for source, destination in VENDOR_FILES.items():
+        origin, final = modules / source, target / destination
+        if not origin.exists():
+            log.error("%s is missing: run `npm ci` in the project folder", origin)
+            continue
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if origin.is_dir():
+            shutil.copytree(origin, final, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(origin, final)
 
 
 def add_reader(readers: Any) -> None:
@@ -50,3 +134,4 @@ def register() -> None:
     signals.initialized.connect(load_content)
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(add_generators)
+    signals.finalized.connect(copy_vendor)

@@ -1,62 +1,52 @@
-"""Interface strings of the website, French first. (The website issue moves these to gettext.)"""
+"""Words of the content model on the website, by slug, in the four site languages.
+
+Kinds (``places``, ``events``...), categories and accessibility needs are keyed by the slug the
+content uses, so templates can write ``ui(lang, item.data.category)``. Category names come from
+the kiosk's labels, so a place is called the same on the screen and on the phone. Interface
+sentences go through gettext instead (``p2f_site.i18n``, ``theme/translations/``).
+"""
 
 from __future__ import annotations
 
-LANG_NAMES = {"fr": "Français", "en": "English", "de": "Deutsch", "es": "Español"}
+from p2f_kiosk.labels import LABELS
 
-STRINGS: dict[str, dict[str, str]] = {
-    "skip": {
-        "fr": "Aller au contenu",
-        "en": "Skip to content",
-        "de": "Zum Inhalt",
-        "es": "Ir al contenido",
-    },
-    "menu": {"fr": "Menu principal", "en": "Main menu", "de": "Hauptmenü", "es": "Menú principal"},
-    "welcome": {
-        "fr": "Bienvenue dans la petite pinède en feu",
-        "en": "Welcome to la petite pinède en feu",
-        "de": "Willkommen in la petite pinède en feu",
-        "es": "Bienvenidos a la petite pinède en feu",
-    },
-    "places": {"fr": "Lieux", "en": "Places", "de": "Orte", "es": "Lugares"},
-    "events": {"fr": "Agenda", "en": "What's on", "de": "Veranstaltungen", "es": "Agenda"},
-    "offers": {"fr": "Bons plans", "en": "Deals", "de": "Angebote", "es": "Ofertas"},
-    "pages": {
-        "fr": "Infos pratiques",
-        "en": "Practical info",
-        "de": "Praktische Infos",
-        "es": "Información práctica",
-    },
-    "alerts": {"fr": "Alertes", "en": "Alerts", "de": "Warnungen", "es": "Alertas"},
-    "partners": {"fr": "Partenaires", "en": "Partners", "de": "Partner", "es": "Socios"},
-    "address": {"fr": "Adresse", "en": "Address", "de": "Adresse", "es": "Dirección"},
-    "hours": {"fr": "Horaires", "en": "Opening hours", "de": "Öffnungszeiten", "es": "Horario"},
-    "phone": {"fr": "Téléphone", "en": "Phone", "de": "Telefon", "es": "Teléfono"},
-    "map": {"fr": "Carte", "en": "Map", "de": "Karte", "es": "Mapa"},
-    "free": {"fr": "Gratuit", "en": "Free", "de": "Kostenlos", "es": "Gratis"},
-    "book": {"fr": "Réserver", "en": "Book", "de": "Buchen", "es": "Reservar"},
-    "verified": {
-        "fr": "Vérifié le",
-        "en": "Verified on",
-        "de": "Geprüft am",
-        "es": "Verificado el",
-    },
-    "fallback": {
-        "fr": "",
-        "en": "Not yet translated: shown in French.",
-        "de": "Noch nicht übersetzt: auf Französisch angezeigt.",
-        "es": "Aún no traducido: se muestra en francés.",
-    },
-    "footer": {
-        "fr": "OT Vitrine — office de tourisme numérique de P2F",
-        "en": "OT Vitrine — P2F's digital tourist office",
-        "de": "OT Vitrine — das digitale Tourismusbüro von P2F",
-        "es": "OT Vitrine — la oficina de turismo digital de P2F",
-    },
+LANG_NAMES = {"fr": "Français", "en": "English", "de": "Deutsch", "es": "Español"}
+_ORDER = ("fr", "en", "de", "es")
+
+# key: (fr, en, de, es)
+_TABLE: dict[str, tuple[str, str, str, str]] = {
+    "places": ("Lieux", "Places", "Orte", "Lugares"),
+    "events": ("Agenda", "What's on", "Veranstaltungen", "Agenda"),
+    "offers": ("Bons plans", "Deals", "Angebote", "Ofertas"),
+    "pages": ("Infos pratiques", "Practical info", "Praktische Infos", "Información práctica"),
+    "alerts": ("Alertes", "Alerts", "Warnungen", "Alertas"),
+    "partners": ("Partenaires", "Partners", "Partner", "Socios"),
+    "fauteuil": ("fauteuil roulant", "wheelchair", "Rollstuhl", "silla de ruedas"),
+    "malvoyant": (
+        "déficience visuelle",
+        "visual impairment",
+        "Sehbehinderung",
+        "discapacidad visual",
+    ),
+    "malentendant": (
+        "déficience auditive",
+        "hearing impairment",
+        "Hörbehinderung",
+        "discapacidad auditiva",
+    ),
+    "mental": (
+        "déficience mentale",
+        "learning disability",
+        "geistige Behinderung",
+        "discapacidad intelectual",
+    ),
 }
 
 
 def ui(lang: str, key: str) -> str:
-    """The interface string ``key`` in ``lang`` (French when missing)."""
-    texts = STRINGS[key]
-    return texts.get(lang) or texts["fr"]
+    """The word for the content-model slug ``key`` in ``lang`` (French when missing)."""
+    row = _TABLE.get(key)
+    if row is None:
+        return LABELS.get(lang, LABELS["fr"]).get(key) or LABELS["fr"][key]
+    index = _ORDER.index(lang) if lang in _ORDER else 0
+    return row[index] or row[0]

@@ -29,3 +29,19 @@ def list_path(kind: str, lang: str) -> str:
 
 def home_path(lang: str) -> str:
     return f"{lang_prefix(lang)}index.html"
+
+
+# Pages that are not items: one per language, under the language prefix.
+VIEWS = {"home": "", "search": "recherche/", "map": "carte/", "404": "404.html"}
+
+
+def view_url(view: str, lang: str) -> str:
+    """URL of a non-item page: ``home``, ``search``, ``map``, ``404`` or ``list:<kind>``."""
+    if view.startswith("list:"):
+        return "/" + list_path(view[5:], lang).removesuffix("index.html")
+    return "/" + lang_prefix(lang) + VIEWS[view]
+
+
+def view_path(view: str, lang: str) -> str:
+    url = view_url(view, lang).lstrip("/")
+    return url + "index.html" if url.endswith("/") or not url else url

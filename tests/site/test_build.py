@@ -67,7 +67,8 @@ def test_fixture_build_writes_every_item_in_every_language(
         ):
             assert (site / lang_prefix / path / "index.html").is_file(), lang_prefix + path
     assert not (site / "sites").exists()
-    assert report.pages_by_lang == {"fr": 13, "en": 13, "de": 13, "es": 13}  # type: ignore[attr-defined]
+    # + search, map and 404 per language (deep-link landing pages are not counted)
+    assert report.pages_by_lang == {"fr": 16, "en": 16, "de": 16, "es": 16}  # type: ignore[attr-defined]
     # untranslated items fall back visibly to French
     de_page = (site / "de/agenda/marche-nocturne/index.html").read_text()
     assert "Noch nicht übersetzt" in de_page and 'lang="de"' in de_page
@@ -137,8 +138,8 @@ def test_sample_content_builds(tmp_path: Path) -> None:
     assert corpus.problems == [], "\n".join(map(str, corpus.problems))
     report = build(ROOT / "content", tmp_path / "build")
     public = [item for item in corpus.items.values() if item.kind != "site"]
-    lists = 7  # home + 6 lists
-    expected = {lang: len(public) + lists for lang in ("fr", "en", "de", "es")}
+    views = 10  # home + 6 lists + search, map, 404
+    expected = {lang: len(public) + views for lang in ("fr", "en", "de", "es")}
     assert report.pages_by_lang == expected  # type: ignore[attr-defined]
     sites = sorted(item.slug for item in corpus.of_kind("site"))
     assert len(sites) == 12

@@ -1,0 +1,47 @@
+/* Search with Pagefind's JS API (/pagefind/pagefind.js, built over the site after Pelican).
+ * Pagefind picks the index of the page's <html lang>, so each language searches itself.
+ * Our own form and result list (rather than Pagefind UI) keep labels and live status accessible.
+ */
+const form = document.querySelector("[data-search]");
+const status = document.querySelector("[data-search-status]");
+const results = document.querySelector("[data-search-results]");
+const messages = {
+  fr: ["résultat(s) pour", "Recherche indisponible pour le moment."],
+  en: ["result(s) for", "Search is unavailable for now."],
+  de: ["Ergebnis(se) für", "Die Suche ist derzeit nicht verfügbar."],
+  es: ["resultado(s) para", "La búsqueda no está disponible por ahora."],
+}[document.documentElement.lang] || ["result(s) for", "Search is unavailable for now."];
+
+let pagefind = null;
+
+async function run(query) {
+  results.textContent = "";
+  if (!query) { status.textContent = ""; return; }
+  try {
+    pagefind = pagefind || (await import("/pagefind/pagefind.js"));
+    const found = await pagefind.search(query);
+    const data = await Promise.all(found.results.slice(0, 20).map((r) => r.data()));
+    for (const page of data) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = page.url;
+      a.textContent = page.meta.title || page.url;
+      const p = document.createElement("p");
+      p.innerHTML = page.excerpt; // Pagefind's excerpt: text with <mark> only
+      li.append(a, p);
+      results.append(li);
+    }
+    status.textContent = `${found.results.length} ${messages[0]} « ${query} »`;
+  } catch (error) {
+    status.textContent = messages[1];
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const query = form.q.value.trim();
+  history.replaceState(null, "", query ? `?q=${encodeURIComponent(query)}` : location.pathname);
+  run(query);
+});
+const initial = new URLSearchParams(location.search).get("q");
+if (initial) { form.q.value = initial; run(initial); }

@@ -54,4 +54,9 @@ MARKDOWN = {
     "output_format": "html5",
 }
 # Autoescape: titles and data attributes are written by people; rendered Markdown is marked safe.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "autoescape": True,
+}

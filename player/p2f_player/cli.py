@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--speed", type=float, default=1.0, help="run the clock N times faster (tests, bench)"
     )
+    run.add_argument(
+        "--window", action="store_true", help="show the kiosk window (pywebview, Qt WebEngine)"
+    )
+    run.add_argument(
+        "--nfc", help="NFC reader (nfcpy path): usb:054c:06c3, tty:USB0:pn532, udp:127.0.0.1:PORT"
+    )
     sync = commands.add_parser("sync", parents=[common], help="fetch and verify the newest release")
     sync.add_argument("--once", action="store_true", required=True, help="one poll, then exit")
     commands.add_parser("status", parents=[common], help="what this screen holds and did last")
@@ -132,6 +138,15 @@ def run(
     journal: Journal,
 ) -> int:
     clock = ScaledClock(_now(), args.speed) if args.speed != 1.0 else SystemClock()
+    if args.window:
+        from p2f_player.shell.run import options_for, run_window  # extra "window"
+
+        try:
+            options = options_for(args.config, args.nfc, args.duration)
+        except (ConfigError, ValueError) as error:
+            print(f"p2f-player: configuration: {error}", file=sys.stderr)
+            return EXIT_CONFIG
+        return run_window(config, store, source, key, journal, clock, options)
     syncer = Syncer(
         config.site,
         source,

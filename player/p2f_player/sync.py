@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from p2f_player import __version__ as PLAYER_VERSION
 from p2f_player.contract import trust
 from p2f_player.contract.manifest import ManifestError, expand_parts, file_entry
 from p2f_player.errors import NotFound, StoreFull, TransportError
@@ -155,7 +156,10 @@ class Syncer:
         self, fetched: Fetched, now: datetime, current: Any, state: dict[str, Any]
     ) -> SyncResult:
         digest = hashlib.sha256(fetched.data).hexdigest()
-        refused = state.get("refused", {})
+        # A refusal holds for this player version only: an upgraded player (e.g. one that
+        # reads a newer manifest form) judges the same bytes again.
+        same_player = state.get("refused_by") == PLAYER_VERSION
+        refused = state.get("refused", {}) if same_player else {}
         if digest in refused:
             return SyncResult("refused", refused[digest], current.name if current else None)
         try:
@@ -163,6 +167,9 @@ class Syncer:
         except ManifestError as error:  # data: refuse these bytes for good
             reason = f"{type(error).__name__}: {error}"
             state = self.store.read_state()
+            if state.get("refused_by") != PLAYER_VERSION:
+                state["refused"] = {}
+            state["refused_by"] = PLAYER_VERSION
             state.setdefault("refused", {})[digest] = reason
             state["refused"] = dict(list(state["refused"].items())[-20:])
             self.store.write_state(state)

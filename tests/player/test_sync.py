@@ -4,6 +4,7 @@ one-item update, conditional polls, and every bad release and field failure the 
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import shutil
 from datetime import timedelta
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from p2f_player import __version__
 from p2f_player.contract import trust
 from p2f_player.contract.manifest import part_objects
 from p2f_player.sources import FolderSource, HttpSource, S3Source
@@ -339,3 +341,22 @@ def test_tampered_part_is_refused(
     part.write_bytes(part.read_bytes().replace(b'"size":', b'"size" :', 1))
     refused(syncer, events, tmp_path / "cache", keys[1], "hash or size differs")
     assert not Store(tmp_path / "cache").has_object(sha)  # never kept
+
+
+def test_a_refusal_is_remembered_by_this_player_version_only(
+    tmp_path: Path, keys: tuple[bytes, bytes, Path], bucket_root: Path, folder_publisher: Publisher
+) -> None:
+    """A refused envelope is not judged again by the same player, but an upgraded player (one
+    that may read a newer manifest form) judges the same bytes afresh."""
+    folder_publisher.publish(1)
+    cache = tmp_path / "cache"
+    syncer = syncer_for(FolderSource(bucket_root), cache, keys[1])
+    envelope = (bucket_root / "kiosk" / SITE / "manifest.json").read_bytes()
+    digest = hashlib.sha256(envelope).hexdigest()
+    store = Store(cache)
+    store.write_state({"refused": {digest: "ManifestError: old reason"}, "refused_by": __version__})
+    result = syncer.sync_once(NOW)
+    assert (result.status, result.reason) == ("refused", "ManifestError: old reason")
+    store.write_state({"refused": {digest: "ManifestError: old reason"}, "refused_by": "0.0.1"})
+    assert syncer.sync_once(NOW).status == "updated"
+    assert_plays(cache, keys[1], 1)

@@ -69,7 +69,9 @@ class ControlServer:
         self._server.server_close()
 
 
-def _handler(shell: KioskWindow, clock: MovableClock | None) -> type[http.server.BaseHTTPRequestHandler]:
+def _handler(
+    shell: KioskWindow, clock: MovableClock | None
+) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass

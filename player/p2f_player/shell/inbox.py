@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ class Inbox:
         store: Store,
         public_key: bytes,
         now: Callable[[], datetime],
-        emit: Callable[[str, dict[str, Any]], None] | None = None,
+        emit: Callable[[str, Mapping[str, Any]], object] | None = None,
         quiet_s: float = 2.0,
     ) -> None:
         self.folder, self.now, self.quiet_s = folder, now, quiet_s

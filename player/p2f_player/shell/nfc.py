@@ -9,15 +9,23 @@ The reader is named by an nfcpy path (``usb:054c:06c3``, ``tty:USB0:pn532``, or
 ``udp:127.0.0.1:PORT`` for tests). No reader, or one unplugged at run time: logged once, the
 player goes on, and the reader is tried again every ``retry_s`` until it comes back.
 
+The radio runs in a child process (``python -m p2f_player.shell.nfc PATH``): importing nfcpy
+in the window's process stops pywebview's JS bridge from answering (seen with Qt WebEngine 6.11),
+and a driver that hangs or crashes must not take the screen with it. The parent writes the
+current link to the child's stdin, one line per change; the child prints ``tap <url>`` lines.
+If the child dies, it is started again after ``retry_s``.
+
 This module owns the radio only; it does not decide what is on screen.
 """
 
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import IO, Any
 
 log = logging.getLogger("p2f_player.shell")
 
@@ -56,24 +64,24 @@ def blocks_of(url: str | None) -> list[bytes]:
     ]
 
 
-class NfcTag:
-    """Run the emulated tag in a thread; ``link`` is read at every tap."""
+class TagEmulator:
+    """The emulated tag, in the child process: ``link`` is read at every tap."""
 
     def __init__(
         self,
         path: str,
         link: Callable[[], str | None],
-        on_tap: Callable[[str | None], None] | None = None,
+        on_tap: Callable[[str | None], object] | None = None,
         retry_s: float = 5.0,
     ) -> None:
         self.path, self.link, self.retry_s = path, link, retry_s
-        self.on_tap = on_tap or (lambda url: None)
+        self.on_tap: Callable[[str | None], object] = on_tap or (lambda url: None)
         self.stop = threading.Event()
         self.attached = threading.Event()
         self.taps = 0
         self._thread = threading.Thread(target=self._run, name="p2f-nfc", daemon=True)
 
-    def start(self) -> NfcTag:
+    def start(self) -> TagEmulator:
         self._thread.start()
         return self
 
@@ -90,7 +98,9 @@ class NfcTag:
                 clf = nfc.ContactlessFrontend(self.path)
             except (OSError, ValueError) as error:
                 if not missing_logged:  # once: a kiosk without a reader is a normal case
-                    log.warning("NFC reader %s not available (%s): retrying quietly", self.path, error)
+                    log.warning(
+                        "NFC reader %s not available (%s): retrying quietly", self.path, error
+                    )
                     missing_logged = True
                 self.stop.wait(self.retry_s)
                 continue
@@ -140,3 +150,95 @@ class NfcTag:
         for service in (NDEF_SERVICE_RW, NDEF_SERVICE_RO):
             tag.add_service(service, read, lambda *args: False)
         return True
+
+
+class NfcTag:
+    """The parent side: start the child, feed it the link, hear its taps, restart it if it dies."""
+
+    def __init__(
+        self,
+        path: str,
+        link: Callable[[], str | None],
+        on_tap: Callable[[str | None], object] | None = None,
+        retry_s: float = 5.0,
+    ) -> None:
+        self.path, self.link, self.retry_s = path, link, retry_s
+        self.on_tap: Callable[[str | None], object] = on_tap or (lambda url: None)
+        self.stop = threading.Event()
+        self.taps = 0
+        self._child: subprocess.Popen[str] | None = None
+        self._thread = threading.Thread(target=self._run, name="p2f-nfc", daemon=True)
+
+    def start(self) -> NfcTag:
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self.stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        command = [sys.executable, "-m", "p2f_player.shell.nfc", self.path, str(self.retry_s)]
+        while not self.stop.is_set():
+            self._child = child = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+            )
+            assert child.stdin is not None and child.stdout is not None
+            listener = threading.Thread(target=self._hear, args=(child.stdout,), daemon=True)
+            listener.start()
+            self._feed(child, child.stdin)
+            if child.poll() is None:
+                child.terminate()
+                try:
+                    child.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+            listener.join(timeout=5)
+            if not self.stop.is_set():
+                log.warning("NFC process ended (%s): starting it again", child.returncode)
+                self.stop.wait(self.retry_s)
+
+    def _feed(self, child: subprocess.Popen[str], stdin: IO[str]) -> None:
+        sent: str | None = "\0"  # nothing sent yet
+        while not self.stop.is_set() and child.poll() is None:
+            link = self.link()
+            if link != sent:
+                try:
+                    stdin.write((link or "") + "\n")
+                    stdin.flush()
+                except OSError:
+                    return
+                sent = link
+            self.stop.wait(0.05)
+
+    def _hear(self, stdout: IO[str]) -> None:
+        for line in stdout:
+            kind, _, url = line.rstrip("\n").partition(" ")
+            if kind == "tap":
+                self.taps += 1
+                self.on_tap(url or None)
+
+
+def child_main(argv: Sequence[str]) -> int:
+    """The child process: emulate the tag with the link read from stdin; print each tap."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    path, retry_s = argv[0], float(argv[1]) if len(argv) > 1 else 5.0
+    current: list[str | None] = [None]
+    lock = threading.Lock()
+
+    def tapped(url: str | None) -> None:
+        with lock:
+            print(f"tap {url or ''}", flush=True)
+
+    emulator = TagEmulator(path, lambda: current[0], tapped, retry_s).start()
+    for line in sys.stdin:  # the parent's link, one line per change; EOF: the parent is gone
+        current[0] = line.strip() or None
+    emulator.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(child_main(sys.argv[1:]))

@@ -13,10 +13,12 @@ import logging
 import os
 import sys
 import threading
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from p2f_player.app import Clock, Player, SystemClock
 from p2f_player.config import PlayerConfig, load_config
@@ -70,7 +72,7 @@ def run_window(
 ) -> int:
     import webview  # optional dependency (extra "window"): imported where used
 
-    def emit(kind: str, data: dict[str, object]) -> None:
+    def emit(kind: str, data: Mapping[str, Any]) -> None:
         journal.append(kind, clock.now(), data)
 
     server = BundleServer(lambda: releases_of(store)).start()
@@ -144,6 +146,47 @@ def run_window(
     return 0
 
 
+SHELL_KEYS = {"nfc": str, "inbox": Path, "idle_s": float}
+
+
+def file_options(file: Path | None) -> dict[str, Any]:
+    """The ``[shell]`` table of the player's TOML file (``nfc``, ``inbox``, ``idle_s``).
+
+    ``load_config`` reads only the ``[player]`` table, so the window's settings live beside it.
+    Raises ``ConfigError`` naming the file and the setting.
+    """
+    if file is None:
+        return {}
+    try:
+        table = tomllib.loads(file.read_text(encoding="utf-8")).get("shell", {})
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{file}: {error}") from None
+    unknown = sorted(set(table) - set(SHELL_KEYS))
+    if unknown:
+        raise ConfigError(f"{file}: [shell] {unknown[0]}: unknown (known: {', '.join(SHELL_KEYS)})")
+    try:
+        return {name: SHELL_KEYS[name](value) for name, value in table.items()}
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"{file}: [shell]: {error}") from None
+
+
+def options_for(
+    config_file: Path | None, nfc: str | None = None, duration_s: float | None = None
+) -> WindowOptions:
+    """The window's options for ``p2f-player run --window``: the command line over ``[shell]``."""
+    if config_file is None and Path("/etc/p2f-player.toml").is_file():
+        config_file = Path("/etc/p2f-player.toml")
+    in_file = file_options(config_file)
+    options = WindowOptions(
+        nfc=nfc or in_file.get("nfc"),
+        inbox=in_file.get("inbox"),
+        idle_s=in_file.get("idle_s", 60.0),
+        duration_s=duration_s,
+    )
+    ShellSettings(idle_s=options.idle_s)  # validates the value before anything starts
+    return options
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m p2f_player.shell", description="livep2f kiosk window"
@@ -156,7 +199,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--endpoint-url", dest="endpoint_url")
     parser.add_argument("--nfc", help="nfcpy reader path: usb:054c:06c3, tty:USB0:pn532, udp:...")
     parser.add_argument("--inbox", type=Path, help="folder where a technician drops a release")
-    parser.add_argument("--idle", type=float, default=60.0, help="seconds before touch mode ends")
+    parser.add_argument("--idle", type=float, help="seconds before touch mode ends (default 60)")
     parser.add_argument("--windowed", action="store_true", help="not full screen (development)")
     parser.add_argument("--duration", type=float, help="stop after this many seconds")
     parser.add_argument("--from", dest="start", help="simulated local Paris time to start at")
@@ -182,22 +225,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(config_file, os.environ, overrides)
         key = trust.load_public_key(config.public_key)
         source = open_source(config.source, config.endpoint_url)
+        in_file = file_options(config_file)
         options = WindowOptions(
-            nfc=args.nfc,
-            inbox=args.inbox,
-            idle_s=args.idle,
+            nfc=args.nfc or in_file.get("nfc"),
+            inbox=args.inbox or in_file.get("inbox"),
+            idle_s=args.idle or in_file.get("idle_s", 60.0),
             fullscreen=not args.windowed,
             duration_s=args.duration,
             control_port=args.control_port,
         )
         ShellSettings(idle_s=options.idle_s)  # validates the value before anything starts
-    except (ConfigError, ValueError) as error:
+    except (ConfigError, ValueError, OSError) as error:
         print(f"p2f-player: configuration: {error}", file=sys.stderr)
         return EXIT_CONFIG
     clock: Clock = SystemClock()
     if args.start or args.speed != 1.0 or args.control_port is not None:
         start = datetime.fromisoformat(args.start) if args.start else datetime.now(UTC)
-        clock = MovableClock(start.replace(tzinfo=PARIS) if start.tzinfo is None else start, args.speed)
+        clock = MovableClock(
+            start.replace(tzinfo=PARIS) if start.tzinfo is None else start, args.speed
+        )
     store = Store(config.cache, reserve_bytes=config.reserve_mb * 1024 * 1024)
     journal = Journal(
         config.cache / "journal.sqlite", config.site, config.device_id, config.journal_max_rows

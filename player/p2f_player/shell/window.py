@@ -6,8 +6,9 @@ The page answers through ``ShellApi`` (``window.pywebview.api``): what it really
 deep link goes to the QR code and the NFC tag), touch sessions (journaled), and a heartbeat
 every few seconds (systemd's watchdog: a frozen web view stops the pings and is restarted).
 
-The guard: a Qt request interceptor refuses every request that is not for the local server
-(``http://127.0.0.1:<port>/``); the page turns outside links into hand-offs before that.
+The guard, in three layers: the page turns outside links into hand-offs; the Qt page refuses
+any navigation outside the local server (``http://127.0.0.1:<port>/``) before it starts; a Qt
+request interceptor blocks every other request (images, scripts, frames) that is not for it.
 
 It does not choose slides (the scheduler does) nor read the clock (it is given one).
 """
@@ -123,6 +124,7 @@ class KioskWindow:
         """Create the pywebview window (call before ``webview.start``)."""
         import webview  # optional dependency (extra "window"): imported where used
 
+        _guard_navigation(self)
         self.window = webview.create_window(
             self.settings.site_name or "livep2f",
             url=self.url,
@@ -300,12 +302,31 @@ class KioskWindow:
             }
 
 
+def _guard_navigation(shell: KioskWindow) -> None:
+    """Refuse navigations outside the bundle before they start, so the page never unloads.
+
+    pywebview builds its Qt page from ``BrowserView.WebPage`` and offers no navigation hook for
+    Qt WebEngine: the class gets Qt's ``acceptNavigationRequest`` override, asking ``allowed``.
+    (Set on the class, not a subclass: pywebview's ``__init__`` names its own class in super().)
+    """
+    from webview.platforms import qt
+
+    def accept(page: Any, url: Any, kind: Any, main_frame: bool) -> bool:
+        target = url.toString()
+        if shell.allowed(target):
+            return True
+        shell.refuse(target)
+        return False
+
+    qt.BrowserView.WebPage.acceptNavigationRequest = accept  # type: ignore[method-assign]
+
+
 def _guard(shell: KioskWindow) -> Any:
     """A ``QWebEngineUrlRequestInterceptor`` that blocks every request outside the bundle."""
     from qtpy.QtWebEngineCore import QWebEngineUrlRequestInterceptor
 
     class Guard(QWebEngineUrlRequestInterceptor):  # type: ignore[misc]
-        def interceptRequest(self, info: Any) -> None:  # noqa: N802 (Qt's name)
+        def interceptRequest(self, info: Any) -> None:
             url = info.requestUrl().toString()
             if not shell.allowed(url):
                 info.block(True)

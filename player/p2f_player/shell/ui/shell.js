@@ -17,7 +17,7 @@
   var config = { languages: [{ code: "fr", name: "Français" }], directory: {}, idle_s: 60, heartbeat_s: 5, site: "" };
   var s = {
     mode: "loop", current: null, pending: null, front: 0, token: 0, lang: "fr", release: null,
-    lastActivity: 0, pages: 0, offset: 0, shown: null, link: null, touchPath: null, touchLink: null
+    lastActivity: 0, pages: 0, offset: 0, shown: null, shownId: null, revealedAt: 0, link: null, touchPath: null, touchLink: null
   };
 
   function label(key, lang) { return (LABELS[lang] || LABELS.en)[key]; }
@@ -42,8 +42,21 @@
     $("alert-flag").hidden = !item.interrupt;
     if (!item.path) { reveal(null, item, token); return; }
     var back = frames[1 - s.front];
-    back.onload = function () { if (token === s.token) { reveal(back, item, token); } };
-    back.src = item.path;
+    back.onload = function () {
+      var doc = back.contentDocument;
+      if (doc && doc.head) {   // the shell's QR box carries the link: the slide's own footer goes
+        var style = doc.createElement("style");
+        style.textContent = "*{cursor:none!important}footer.handoff{display:none}";
+        doc.head.appendChild(style);
+      }
+      if (token === s.token) { reveal(back, item, token); }
+    };
+    load(back, item.path);
+  }
+
+  // replace(), not src=: a new src adds a session-history entry at every slide, for months
+  function load(frame, url) {
+    try { frame.contentWindow.location.replace(url); } catch (e) { frame.src = url; }
   }
 
   function reveal(frame, item, token) {
@@ -59,7 +72,7 @@
       $("default-site").textContent = config.site;
       card.hidden = false;
     }
-    s.shown = item.path;
+    s.shown = item.path; s.shownId = item.id; s.revealedAt = Date.now();
     setHandoff($("handoff"), $("qr"), $("handoff-caption"), item.link, item.qr, item.lang);
     s.link = item.link;
     $("invite").textContent = config.languages.map(function (l) { return label("invite", l.code); })
@@ -69,7 +82,10 @@
 
   function setHandoff(box, img, caption, link, qr, lang) {
     box.hidden = !qr;
-    if (qr) { img.src = qr; img.alt = link; caption.textContent = label("phone", lang); }
+    if (qr) {
+      img.src = qr; img.alt = link;
+      caption.textContent = label("phone", lang) + " — " + link.replace(/^https?:\/\//, "");
+    }
     box.setAttribute("data-link", link || "");
   }
 
@@ -119,7 +135,7 @@
     document.body.classList.remove("touch"); document.body.classList.add("loop");
     $("touch").hidden = true;
     var last = s.touchPath;
-    $("dir").src = "about:blank";
+    load($("dir"), "about:blank");
     s.touchPath = null; s.touchLink = null;
     if (api) { api.touch("end", { reason: reason, pages: s.pages, lang: s.lang, last: last || "" }); }
     if (s.pending) { show(s.pending); }
@@ -133,7 +149,7 @@
     Array.prototype.forEach.call($("langs").children, function (b) {
       b.setAttribute("aria-pressed", b.getAttribute("data-lang") === lang ? "true" : "false");
     });
-    $("dir").src = dirUrl(lang, page);
+    load($("dir"), dirUrl(lang, page));
   }
 
   function activity() { s.lastActivity = Date.now(); }
@@ -146,8 +162,9 @@
     if (path.indexOf("/bundle/") !== 0) { setLang(s.lang, "index.html"); return; }
     s.pages += 1; s.touchPath = path; activity();
     var style = doc.createElement("style");
-    // the shell shows language names; the page's own code links (EN, DE) would be flags again
-    style.textContent = "*{cursor:none!important;user-select:none!important}header a[lang]{display:none}";
+    // the shell's bar has the home button and the language names (the page's EN, DE are codes)
+    style.textContent = "*{cursor:none!important;user-select:none!important}body>header{display:none}" +
+      "main{padding-bottom:380px}";  // room to scroll the text out from under the QR box
     doc.head.appendChild(style);
     ["pointerdown", "keydown", "wheel", "scroll"].forEach(function (k) { doc.addEventListener(k, activity, true); });
     doc.addEventListener("click", function (e) {
@@ -209,10 +226,12 @@
     play: play,
     state: function () {
       return {
-        mode: s.mode, shown: s.shown, link: s.link, current: s.current && s.current.id,
+        mode: s.mode, shown: s.shown, shownId: s.shownId, link: s.link,
+        current: s.current && s.current.id,
         pending: s.pending && s.pending.id, lang: s.lang, touchPath: s.touchPath,
         touchLink: s.touchLink, pages: s.pages, countdown: $("countdown").textContent,
         alert: document.body.classList.contains("alert"),
+        settledMs: s.revealedAt ? Date.now() - s.revealedAt : 0,
         visibleFrames: frames.filter(function (f) { return f.classList.contains("on"); }).length,
         qr: !$("handoff").hidden, hot: $("hot-list").children.length
       };

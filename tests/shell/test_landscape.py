@@ -1,0 +1,69 @@
+"""A landscape site (``bureau-pinede-sur-mer``, 1920x1080) in the real window, and a kiosk
+whose NFC reader is missing: it plays anyway and says so once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.shell.conftest import (
+    PLACES,
+    ROOT,
+    Kiosk,
+    make_bundle,
+    start_kiosk,
+    start_xvfb,
+    stop_kiosk,
+    wait_for,
+    zbar,
+)
+
+SHOTS = ROOT / "docs" / "screenshots"
+NO_READER = "tty:P2FNOREADER:pn532"  # a serial reader that is not plugged in
+
+
+@pytest.fixture(scope="module")
+def landscape_kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kiosk]:
+    tmp = tmp_path_factory.mktemp("kiosk-landscape")
+    xvfb, display = start_xvfb(1920, 1080)
+    bundle = make_bundle(tmp, "bureau-pinede-sur-mer", PLACES, None)
+    try:
+        kiosk = start_kiosk(tmp, bundle, display, nfc=NO_READER, idle_s=30)
+        yield kiosk
+        stop_kiosk(kiosk)
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
+
+
+def qr_on_screen(kiosk: Kiosk, shot: Path) -> list[str]:
+    return wait_for(lambda: zbar(kiosk.display.screenshot(shot)), what=f"a QR code in {shot}")
+
+
+def test_landscape_loop_and_touch_mode(landscape_kiosk: Kiosk) -> None:
+    kiosk = landscape_kiosk
+    page = kiosk.settled()
+    assert qr_on_screen(kiosk, SHOTS / "kiosk-loop-landscape.png") == [page["link"]]
+    kiosk.js("document.body.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true})) && 1")
+    wait_for(lambda: kiosk.page()["touchPath"], what="the directory")
+    kiosk.js(
+        "document.getElementById('dir').contentDocument"
+        ".querySelector('a[href=\"places-services.html\"]').click() || true"
+    )
+    wait_for(lambda: kiosk.page()["touchPath"].endswith("places-services.html"), what="services")
+    kiosk.js(
+        "document.getElementById('dir').contentDocument"
+        ".querySelector('a[href=\"items/veto-pinede.html\"]').click() || true"
+    )
+    vet = wait_for(lambda: kiosk.page()["touchLink"], what="the vet's deep link")
+    assert qr_on_screen(kiosk, SHOTS / "kiosk-touch-landscape.png") == [vet]
+
+
+def test_a_missing_nfc_reader_is_logged_once_and_the_screen_plays_on(
+    landscape_kiosk: Kiosk,
+) -> None:
+    log = landscape_kiosk.log.read_text(errors="replace")
+    assert log.count(f"NFC reader {NO_READER} not available") == 1
+    assert landscape_kiosk.page()["shown"]

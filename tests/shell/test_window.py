@@ -1,0 +1,223 @@
+"""The real kiosk window under Xvfb (portrait site ``gare``), driven like a visitor would.
+
+One window for the module; the tests run in file order and each leaves the kiosk in the loop.
+The player's clock starts at ``START`` and only moves forward (``advance``) when a test needs the
+next slide or the alert's window.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from p2f_player.contract.deeplinks import deep_link
+from p2f_player.scheduler import Plan, Play, select_slide
+from tests.shell.conftest import (
+    ALERT,
+    ALERT_AFTER,
+    ROOT,
+    SLIDE_S,
+    START,
+    Kiosk,
+    read_nfc,
+    wait_for,
+    zbar,
+)
+
+SHOTS = ROOT / "docs" / "screenshots"
+
+
+def expected_first(kiosk: Kiosk) -> tuple[Any, Plan]:
+    plan = Plan.from_manifest(kiosk.bundle.document)
+    return select_slide(plan, [], START), plan
+
+
+def slide_link(kiosk: Kiosk, slide_id: str, lang: str) -> str:
+    for slide in kiosk.bundle.document["slides"]:
+        if slide["id"] == slide_id:
+            return str(slide["deep_links"][lang])
+    raise AssertionError(slide_id)
+
+
+def journal(kiosk: Kiosk, kind: str) -> list[str]:
+    with sqlite3.connect(kiosk.cache / "journal.sqlite") as db:
+        return [row[0] for row in db.execute("SELECT data FROM events WHERE kind = ?", (kind,))]
+
+
+@contextmanager
+def finger_resting(kiosk: Kiosk) -> Iterator[None]:
+    """A visitor touching blank space on the page (no link): touch mode stays open meanwhile."""
+    done = threading.Event()
+
+    def touch() -> None:
+        while not done.wait(0.4):
+            kiosk.js(
+                "document.getElementById('dir').contentDocument.body.dispatchEvent("
+                "new PointerEvent('pointerdown', {bubbles: true})) && true"
+            )
+
+    thread = threading.Thread(target=touch, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+def qr_on_screen(kiosk: Kiosk, shot: Path) -> list[str]:
+    """Screenshots until the QR code on screen decodes (the software renderer paints late)."""
+    return wait_for(lambda: zbar(kiosk.display.screenshot(shot)), what=f"a QR code in {shot}")
+
+
+def touch_link(kiosk: Kiosk, href: str) -> None:
+    """One touch on the link ``href`` of the directory page (pointer down, then the click)."""
+    found = kiosk.js(
+        "(function () { var d = document.getElementById('dir').contentDocument;"
+        f" var a = d.querySelector('a[href=\"{href}\"]'); if (!a) return false;"
+        " a.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true}));"
+        " a.click(); return true; })()"
+    )
+    assert found, f"no link {href} on the page"
+
+
+def test_loop_shows_the_slide_the_scheduler_chose(portrait_kiosk: Kiosk, tmp_path: Path) -> None:
+    kiosk = portrait_kiosk
+    first, plan = expected_first(kiosk)
+    page = kiosk.settled()
+    release = kiosk.state()["python"]["last_play"]["release"]
+    assert page["mode"] == "loop"
+    assert page["current"] == first.slide_id
+    assert page["shown"] == f"/bundle/{release}/{first.slide.pages[first.language]}"
+    link = slide_link(kiosk, first.slide_id, first.language)
+    assert page["link"] == link and page["qr"]
+    # the screen itself: the QR code drawn on it decodes to the deep link of that slide
+    assert qr_on_screen(kiosk, SHOTS / "kiosk-loop-portrait.png") == [link]
+
+    # the loop advances: at the end of the slide, the scheduler's next choice is on screen
+    after = START + timedelta(seconds=SLIDE_S)
+    second = select_slide(plan, [Play(first.slide_id, None, START, SLIDE_S)], after)
+    assert second.slide_id != first.slide_id
+    kiosk.advance(SLIDE_S)
+    page = wait_for(
+        lambda: (p := kiosk.settled())["current"] == second.slide_id and p, what="next slide"
+    )
+    link = slide_link(kiosk, second.slide_id, second.language)
+    assert page["link"] == link
+    assert qr_on_screen(kiosk, tmp_path / "second.png") == [link]
+
+
+def test_nfc_tag_carries_the_slide_on_screen_then_the_next(portrait_kiosk: Kiosk) -> None:
+    kiosk = portrait_kiosk
+    assert kiosk.nfc is not None
+    page = kiosk.settled()
+    assert read_nfc(kiosk.nfc) == page["link"]
+    kiosk.advance(SLIDE_S)
+    changed = wait_for(
+        lambda: (p := kiosk.settled())["current"] != page["current"] and p, what="slide change"
+    )
+    assert changed["link"] != page["link"]
+    assert read_nfc(kiosk.nfc) == changed["link"]
+    taps = journal(kiosk, "nfc_tap")
+    assert any(page["link"] in t for t in taps) and any(changed["link"] in t for t in taps)
+
+
+def test_touch_opens_the_directory_and_the_vet_in_three_touches(portrait_kiosk: Kiosk) -> None:
+    kiosk = portrait_kiosk
+    lang = kiosk.settled()["lang"]
+    release = kiosk.state()["python"]["last_play"]["release"]
+    # touch 1, anywhere on the loop: the directory of the site, in the slide's language
+    kiosk.js(
+        "document.elementFromPoint(540, 900).dispatchEvent(new PointerEvent('pointerdown',"
+        " {bubbles: true, clientX: 540, clientY: 900})) || true"
+    )
+    page = wait_for(
+        lambda: (
+            (p := kiosk.page())["touchPath"] == f"/bundle/{release}/directory/{lang}/index.html"
+            and p
+        ),
+        what="the directory",
+    )
+    assert page["mode"] == "touch"
+    names = kiosk.js(
+        "Array.prototype.map.call(document.querySelectorAll('#langs button'),"
+        " function (b) { return b.textContent; })"
+    )
+    assert names == ["Français", "English", "Deutsch", "Español"]  # names, not flags or codes
+    touch_link(kiosk, "places-services.html")  # touch 2: the category
+    wait_for(lambda: kiosk.page()["touchPath"].endswith("/places-services.html"), what="services")
+    touch_link(kiosk, "items/veto-pinede.html")  # touch 3: the vet
+    page = wait_for(
+        lambda: (
+            (p := kiosk.page())["touchPath"].endswith("/items/veto-pinede.html")
+            and p["touchLink"]
+            and p
+        ),
+        what="the vet's page",
+    )
+    vet = deep_link("veto-pinede", "gare", lang)
+    assert page["touchLink"] == vet
+    assert any(c.isdigit() for c in page["countdown"])  # the visible countdown to the loop
+    with finger_resting(kiosk):
+        assert qr_on_screen(kiosk, SHOTS / "kiosk-touch-portrait.png") == [vet]
+        assert read_nfc(kiosk.nfc or "") == vet  # the phone gets the vet, not the slide behind
+        assert kiosk.page()["mode"] == "touch"
+
+
+def test_idle_time_returns_to_the_loop(portrait_kiosk: Kiosk) -> None:
+    kiosk = portrait_kiosk
+    # the previous test left the vet's page open; nobody touches it now
+    page = wait_for(lambda: (p := kiosk.page())["mode"] == "loop" and p, what="idle return")
+    assert page["shown"].startswith("/bundle/") and page["link"]
+    sessions = wait_for(lambda: journal(kiosk, "touch_session"), what="the touch session")
+    last = json.loads(sessions[-1])
+    assert last["end"] == "idle" and last["pages"] == 3
+
+
+def test_navigation_outside_the_bundle_is_refused(portrait_kiosk: Kiosk) -> None:
+    kiosk = portrait_kiosk
+    origin = kiosk.url().split("/shell/")[0]
+    kiosk.js("setTimeout(function () { location.href = 'https://example.org/'; }, 0) && true")
+    wait_for(lambda: "https://example.org/" in kiosk.state()["python"]["refused"], what="refusal")
+    # the kiosk page is still (or again) the one on screen, playing
+    wait_for(lambda: kiosk.url().startswith(origin + "/shell/"), what="the kiosk page")
+    assert kiosk.settled()["mode"] == "loop"
+
+
+def test_an_alert_takes_the_screen_at_once(portrait_kiosk: Kiosk, tmp_path: Path) -> None:
+    kiosk = portrait_kiosk
+    before = kiosk.settled()["current"]
+    assert before != ALERT
+    # move the player's clock into the alert's window: it must not wait for the slide's end
+    kiosk.advance(ALERT_AFTER.total_seconds())
+    page = wait_for(lambda: (p := kiosk.settled())["current"] == ALERT and p, what="the alert")
+    assert page["alert"]
+    assert qr_on_screen(kiosk, tmp_path / "alert.png") == [slide_link(kiosk, ALERT, page["lang"])]
+
+
+def test_a_release_dropped_in_the_inbox_is_verified_and_taken(portrait_kiosk: Kiosk) -> None:
+    kiosk = portrait_kiosk
+    kiosk.bundle.publish(2, into=kiosk.inbox)
+    wait_for(lambda: (kiosk.cache / "current").resolve().name.startswith("00000002"), 120, "swap")
+    kiosk.advance(SLIDE_S)  # the player takes a new release between two slides
+    wait_for(
+        lambda: kiosk.state()["python"]["last_play"]["release"].startswith("00000002"),
+        what="the new release on screen",
+    )
+
+
+def test_systemd_hears_ready_and_watchdog_pings(portrait_kiosk: Kiosk) -> None:
+    heard: set[str] = set()
+
+    def listen() -> bool:
+        with suppress(TimeoutError):
+            heard.add(portrait_kiosk.notify.recv(256).decode())
+        return {"READY=1", "WATCHDOG=1"} <= heard
+
+    wait_for(listen, what="sd_notify messages")

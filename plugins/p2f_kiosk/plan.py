@@ -127,6 +127,9 @@ def site_document(item: Item) -> dict[str, Any]:
             }
             for block in site.audience_hours
         ],
+        "screen_hours": [
+            {"weekdays": list(block.weekdays), "hours": block.hours} for block in site.screen_hours
+        ],
         "nfc": site.nfc,
         "tags": sorted(site.tags),
     }

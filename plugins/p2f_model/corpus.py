@@ -306,12 +306,18 @@ def _check_references(
                         _at_item(item, "screen_sites", f'unknown site or tag "{target}"')
                     )
         if isinstance(data, schema.Site):
-            for index, block in enumerate(data.audience_hours):
-                try:
-                    parse_rules({"hours": block.hours})
-                except RuleError as error:
-                    field = error.field.replace("rules.", f"audience_hours[{index}].")
-                    problems.append(_at_item(item, field, error.message))
+            blocks = [("audience_hours", data.audience_hours), ("screen_hours", data.screen_hours)]
+            for name, entries in blocks:
+                for index, block in enumerate(entries):
+                    try:
+                        windows = parse_rules({"hours": block.hours})
+                    except RuleError as error:
+                        field = error.field.replace("rules.", f"{name}[{index}].")
+                        problems.append(_at_item(item, field, error.message))
+                        continue
+                    for field, message in windows.never_matches({}):
+                        field = field.replace("rules.", f"{name}[{index}].")
+                        problems.append(_at_item(item, field, message))
         for name, message in item.rules.never_matches(sites):
             problems.append(_at_item(item, name, message))
 

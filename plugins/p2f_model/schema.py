@@ -169,6 +169,11 @@ class AudienceHours(Strict):
     hours: list[dict[str, Any]] = []
 
 
+class ScreenHours(Strict):
+    weekdays: list[Literal["mo", "tu", "we", "th", "fr", "sa", "su"]] = []
+    hours: list[dict[str, Any]] = []
+
+
 class Site(Common):
     geo: Geo
     address: Text
@@ -177,6 +182,7 @@ class Site(Common):
     languages: Annotated[list[Literal[v.SITE_LANGUAGES]], Field(min_length=1)]  # type: ignore[valid-type]
     audiences: Annotated[list[Literal[v.AUDIENCES]], Field(min_length=1)]  # type: ignore[valid-type]
     audience_hours: list[AudienceHours] = []
+    screen_hours: list[ScreenHours] = []  # when the screen is on; empty: always
     nfc: bool
 
 

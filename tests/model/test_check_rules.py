@@ -293,6 +293,16 @@ CASES = [
     ),
     pytest.param(
         {
+            "sites/gare.md": SITE.replace(
+                "nfc: true\n",
+                'nfc: true\nscreen_hours:\n  - {hours: [{from: "06:00", until: "06:00"}]}\n',
+            )
+        },
+        "content/sites/gare.md:11: screen_hours[0].hours[0]: starts and ends at 06:00: an empty window",
+        id="site-screen-hours-never-on",
+    ),
+    pytest.param(
+        {
             "partenaires/velos-pinede.md": "---\ntitle: Vélos\nkind: entreprise-locale\nscreen_sites: [mairie]\nprovenance: {source: contrat, verified_by: L, verified_on: 2026-10-01}\n---\nx\n"
         },
         'content/partenaires/velos-pinede.md:4: screen_sites: unknown site or tag "mairie"',

@@ -306,7 +306,10 @@ def _check_references(
                         _at_item(item, "screen_sites", f'unknown site or tag "{target}"')
                     )
         if isinstance(data, schema.Site):
-            blocks = [("audience_hours", data.audience_hours), ("screen_hours", data.screen_hours)]
+            blocks: list[tuple[str, list[schema.AudienceHours] | list[schema.ScreenHours]]] = [
+                ("audience_hours", data.audience_hours),
+                ("screen_hours", data.screen_hours),
+            ]
             for name, entries in blocks:
                 for index, block in enumerate(entries):
                     try:

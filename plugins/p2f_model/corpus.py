@@ -306,14 +306,14 @@ def _check_references(
                         _at_item(item, "screen_sites", f'unknown site or tag "{target}"')
                     )
         if isinstance(data, schema.Site):
-            blocks: list[tuple[str, list[schema.AudienceHours] | list[schema.ScreenHours]]] = [
-                ("audience_hours", data.audience_hours),
-                ("screen_hours", data.screen_hours),
+            blocks = [
+                ("audience_hours", [block.hours for block in data.audience_hours]),
+                ("screen_hours", [block.hours for block in data.screen_hours]),
             ]
             for name, entries in blocks:
-                for index, block in enumerate(entries):
+                for index, hours in enumerate(entries):
                     try:
-                        windows = parse_rules({"hours": block.hours})
+                        windows = parse_rules({"hours": hours})
                     except RuleError as error:
                         field = error.field.replace("rules.", f"{name}[{index}].")
                         problems.append(_at_item(item, field, error.message))

@@ -1,9 +1,11 @@
 """The touch directory of one site: static pages that work offline, inside the bundle.
 
 ``directory/<lang>/index.html`` leads to places by category, today's and upcoming events,
-offers and practical pages; every item has its page under ``directory/<lang>/items/``. Pages
-link only to each other and to the bundle's own images: no CDN, no web font, no map tiles, and
-links inside item texts are dropped (a visitor takes the deep link to the phone instead).
+offers, practical pages and a search page (``search.html``, with an on-screen keyboard and the
+index ``search-index.js`` built here: see ``p2f_kiosk.search_index``); every item has its page
+under ``directory/<lang>/items/``. Pages link only to each other and to the bundle's own images:
+no CDN, no web font, no map tiles, and links inside item texts are dropped (a visitor takes the
+deep link to the phone instead).
 Which event is "today" is decided on the screen by ``directory.js`` with its own clock, since a
 bundle outlives the day it was built.
 
@@ -24,8 +26,9 @@ import jinja2
 import markdown
 import nh3
 
-from p2f_kiosk.labels import labels
+from p2f_kiosk.labels import labels, subcategory_label
 from p2f_kiosk.plan import window_of
+from p2f_kiosk.search_index import TEXT_WORDS, index_script, search_rows
 from p2f_model import vocabulary
 from p2f_model.corpus import Corpus, Item, site_profile
 from p2f_player.contract.deeplinks import deep_link
@@ -89,6 +92,7 @@ def write_directory(
     """Write the directory through ``put``; return the number of pages."""
     put("directory/directory.css", (TEMPLATES / "directory.css").read_bytes())
     put("directory/directory.js", (TEMPLATES / "directory.js").read_bytes())
+    put("directory/search.js", (TEMPLATES / "search.js").read_bytes())
     sections = directory_items(corpus, site["id"], now)
     writer = _PageWriter(environment(), site, put, corpus)
     for lang in site["languages"]:
@@ -141,7 +145,9 @@ def _write_language(
     )  # fmt: skip
     for category, _ in categories:
         places = [i for i in sections["place"] if i.data.category == category]
-        entries = [_entry(i, lang, meta=i.data.subcategory) for i in places]
+        entries = [
+            _entry(i, lang, meta=subcategory_label(lang, i.data.subcategory)) for i in places
+        ]
         writer.listing(lang, f"places-{category}.html", words[category], entries)
     writer.listing(lang, "events.html", words["events"],
                    [_event_entry(i, lang) for i in sections["event"]])  # fmt: skip
@@ -149,6 +155,7 @@ def _write_language(
                    [_offer_entry(i, lang) for i in sections["offer"]])  # fmt: skip
     writer.listing(lang, "practical.html", words["practical"],
                    [_entry(i, lang) for i in sections["page"]])  # fmt: skip
+    _write_search(writer, sections, lang)
     for items in sections.values():
         for item in items:
             text = item.text(lang)
@@ -159,6 +166,27 @@ def _write_language(
                 data=item.data, body=body, image=image_for(item), when=_when(item, lang),
                 link=link,
             )  # fmt: skip
+
+
+def _write_search(writer: _PageWriter, sections: dict[str, list[Item]], lang: str) -> None:
+    """The search page and its index, over the items the directory lists, in its order."""
+    words = labels(lang)
+    metas = {}
+    for place in sections["place"]:
+        sub = subcategory_label(lang, place.data.subcategory)
+        metas[place.slug] = f"{words[place.data.category]} · {sub}"
+    metas.update({i.slug: _event_entry(i, lang).meta for i in sections["event"]})
+    metas.update({i.slug: _offer_entry(i, lang).meta for i in sections["offer"]})
+    metas.update({i.slug: words["practical"] for i in sections["page"]})
+    items = [item for section in sections.values() for item in section]
+
+    def body_html(item: Item) -> str:
+        return writer.offline_html(item.text(lang).body)
+
+    rows = search_rows(items, lang, metas, body_html if TEXT_WORDS else None)
+    writer.put(f"directory/{lang}/search-index.js", index_script(rows))
+    keys = [list(row) for row in words["keys"].split()]
+    writer.page(lang, "search.html", "search.html", title=words["search"], keys=keys)
 
 
 def _entry(item: Item, lang: str, meta: str = "") -> Entry:

@@ -63,6 +63,27 @@ def livereload(c, port=8000):  # type: ignore[no-untyped-def]
 
 
 @task
+def kiosk(c, site="gare", seconds=0):  # type: ignore[no-untyped-def]
+    """Open SITE's kiosk window on the player's synced release (under Xvfb when there is no
+    display); SECONDS > 0 stops it after that long. Run `invoke all` first."""
+    import os
+    import shlex
+
+    cache = ROOT / "build" / "player" / site
+    command = [
+        str(ROOT / ".venv" / "bin" / "p2f-player"), "run", "--window", "--site", site,
+        "--source", (ROOT / "build" / "store").as_uri(),
+        "--public-key", str(ROOT / "keys" / "kiosk.pub"), "--cache", str(cache),
+    ]  # fmt: skip
+    if int(seconds) > 0:
+        command += ["--duration", str(seconds)]
+    line = shlex.join(command)
+    if not os.environ.get("DISPLAY"):
+        line = f'xvfb-run -a -s "-screen 0 1920x1920x24" {line}'
+    c.run(line, pty=False, in_stream=False, env={"QTWEBENGINE_DISABLE_SANDBOX": "1"})
+
+
+@task
 def lint(c):  # type: ignore[no-untyped-def]
     """ruff (lint + format check) and mypy."""
     c.run(".venv/bin/ruff check .", pty=False, in_stream=False)

@@ -8,7 +8,8 @@ Qt WebEngine) on the ``gare`` bundle (three places, 20-second slides) with the p
 
 - **cold start**: from starting the process to the first slide on screen (the page says so);
 - **RSS** of the whole player: the process and every descendant (web engine's renderer, GPU and
-  zygote processes, the NFC child), summed from /proc, at start and every minute;
+  zygote processes, the NFC child), summed from /proc, at start and every minute, also split
+  into the player's own process (Python, Qt, Chromium's browser and GPU threads) and the rest;
 - **NFC**: time for a reader (a second process, nfcpy's UDP driver on 127.0.0.1) to read the URI
   once connected, and the whole tap from starting the reader process.
 
@@ -38,6 +39,11 @@ from tests.shell.conftest import (  # noqa: E402  (the test helpers build the si
 
 
 def tree_rss_mb(pid: int) -> float:
+    return sum(tree_rss_parts(pid).values())
+
+
+def tree_rss_parts(pid: int) -> dict[str, float]:
+    """RSS in MB of the player process itself and of its descendants (web engine, NFC child)."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -45,17 +51,24 @@ def tree_rss_mb(pid: int) -> float:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0, [pid]
+    parts, todo = {"main": 0.0, "children": 0.0}, [pid]
     while todo:
         current = todo.pop()
         todo.extend(children.get(current, []))
         try:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    parts["main" if current == pid else "children"] += int(line.split()[1]) / 1024
         except OSError:
             pass
-    return total / 1024
+    return parts
+
+
+def rss_text(pid: int) -> tuple[float, str]:
+    parts = tree_rss_parts(pid)
+    total = sum(parts.values())
+    main, rest = parts["main"], parts["children"]
+    return total, f"{total:.0f} MB (main {main:.0f}, web engine + NFC {rest:.0f})"
 
 
 def main() -> int:
@@ -70,14 +83,16 @@ def main() -> int:
             began = time.monotonic()
             kiosk = start_kiosk(tmp, bundle, display, idle_s=60, speed=20)
             print(f"cold start to first slide: {time.monotonic() - began:.2f} s")
-            samples = [(0.0, tree_rss_mb(kiosk.proc.pid))]
-            print(f"RSS at start: {samples[0][1]:.0f} MB")
+            total, text = rss_text(kiosk.proc.pid)
+            samples = [(0.0, total)]
+            print(f"RSS at start: {text}")
             end = time.monotonic() + args.minutes * 60
             while time.monotonic() < end:
                 time.sleep(min(60.0, max(0.0, end - time.monotonic())))
                 minute = (args.minutes * 60 - (end - time.monotonic())) / 60
-                samples.append((minute, tree_rss_mb(kiosk.proc.pid)))
-                print(f"RSS after {minute:4.1f} min: {samples[-1][1]:.0f} MB", flush=True)
+                total, text = rss_text(kiosk.proc.pid)
+                samples.append((minute, total))
+                print(f"RSS after {minute:4.1f} min: {text}", flush=True)
             shown = kiosk.page()
             reader = Path(ROOT / "tests/shell/nfc_reader.py")
             tap = time.monotonic()

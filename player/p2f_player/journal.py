@@ -49,6 +49,7 @@ EVENT_KINDS = (
     "heartbeat",
     "aggregate",
     "start",
+    "screen",  # the kiosk's screen going off (veille) or on by the site's screen_hours
 )
 
 

@@ -130,3 +130,17 @@ def test_shell_settings_from_the_file_and_their_checks(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="idle_s"):
         ShellSettings(idle_s=0)
     assert json.dumps(file_options(None)) == "{}"
+
+
+def test_pywebview_callback_entries_without_a_callback_are_forgotten() -> None:
+    from types import SimpleNamespace
+
+    from p2f_player.shell.window import _forget_callbacks
+
+    def kept(value: object) -> None:
+        pass
+
+    window = SimpleNamespace(_callbacks={"a": None, "b": kept, "c": None})
+    _forget_callbacks(window)
+    assert window._callbacks == {"b": kept}
+    _forget_callbacks(SimpleNamespace())  # another pywebview: nothing to do

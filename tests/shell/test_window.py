@@ -12,12 +12,16 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from p2f_player.contract.deeplinks import deep_link
+from p2f_player.contract.rules import PARIS
 from p2f_player.scheduler import Plan, Play, select_slide
+from p2f_player.screen import next_screen_change, screen_on
 from tests.shell.conftest import (
     ALERT,
     ALERT_AFTER,
@@ -31,6 +35,7 @@ from tests.shell.conftest import (
 )
 
 SHOTS = ROOT / "docs" / "screenshots"
+COVER = "(document.getElementById('veille') || {style: {display: 'none'}}).style.display"
 
 
 def expected_first(kiosk: Kiosk) -> tuple[Any, Plan]:
@@ -221,3 +226,61 @@ def test_systemd_hears_ready_and_watchdog_pings(portrait_kiosk: Kiosk) -> None:
         return {"READY=1", "WATCHDOG=1"} <= heard
 
     wait_for(listen, what="sd_notify messages")
+
+
+def test_a_screenshot_goes_with_the_heartbeat(portrait_kiosk: Kiosk) -> None:
+    kiosk = portrait_kiosk
+    telemetry = kiosk.bundle.folder / "telemetry" / kiosk.bundle.site
+    for old in telemetry.glob("*/screenshot.jpg"):
+        old.unlink()
+    kiosk.settled()
+    kiosk.advance(16 * 60)  # the next heartbeat, 15 minutes after the last screenshot
+    shot = wait_for(lambda: next(telemetry.glob("*/screenshot.jpg"), None), what="a screenshot")
+    assert (shot.parent / "heartbeat.json").is_file()  # next to the heartbeat
+    with Image.open(shot) as image:
+        assert image.format == "JPEG" and image.size == (360, 640)
+        _darkest, brightest = zip(*image.convert("RGB").getextrema(), strict=True)
+        assert max(brightest) > 128, "an all-black screenshot"
+
+
+def clock_now(kiosk: Kiosk) -> datetime:
+    return datetime.fromisoformat(kiosk._call("/advance?seconds=0", "")["now"])
+
+
+def test_the_screen_sleeps_outside_its_hours_and_wakes(portrait_kiosk: Kiosk) -> None:
+    kiosk = portrait_kiosk
+    site = kiosk.bundle.document["site"]
+    assert site["screen_hours"], "the gare's screen hours changed"
+    kiosk.settled()
+    now = clock_now(kiosk)
+    off = next_screen_change(site, now)
+    assert off is not None and screen_on(site, now)
+    kiosk.advance((off - now).total_seconds() + 1)  # 01:30: the gare's screen goes off
+    wait_for(lambda: kiosk.state()["python"]["veille"], what="the veille")
+    wait_for(lambda: kiosk.js(COVER) == "block", what="the black cover")
+    slides = len(journal(kiosk, "slide"))
+    kiosk.advance(30 * 60)  # half an hour later, still night: nothing played, nothing journaled
+    wait_for(lambda: clock_now(kiosk) > off + timedelta(minutes=30), what="the clock")
+    assert kiosk.state()["python"]["veille"] and kiosk.js(COVER) == "block"
+    assert len(journal(kiosk, "slide")) == slides
+    screens = [json.loads(e) for e in journal(kiosk, "screen")]
+    assert screens[-1]["on"] is False and screens[-1]["until"]
+
+    now = clock_now(kiosk)
+    on = next_screen_change(site, now)
+    assert on is not None and on.astimezone(PARIS).hour == 5
+    kiosk.advance((on - now).total_seconds() + 1)  # 05:00: on again, the loop plays
+    page = wait_for(
+        lambda: (p := kiosk.settled()) and not kiosk.state()["python"]["veille"] and p,
+        what="the screen back on",
+    )
+    wait_for(lambda: kiosk.js(COVER) == "none", what="the cover lifted")
+    assert page["mode"] == "loop" and page["shown"]
+    assert json.loads(journal(kiosk, "screen")[-1])["on"] is True
+    wait_for(lambda: len(journal(kiosk, "slide")) > slides, what="slides journaled again")
+
+
+def test_the_page_collects_its_garbage(portrait_kiosk: Kiosk) -> None:
+    kiosk = portrait_kiosk
+    assert kiosk.js("typeof window.gc") == "function"  # --js-flags=--expose-gc (run.py)
+    assert kiosk.js("!!window.__p2fGc")  # the timer GC_JS set up once the page was ready

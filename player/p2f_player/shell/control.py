@@ -2,8 +2,9 @@
 
 pywebview must own the main thread of its process, so tests run the kiosk in a child process
 and drive it through this port (``--control-port``; off unless asked, 127.0.0.1 only, never
-in the systemd unit): ``GET /state``, ``GET /url``, ``POST /eval`` (a script run in the page
-through pywebview's bridge; its value comes back as JSON) and ``POST /advance?seconds=N``
+in the systemd unit): ``GET /state``, ``GET /url``, ``GET /memory`` (the Python heap, for leak
+hunting), ``POST /eval`` (a script run in the page through pywebview's bridge; its value comes
+back as JSON) and ``POST /advance?seconds=N``
 (move the player's clock forward, to reach an alert window without waiting for it).
 """
 
@@ -49,6 +50,21 @@ class MovableClock:
             stop.wait(min(left, SLICE_S))
 
 
+def python_memory(top: int = 15) -> dict[str, Any]:
+    """The Python heap, for leak hunting: tracemalloc's top lines (if tracing) and object counts."""
+    import gc
+    import tracemalloc
+    from collections import Counter
+
+    counts = Counter(type(o).__name__ for o in gc.get_objects())
+    found: dict[str, Any] = {"objects": dict(counts.most_common(top))}
+    if tracemalloc.is_tracing():
+        stats = tracemalloc.take_snapshot().statistics("lineno")[:top]
+        found["traced_kb"] = tracemalloc.get_traced_memory()[0] // 1024
+        found["top"] = [f"{s.size // 1024} KB {s.count} {s.traceback}" for s in stats]
+    return found
+
+
 class ControlServer:
     def __init__(self, shell: KioskWindow, clock: MovableClock | None, port: int) -> None:
         handler = _handler(shell, clock)
@@ -82,6 +98,8 @@ def _handler(
                 self._answer({"python": shell.snapshot(), "page": shell.evaluate("shell.state()")})
             elif path == "/url":
                 self._answer({"url": shell.window.get_current_url()})
+            elif path == "/memory":
+                self._answer(python_memory())
             else:
                 self._answer({"error": "not found"}, 404)
 

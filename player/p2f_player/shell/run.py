@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from p2f_player.app import Clock, Player, SystemClock
+from p2f_player.app import Clock, SystemClock
 from p2f_player.config import PlayerConfig, load_config
 from p2f_player.contract import trust
 from p2f_player.contract.rules import PARIS
@@ -31,6 +31,7 @@ from p2f_player.shell.inbox import Inbox
 from p2f_player.shell.nfc import NfcTag
 from p2f_player.shell.sdnotify import Notifier
 from p2f_player.shell.server import BundleServer
+from p2f_player.shell.veille import KioskPlayer
 from p2f_player.shell.window import KioskWindow, ShellSettings
 from p2f_player.sources import Source, open_source
 from p2f_player.store import Store
@@ -48,6 +49,7 @@ class WindowOptions:
     fullscreen: bool = True
     duration_s: float | None = None  # stop after this much player time (tests, bench)
     control_port: int | None = None  # tests and diagnosis only (see control.py)
+    screenshot_min: float = 15.0  # a screenshot goes with the heartbeat at most this often
 
 
 def releases_of(store: Store) -> dict[str, Path]:
@@ -75,6 +77,10 @@ def run_window(
     def emit(kind: str, data: Mapping[str, Any]) -> None:
         journal.append(kind, clock.now(), data)
 
+    # let the page run the garbage collector (window.py, GC_JS): the renderer's memory stays flat
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if "--expose-gc" not in flags:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --js-flags=--expose-gc".strip()
     server = BundleServer(lambda: releases_of(store)).start()
     notifier = Notifier(env)
     first_beat = threading.Event()
@@ -95,7 +101,9 @@ def run_window(
         height=int(site.get("height", 1920)),
     )
     shell = KioskWindow(server.origin, settings, clock, journal, on_heartbeat=heartbeat)
-    player = Player(
+    player = KioskPlayer(
+        shell=shell,
+        screenshot_s=options.screenshot_min * 60,
         site=config.site,
         device=config.device_id,
         store=store,
@@ -146,11 +154,11 @@ def run_window(
     return 0
 
 
-SHELL_KEYS = {"nfc": str, "inbox": Path, "idle_s": float}
+SHELL_KEYS = {"nfc": str, "inbox": Path, "idle_s": float, "screenshot_min": float}
 
 
 def file_options(file: Path | None) -> dict[str, Any]:
-    """The ``[shell]`` table of the player's TOML file (``nfc``, ``inbox``, ``idle_s``).
+    """The ``[shell]`` table of the player's TOML file (``nfc``, ``inbox``, ``idle_s``, ...).
 
     ``load_config`` reads only the ``[player]`` table, so the window's settings live beside it.
     Raises ``ConfigError`` naming the file and the setting.
@@ -182,6 +190,7 @@ def options_for(
         inbox=in_file.get("inbox"),
         idle_s=in_file.get("idle_s", 60.0),
         duration_s=duration_s,
+        screenshot_min=in_file.get("screenshot_min", 15.0),
     )
     ShellSettings(idle_s=options.idle_s)  # validates the value before anything starts
     return options
@@ -200,6 +209,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--nfc", help="nfcpy reader path: usb:054c:06c3, tty:USB0:pn532, udp:...")
     parser.add_argument("--inbox", type=Path, help="folder where a technician drops a release")
     parser.add_argument("--idle", type=float, help="seconds before touch mode ends (default 60)")
+    parser.add_argument(
+        "--screenshot-min", type=float, dest="screenshot_min", help="minutes between screenshots"
+    )
     parser.add_argument("--windowed", action="store_true", help="not full screen (development)")
     parser.add_argument("--duration", type=float, help="stop after this many seconds")
     parser.add_argument("--from", dest="start", help="simulated local Paris time to start at")
@@ -233,6 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             fullscreen=not args.windowed,
             duration_s=args.duration,
             control_port=args.control_port,
+            screenshot_min=args.screenshot_min or in_file.get("screenshot_min", 15.0),
         )
         ShellSettings(idle_s=options.idle_s)  # validates the value before anything starts
     except (ConfigError, ValueError, OSError) as error:

@@ -64,7 +64,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Cache-Control", cache)
         self.end_headers()
         if body:
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the web view dropped the request (a slide replaced, the window closing)
 
     def _resolve(self, path: str) -> tuple[Path | None, str]:
         parts = PurePosixPath(path).parts[1:]  # drop "/"

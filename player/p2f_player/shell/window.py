@@ -10,6 +10,10 @@ The guard, in three layers: the page turns outside links into hand-offs; the Qt 
 any navigation outside the local server (``http://127.0.0.1:<port>/``) before it starts; a Qt
 request interceptor blocks every other request (images, scripts, frames) that is not for it.
 
+For the player (``veille.py``) it also covers the page in black at night (``veille``) and grabs
+a small screenshot of the window (``screenshot``, in the GUI thread); once the page is up it
+starts the page's garbage-collector timer (``GC_JS``: the renderer's memory stays flat).
+
 It does not choose slides (the scheduler does) nor read the clock (it is given one).
 """
 
@@ -34,6 +38,28 @@ log = logging.getLogger("p2f_player.shell")
 
 LinkListener = Callable[[str | None], None]
 READY_TIMEOUT_S = 120.0
+SCREENSHOT_WIDTH = 360
+# The web engine's renderer grows with every slide (each iframe navigation leaves a document for
+# the garbage collector, which, on a page allocating so little, runs too seldom): collect it
+# regularly. ``gc`` exists because run.py starts the engine with ``--js-flags=--expose-gc``.
+GC_EVERY_MS = 2000
+GC_JS = (
+    "window.__p2fGc || (window.gc && (window.__p2fGc ="
+    f" setInterval(function () {{ window.gc(); }}, {GC_EVERY_MS}))) || true"
+)
+GRAB_TIMEOUT_S = 20.0
+# The veille: a black cover over the loop (under touch mode, z-index 20, so a touch still opens
+# the directory). Injected from here: the page itself (ui/) knows nothing of it.
+VEILLE_JS = """(function (on) {
+  var cover = document.getElementById("veille");
+  if (!cover) {
+    cover = document.createElement("div"); cover.id = "veille";
+    cover.style.cssText = "position:fixed;inset:0;z-index:15;background:#000;display:none";
+    document.body.appendChild(cover);
+  }
+  cover.style.display = on ? "block" : "none";
+  return on;
+})(%s)"""
 ALLOWED_SCHEMES = ("data", "blob", "about", "qrc")
 
 
@@ -65,6 +91,7 @@ class Screen:
     slide: str | None = None
     touch_sessions: int = 0
     heartbeats: int = 0
+    veille: bool = False
     refused: list[str] = field(default_factory=list)
 
 
@@ -113,6 +140,8 @@ class KioskWindow:
         self._last_play: dict[str, Any] | None = None
         self._touch_started: datetime | None = None
         self._guard: Any = None
+        self._grabber: Any = None
+        self.on_touch: Callable[[str], None] = lambda event: None
 
     @property
     def url(self) -> str:
@@ -160,6 +189,7 @@ class KioskWindow:
                 view.load(QUrl(self.url))
 
         view.urlChanged.connect(back_home)
+        self._grabber = _grabber(view)  # lives in the GUI thread: grabs run there
 
     def allowed(self, url: str) -> bool:
         scheme = url.split(":", 1)[0].lower()
@@ -209,7 +239,22 @@ class KioskWindow:
         with self._lock:
             self._document, self._last_play = document, play
             self.screen.slide = decision.slide_id
+            waking, self.screen.veille = self.screen.veille, False
         self.evaluate(f"window.shell && window.shell.play({json.dumps(play)})")
+        if waking:  # the slide is on its way under the cover: lift it once the fade is over
+            self.evaluate("setTimeout(function () { %s; }, 900) && true" % (VEILLE_JS % "false"))
+
+    def veille(self, on: bool) -> None:
+        """Cover the screen in black (the loop has stopped) or uncover it."""
+        with self._lock:
+            self.screen.veille = on
+        self.evaluate(VEILLE_JS % ("true" if on else "false"))
+
+    def screenshot(self) -> bytes | None:
+        """A JPEG ``SCREENSHOT_WIDTH`` pixels wide of what the window shows; ``None`` if not up."""
+        if self._grabber is None or not self._ready.is_set():
+            return None
+        return self._grabber.grab(GRAB_TIMEOUT_S)  # type: ignore[no-any-return]
 
     # -- the page side (ShellApi) --------------------------------------------------------------
 
@@ -219,6 +264,7 @@ class KioskWindow:
         site = (document or {}).get("site", {})
         languages = site.get("languages") or ["fr"]
         self._ready.set()
+        threading.Thread(target=self._after_load, name="p2f-page-setup", daemon=True).start()
         return {
             "site": self.settings.site_name or site.get("name", ""),
             "orientation": site.get("orientation", "portrait"),
@@ -229,6 +275,15 @@ class KioskWindow:
             "nfc": bool(site.get("nfc")),
             "play": play,
         }
+
+    def _after_load(self) -> None:
+        """Once the page is up (again): the collector's timer, and the veille if it is night."""
+        try:
+            self.evaluate(GC_JS)
+            if self.screen.veille:
+                self.evaluate(VEILLE_JS % "true")
+        except Exception:  # the page went away meanwhile: the next load does it again
+            log.debug("page setup", exc_info=True)
 
     def page_shown(self, path: str | None, mode: str) -> dict[str, Any]:
         with self._lock:
@@ -256,6 +311,7 @@ class KioskWindow:
             with self._lock:
                 self._touch_started, self.screen.mode = now, "touch"
                 self.screen.touch_sessions += 1
+            self.on_touch(event)
             return
         with self._lock:
             started, self._touch_started = self._touch_started, None
@@ -271,10 +327,12 @@ class KioskWindow:
                 "last": str(data.get("last", ""))[:200],
             },
         )
+        self.on_touch(event)
 
     def page_heartbeat(self) -> None:
         with self._lock:
             self.screen.heartbeats += 1
+        _forget_callbacks(self.window)
         self.on_heartbeat()
 
     # -- helpers -------------------------------------------------------------------------------
@@ -297,9 +355,24 @@ class KioskWindow:
                 "slide": s.slide,
                 "touch_sessions": s.touch_sessions,
                 "heartbeats": s.heartbeats,
+                "veille": s.veille,
                 "refused": list(s.refused),
                 "last_play": dict(self._last_play or {}, qr=None),
             }
+
+
+def _forget_callbacks(window: Any) -> None:
+    """Drop the empty entries pywebview (6.2) leaves behind each ``evaluate_js``.
+
+    ``Window.evaluate_js`` files ``_callbacks[uuid] = callback`` for every call, but deletes the
+    entry only when a callback was given and called: every call without one (each slide, each
+    answer to the page's calls) left ~150 bytes for good, ~100 MB a day at one slide a second.
+    An entry whose callback is ``None`` is never read, so it can go at any time.
+    """
+    callbacks = getattr(window, "_callbacks", None)
+    if isinstance(callbacks, dict):
+        for key in [k for k, v in list(callbacks.items()) if v is None]:
+            callbacks.pop(key, None)
 
 
 def _guard_navigation(shell: KioskWindow) -> None:
@@ -333,3 +406,41 @@ def _guard(shell: KioskWindow) -> Any:
                 shell.refuse(url)
 
     return Guard()
+
+
+def _grabber(view: Any) -> Any:
+    """A QObject in the GUI thread that grabs ``view`` when any thread asks (a queued signal)."""
+    import threading as _threading
+
+    from qtpy.QtCore import QBuffer, QIODevice, QObject, Qt, Signal
+
+    class Grabber(QObject):  # type: ignore[misc]
+        asked = Signal(object)
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.asked.connect(self._grab, Qt.ConnectionType.QueuedConnection)
+
+        def grab(self, timeout: float) -> bytes | None:
+            answer: dict[str, Any] = {"done": _threading.Event(), "data": None}
+            self.asked.emit(answer)
+            answer["done"].wait(timeout)
+            return answer["data"]  # type: ignore[no-any-return]
+
+        def _grab(self, answer: dict[str, Any]) -> None:
+            try:
+                image = view.grab().toImage()
+                if image.width() > SCREENSHOT_WIDTH:
+                    image = image.scaledToWidth(
+                        SCREENSHOT_WIDTH, Qt.TransformationMode.SmoothTransformation
+                    )
+                buffer = QBuffer()
+                buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+                image.save(buffer, "JPEG", 75)
+                answer["data"] = buffer.data().data()
+            except Exception:  # a screenshot must never take the window down
+                log.exception("screenshot")
+            finally:
+                answer["done"].set()
+
+    return Grabber()

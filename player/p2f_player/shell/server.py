@@ -13,6 +13,7 @@ became current.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import logging
 import mimetypes
@@ -64,10 +65,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Cache-Control", cache)
         self.end_headers()
         if body:
-            try:
+            # the web view may drop a request (a slide replaced, the window closing)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the web view dropped the request (a slide replaced, the window closing)
 
     def _resolve(self, path: str) -> tuple[Path | None, str]:
         parts = PurePosixPath(path).parts[1:]  # drop "/"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -104,3 +105,61 @@ def test_a_failing_display_is_journaled_and_the_loop_goes_on(
         .fetchall()
     )
     assert any("renderer crashed" in e[0] for e in errors)
+
+
+class _BrowsedWindow:
+    """The window's side the kiosk player reads, at the hardware-free edge: a visitor is
+    browsing (touch mode) until ``mode`` is set back to "loop". Anything else it is asked
+    fails loudly."""
+
+    def __init__(self) -> None:
+        self.screen = type("Screen", (), {"mode": "touch"})()
+        self.on_touch = None
+
+    def screenshot(self) -> None:
+        return None  # the page is not up: the player tries again at the next heartbeat
+
+    def __getattr__(self, name: str) -> object:
+        raise AssertionError(f"the kiosk player asked the window for {name!r}")
+
+
+def test_kiosk_player_journals_no_slide_while_a_visitor_browses(
+    tmp_path: Path, bucket_root: Path, keys: tuple[bytes, bytes, Path]
+) -> None:
+    from p2f_player.shell.veille import KioskPlayer
+
+    start = datetime(2026, 7, 14, 8, 0, tzinfo=UTC)
+    Publisher(folder_put(bucket_root), keys[0], created=start - timedelta(hours=1)).publish(1)
+    store = Store(tmp_path / "cache")
+    source = FolderSource(bucket_root)
+    window = _BrowsedWindow()
+    shown: list[str] = []
+    player = KioskPlayer(
+        shell=window,  # type: ignore[arg-type]
+        display_power=type("NoPower", (), {"power": lambda self, on: None})(),
+        site="gare",
+        device="gare",
+        store=store,
+        syncer=Syncer("gare", source, store, keys[1]),
+        journal=Journal(tmp_path / "cache" / "journal.sqlite", "gare", "gare"),
+        telemetry=source,
+        public_key=keys[1],
+        clock=ScaledClock(start, 20),
+        poll_interval_s=30,
+        poll_jitter_s=1,
+        display=lambda decision, release: shown.append(decision.slide_id),
+    )
+    back: list[datetime] = []
+
+    def visitor_leaves() -> None:
+        back.append(player.clock.now())
+        window.screen.mode = "loop"
+
+    leaving = threading.Timer(4.0, visitor_leaves)  # ~80 player seconds of browsing first
+    leaving.start()
+    player.run(duration_s=200)
+    leaving.join()
+    slides = slides_journaled(tmp_path)
+    assert len(slides) >= 2 and shown  # the loop came back
+    # nothing played or was journaled while the visitor browsed
+    assert all(datetime.fromisoformat(str(s["start"])) >= back[0] for s in slides)

@@ -1,6 +1,9 @@
 """The kiosk's player: the site's screen hours (veille) and a screenshot with the heartbeat.
 
-``KioskPlayer`` is the core ``Player`` with two additions, both decided between two slides:
+``KioskPlayer`` is the core ``Player`` with three additions, decided between two slides:
+
+* **Touch mode.** While a visitor browses the directory the loop is hidden: no slide is
+  chosen or journaled until the loop is back, so proof of play counts only what was seen.
 
 * **Screen hours.** Before each slide it asks ``p2f_player.screen`` whether the site profile of
   the release playing wants the screen on. Outside the hours the loop stops (no slide is chosen
@@ -35,6 +38,7 @@ from p2f_player.store import LocalRelease
 log = logging.getLogger("p2f_player.shell")
 
 RECHECK_S = 60.0  # during the veille, look at the schedule (and a new release) this often
+TOUCH_RECHECK_S = 1.0  # while a visitor browses, look this often whether the loop is back
 
 
 def screenshot_key(site: str, device: str) -> str:
@@ -86,6 +90,11 @@ class KioskPlayer(Player):
         self, plan: Plan, release: LocalRelease | None, recent: deque[Play], now: datetime
     ) -> None:
         on, change = self._schedule(release, now)
+        if on and self.shell.screen.mode == "touch":
+            # A visitor is browsing: the loop is hidden, so no slide plays and none is
+            # journaled (proof of play counts only what was on screen).
+            self.clock.wait(self.stop, now + timedelta(seconds=TOUCH_RECHECK_S))
+            return
         if on:
             if self.asleep:
                 self._set_asleep(False, now, change)

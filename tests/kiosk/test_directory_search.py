@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import shutil
 import subprocess
 import textwrap
 import threading
@@ -273,7 +272,6 @@ def test_search_works_from_file_urls_too(browser: Any, bundle: Path) -> None:
     assert errors == [], errors
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML Checker needs Java")
 def test_nu_html_checker_reports_no_error(bundle: Path) -> None:
     pages = [bundle / f"directory/{lang}/{name}" for lang in ("fr", "de")
              for name in ("search.html", "index.html")]  # fmt: skip

@@ -7,7 +7,6 @@ most of what RGAA checks automatically; the Nu HTML Checker (vnu-jar) validates 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -74,7 +73,6 @@ def test_axe_reports_no_violation(visitor: Any, site_url: str, name: str, url: s
     assert report == [], "\n".join(report)
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML Checker needs Java")
 def test_nu_html_checker_reports_no_error(built_site: Path) -> None:
     files = [file_of(built_site, url) for _, url in PAGES]
     run = subprocess.run(

@@ -163,12 +163,7 @@ def run(
         telemetry=source,
         public_key=key,
         clock=clock,
-        poll_interval_s=config.poll_interval_s,
-        poll_jitter_s=config.poll_jitter_s,
-        retry_base_s=config.retry_base_s,
-        retry_cap_s=config.retry_cap_s,
-        upload_interval_s=config.upload_interval_s,
-        heartbeat_interval_s=config.heartbeat_interval_s,
+        **config.loop_timings(),
     )
     try:
         player.run(args.duration)

@@ -13,13 +13,22 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from p2f_player.errors import ConfigError
 
 ENV_PREFIX = "P2F_"
 _SITE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+
+
+class LoopTimings(TypedDict):
+    poll_interval_s: float
+    poll_jitter_s: float
+    retry_base_s: float
+    retry_cap_s: float
+    upload_interval_s: float
+    heartbeat_interval_s: float
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,17 @@ class PlayerConfig:
     @property
     def device_id(self) -> str:
         return self.device or self.site
+
+    def loop_timings(self) -> LoopTimings:
+        """The ``Player`` keyword arguments these settings give (headless or windowed)."""
+        return LoopTimings(
+            poll_interval_s=self.poll_interval_s,
+            poll_jitter_s=self.poll_jitter_s,
+            retry_base_s=self.retry_base_s,
+            retry_cap_s=self.retry_cap_s,
+            upload_interval_s=self.upload_interval_s,
+            heartbeat_interval_s=self.heartbeat_interval_s,
+        )
 
 
 def _fields() -> dict[str, dataclasses.Field[Any]]:

@@ -46,13 +46,7 @@ AUTHOR_FEED_RSS = None
 DELETE_OUTPUT_DIRECTORY = False  # the build writes to a staging folder and swaps it in
 RELATIVE_URLS = False
 CACHE_CONTENT = False
-MARKDOWN = {
-    "extension_configs": {
-        "markdown.extensions.extra": {},
-        "markdown.extensions.sane_lists": {},
-    },
-    "output_format": "html5",
-}
+# Markdown: one dialect for site, slides and kiosk directories, in plugins/p2f_site/reader.py.
 # Autoescape: titles and data attributes are written by people; rendered Markdown is marked safe.
 JINJA_ENVIRONMENT = {
     "trim_blocks": True,

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import markdown
 
 from p2f_kiosk import images
 from p2f_kiosk.directory import write_directory
@@ -30,7 +29,7 @@ from p2f_player.contract.manifest import (
     file_entry,
     iso,
 )
-from p2f_site.reader import render_markdown
+from p2f_site.reader import new_markdown, render_markdown
 
 MANIFEST_LIFETIME = timedelta(days=14)  # a screen cut off longer than this stops trusting it
 
@@ -88,7 +87,7 @@ def write_bundle(
     site = site_document(site_item)
     report = BundleReport(site_slug)
     writer = _Writer(out, report)
-    md = markdown.Markdown(extensions=["markdown.extensions.extra"], output_format="html5")
+    md = new_markdown()
 
     def render(body: str) -> str:
         return render_markdown(md, body, corpus)

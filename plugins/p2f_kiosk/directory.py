@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import markdown
 import nh3
 
 from p2f_kiosk.labels import labels, subcategory_label
@@ -33,7 +32,7 @@ from p2f_model import vocabulary
 from p2f_model.corpus import Corpus, Item, site_profile
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.manifest import iso
-from p2f_site.reader import ALLOWED_TAGS
+from p2f_site.reader import ALLOWED_TAGS, new_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
 OFFLINE_TAGS = set(ALLOWED_TAGS) - {"a", "img", "iframe"}
@@ -105,7 +104,7 @@ class _PageWriter:
         self, env: jinja2.Environment, site: dict[str, Any], put: Put, corpus: Corpus
     ) -> None:
         self.env, self.site, self.put, self.corpus = env, site, put, corpus
-        self.md = markdown.Markdown(extensions=["markdown.extensions.extra"], output_format="html5")
+        self.md = new_markdown()
         self.count = 0
 
     def offline_html(self, body: str) -> str:

@@ -12,7 +12,6 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import markdown
 from pelican.generators import Generator
 
 from p2f_kiosk.plugin import build_time
@@ -20,7 +19,7 @@ from p2f_model.corpus import Corpus, Item
 from p2f_model.vocabulary import SITE_LANGUAGES
 from p2f_player.contract.rules import PARIS
 from p2f_site.pictures import Picture, make_picture
-from p2f_site.reader import render_markdown
+from p2f_site.reader import new_markdown, render_markdown
 from p2f_site.urls import item_path, item_url, list_path, view_path
 
 LISTED_KINDS = ("place", "event", "offer", "page", "alert", "partner")
@@ -127,7 +126,7 @@ class ListsGenerator(Generator):
 
         Pelican writes the original and the real translations; this writes the rest.
         """
-        md = markdown.Markdown(extensions=["markdown.extensions.extra"], output_format="html5")
+        md = new_markdown()
         for item in corpus.items.values():
             if item.kind not in LISTED_KINDS:
                 continue

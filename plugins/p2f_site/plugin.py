@@ -59,13 +59,11 @@ def load_content(pelican: Any) -> None:
     A content problem stops the build here, with the same lines as ``invoke check``.
     """
     content = Path(pelican.settings["PATH"])
-    corpus = load_corpus(
-        content, relative_to=Path(pelican.settings.get("P2F_ROOT", content.parent))
-    )
+    base = Path(pelican.settings.get("P2F_ROOT", content.parent)).resolve()
+    corpus = load_corpus(content, relative_to=base)
     if corpus.problems:
         raise ContentError(corpus.problems)
     sources = {}
-    base = Path(pelican.settings.get("P2F_ROOT", content.parent)).resolve()
     for item in corpus.items.values():
         for lang, text in item.texts.items():
             sources[str((base / text.path).resolve())] = (item, lang)

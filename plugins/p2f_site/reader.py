@@ -23,6 +23,14 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 
 
+MARKDOWN_EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.sane_lists"]
+
+
+def new_markdown() -> markdown.Markdown:
+    """The one Markdown dialect of the project: website, slides and kiosk directories."""
+    return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html5")
+
+
 def render_markdown(md: markdown.Markdown, body: str, corpus: Corpus | None = None) -> str:
     """Markdown to clean HTML; with ``corpus``, each distinct body is converted once per build."""
 
@@ -38,12 +46,7 @@ class ContentModelReader(BaseReader):
 
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(settings)
-        config = dict(settings.get("MARKDOWN", {}))
-        self._md = markdown.Markdown(
-            extensions=list(config.get("extension_configs", {})),
-            extension_configs=config.get("extension_configs", {}),
-            output_format=config.get("output_format", "html5"),
-        )
+        self._md = new_markdown()
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         corpus: Corpus = self.settings["P2F_CORPUS"]

@@ -42,6 +42,7 @@ class BundleReport:
     slides: int = 0
     pages: int = 0
     directory_pages: int = 0
+    files: int = 0  # in the manifest's list (the manifest itself is not one of them)
     left_out: dict[str, int] = field(default_factory=dict)
     bytes_by_part: dict[str, int] = field(default_factory=dict)
 
@@ -50,6 +51,7 @@ class BundleReport:
             "slides": self.slides,
             "slide_pages": self.pages,
             "directory_pages": self.directory_pages,
+            "files": self.files,
             "left_out": dict(sorted(self.left_out.items())),
             "bytes": dict(sorted(self.bytes_by_part.items())),
             "total_bytes": sum(self.bytes_by_part.values()),
@@ -118,6 +120,7 @@ def write_bundle(
     )
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
     (out / MANIFEST_NAME).write_text(text, encoding="utf-8")
+    report.files = len(writer.files)
     return manifest, report
 
 

@@ -29,6 +29,7 @@ import base64
 import binascii
 import hashlib
 import json
+import os
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -218,11 +219,17 @@ def _public(public_key: bytes) -> Ed25519PublicKey:
 
 
 def write_key(path: Path, key: bytes, *, private: bool) -> None:
-    """Write a key as base64 text; a private key file is readable by its owner only."""
+    """Write a key as base64 text; a private key file is readable by its owner only, from
+    its creation (never through a symlink). The publisher's key files are written by
+    ``p2f_publish.keys`` (folder 0700, never over an existing key); this is for tools/tests."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(base64.b64encode(key).decode("ascii") + "\n", encoding="ascii")
-    if private:
-        path.chmod(0o600)
+    mode = 0o600 if private else 0o644
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, mode)
+    try:
+        os.fchmod(descriptor, mode)  # also when the file existed with a wider mode
+        os.write(descriptor, base64.b64encode(key) + b"\n")
+    finally:
+        os.close(descriptor)
 
 
 def load_private_key(path: Path | str) -> bytes:

@@ -27,7 +27,9 @@ PLUGINS = ["p2f_site", "p2f_kiosk", "p2f_web"]
 # Every item is a Pelican page whose URL the p2f_site reader sets; no blog machinery.
 ARTICLE_PATHS: list[str] = []
 PAGE_PATHS = ["lieux", "agenda", "bons-plans", "pratique", "alertes", "partenaires", "sites"]
-STATIC_PATHS = ["images"]
+# Nothing is copied from content/ as a folder: the p2f_site plugin publishes the images that
+# items show, one by one, never following a symbolic link (plugins/p2f_site/plugin.py).
+STATIC_PATHS: list[str] = []
 DIRECT_TEMPLATES: list[str] = []
 PAGE_TRANSLATION_ID = "slug"
 ARTICLE_SAVE_AS = ""

@@ -3,7 +3,9 @@
 A kiosk never needs more pixels than its screen shows: a hero image is at most the screen's
 width and ``HERO_HEIGHT`` of its height; a directory thumbnail a third of the width. Photos are
 re-encoded as progressive JPEG without metadata (so the same input always gives the same bytes,
-and the same hash in storage); images with transparency stay PNG; SVG is kept as it is.
+and the same hash in storage); images with transparency stay PNG. Every image is decoded and
+encoded again, so no source byte reaches a bundle as it was: SVG (refused by ``invoke check``)
+or a file that is not an image raises ``ImageProblem`` naming the file.
 """
 
 from __future__ import annotations
@@ -38,15 +40,15 @@ def thumb_box(screen_width: int) -> Box:
 
 
 def resized_name(src: str) -> str:
-    """The name in the bundle: SVG and PNG keep their extension, others become ``.jpg``."""
+    """The name in the bundle: PNG keeps its extension, others become ``.jpg``."""
     stem, _, extension = src.rpartition(".")
-    return src if extension.lower() in ("svg", "png") else f"{stem}.jpg"
+    return src if extension.lower() == "png" else f"{stem}.jpg"
 
 
 def fit(data: bytes, src: str, box: Box) -> bytes:
     """``data`` scaled down (never up) to fit ``box``, re-encoded. Raises ``ImageProblem``."""
     if src.lower().endswith(".svg"):
-        return data
+        raise ImageProblem(f"content/{src}: SVG images are not accepted; convert it to PNG or WebP")
     try:
         with Image.open(io.BytesIO(data)) as original:
             image = ImageOps.exif_transpose(original)
@@ -59,5 +61,10 @@ def fit(data: bytes, src: str, box: Box) -> bytes:
                     out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True
                 )
             return out.getvalue()
-    except (OSError, ValueError) as error:
-        raise ImageProblem(f"{src}: cannot read the image: {error}") from None
+    except Exception as error:
+        # Pillow's decoders raise many types on malformed bytes (OSError, SyntaxError,
+        # ValueError, EOFError...): whichever it is, the reader needs the file's name.
+        raise ImageProblem(
+            f"content/{src}: cannot read the image ({type(error).__name__}: {error}); "
+            "run `invoke check`, then export it again as JPEG, PNG or WebP"
+        ) from None

@@ -9,34 +9,61 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from p2f_model import schema
+from p2f_model import frontmatter, schema
 from p2f_model import vocabulary as v
 
 # Raw HTML in Markdown: an opening/closing tag or a comment. Autolinks (<https://...>) are
-# Markdown, not HTML, and code spans/blocks are removed before looking.
-_HTML = re.compile(
-    r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?:\s[^>]*)?/?>|/?(?:script|iframe|style)\b)", re.I
-)
+# Markdown, not HTML, and code spans/blocks are removed before looking. The scan is linear in
+# the line's length: a pattern such as ``<tag\s[^>]*>`` searched from every "<" rereads the rest
+# of the line each time, and "<a " x 8000 (or a 1 MB line) took seconds to hours.
+_TAG_START = re.compile(r"<(!--|/?[A-Za-z][A-Za-z0-9-]*)")
+_DANGEROUS = re.compile(r"</?(?:script|iframe|style)\b", re.I)
 _FENCE = re.compile(r"^(```|~~~)")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _JS_LINK = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.I)
 
 
+def raw_html(text: str) -> str | None:
+    """The first raw HTML tag or comment in one line of text (at most 40 characters), or None.
+
+    Same language as ``<(?:!--|/?NAME(?:\\s[^>]*)?/?>|/?(?:script|iframe|style)\\b)``: a tag
+    with attributes needs a ">" somewhere after it, which one look at the last ">" of the line
+    answers for every "<" at once.
+    """
+    last_close = text.rfind(">")
+    for match in _TAG_START.finditer(text):
+        start, after = match.start(), match.end()
+        found = (
+            match.group(1) == "!--"
+            or _DANGEROUS.match(text, start) is not None
+            or text.startswith((">", "/>"), after)
+            or (after < len(text) and text[after].isspace() and last_close > after)
+        )
+        if found:
+            close = text.find(">", start, start + 40)
+            return text[start : close + 1 if close >= 0 else start + 40]
+    return None
+
+
 def body_problems(body: str) -> Iterator[tuple[int, str]]:
-    """Raw HTML or script in a Markdown body: ``(line_in_body, message)``."""
+    """Raw HTML, script links or control characters in a Markdown body:
+    ``(line_in_body, message)``."""
     in_fence = False
     for number, line in enumerate(body.split("\n")):
+        control = frontmatter.CONTROL.search(line)
+        if control:  # anywhere, code blocks included: it is invisible wherever it hides
+            yield number, frontmatter.control_message(control.group(0))
         if _FENCE.match(line.strip()):
             in_fence = not in_fence
             continue
         if in_fence or line.startswith("    "):
             continue
         text = _CODE_SPAN.sub("", line)
-        match = _HTML.search(text)
-        if match:
+        tag = raw_html(text)
+        if tag is not None:
             yield (
                 number,
-                f'raw HTML "{match.group(0)[:40]}" is not allowed in the text; '
+                f'raw HTML "{tag}" is not allowed in the text; '
                 "write Markdown (e.g. **bold**, [link](https://...), ![alt](images/x.jpg))",
             )
         if _JS_LINK.search(text):

@@ -92,10 +92,15 @@ class _Source:
     parsed: frontmatter.Parsed
 
 
-def validate_corpus(files: Iterable[tuple[str, str]], image_files: set[str]) -> Corpus:
+def validate_corpus(
+    files: Iterable[tuple[str, str]],
+    image_files: set[str],
+    bad_images: Mapping[str, str] | None = None,
+) -> Corpus:
     """Validate every ``(path, text)``; ``path`` is relative to the repository root.
 
-    ``image_files`` holds the names that exist under ``content/`` (e.g. ``images/x.jpg``).
+    ``image_files`` holds the usable images under ``content/`` (e.g. ``images/x.jpg``);
+    ``bad_images`` the ones that exist but were refused, with the reason.
     """
     problems: list[Problem] = []
     originals: dict[str, list[_Source]] = defaultdict(list)
@@ -119,7 +124,7 @@ def validate_corpus(files: Iterable[tuple[str, str]], image_files: set[str]) -> 
                         dup.path, 1, "slug", f'"{slug}" is already used by {first}; rename one file'
                     )
                 )
-        item = _validate_original(sources[0], image_files, problems)
+        item = _validate_original(sources[0], image_files, bad_images or {}, problems)
         if item is not None:
             items[slug] = item
 
@@ -175,14 +180,16 @@ def _identify(path: str, text: str, problems: list[Problem]) -> _Source | None:
     try:
         parsed = frontmatter.parse(text)
     except frontmatter.FrontMatterError as error:
-        problems.append(Problem(path, error.line, "", error.message))
+        problems.append(Problem(path, error.line, error.field, error.message))
         return None
     for number, message in checks.body_problems(parsed.body):
         problems.append(Problem(path, parsed.body_line + number, "body", message))
     return _Source(path, kind, match["slug"], lang, parsed)
 
 
-def _validate_original(source: _Source, images: set[str], problems: list[Problem]) -> Item | None:
+def _validate_original(
+    source: _Source, images: set[str], bad_images: Mapping[str, str], problems: list[Problem]
+) -> Item | None:
     model = schema.MODELS[source.kind]
     try:
         data = model.model_validate(source.parsed.fields)
@@ -195,13 +202,13 @@ def _validate_original(source: _Source, images: set[str], problems: list[Problem
         found = True
     for index, image in enumerate(data.images):
         if image.src not in images:
-            problems.append(
-                _at(
-                    source,
-                    f"images[{index}].src",
-                    f'"{image.src}" does not exist in content/images/',
-                )
+            reason = bad_images.get(image.src)
+            message = (
+                f'"{image.src}" cannot be used: {reason}'
+                if reason
+                else f'"{image.src}" does not exist in content/images/'
             )
+            problems.append(_at(source, f"images[{index}].src", message))
             found = True
     try:
         rules = parse_rules(data.rules)
@@ -374,7 +381,7 @@ def _dotted(loc: tuple[int | str, ...]) -> str:
 
 def _pattern_hint(name: str) -> str:
     if name.startswith("images") and name.endswith("src"):
-        return "images/<file>.jpg|png|webp|svg"
+        return "images/<file>.jpg|png|webp|avif"
     if name == "resolution":
         return "WIDTHxHEIGHT, e.g. 1080x1920"
     if name.startswith("languages_spoken"):

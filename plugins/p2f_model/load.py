@@ -1,37 +1,171 @@
-"""Read the content folder from disk and validate it (the I/O edge of the content model)."""
+"""Read the content folder from disk and validate it (the I/O edge of the content model).
+
+A pull request is untrusted until reviewed, and a reviewer can miss a file, so the folder
+itself is checked here and not only the items in it:
+
+- a symbolic link anywhere under ``content/`` (file or folder) is refused and never followed:
+  ``credits.txt -> ../../keys/kiosk.key`` would otherwise be read, or published;
+- only items (``.md``) and images (JPEG, PNG, WebP, AVIF, judged by their bytes) may be there:
+  an ``.html`` or ``.svg`` served from the site's origin runs as the site;
+- anything that is not a regular file (a FIFO would hang the check) is refused;
+- sizes are capped before reading (``frontmatter.MAX_FILE_BYTES``, ``images.MAX_IMAGE_BYTES``).
+
+``read_content_file`` is the one way the build reads a content file: it refuses the same
+things again, so a build never publishes a link's target even when the check was skipped.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from p2f_model import images
 from p2f_model.corpus import Corpus, validate_corpus
+from p2f_model.frontmatter import MAX_FILE_BYTES
 from p2f_model.problems import Problem
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".svg"}
+IMAGES_FOLDER = "images"
+SYMLINK_MESSAGE = (
+    "is a symbolic link, which could publish a file from outside the content "
+    "(a key, a password); replace it with the real file"
+)
+NOT_CONTENT_MESSAGE = (
+    "is not a content file: content/ holds only items (.md files in lieux/, agenda/, ...) "
+    "and images in images/; remove it or move it out of content/"
+)
+
+
+class ContentFileError(ValueError):
+    """A content file that must not be read; ``path`` is relative to the content folder."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass
+class _Found:
+    texts: list[tuple[str, str]] = field(default_factory=list)  # (path from base, text)
+    images: set[str] = field(default_factory=set)  # usable, e.g. images/x.jpg
+    bad_images: dict[str, str] = field(default_factory=dict)  # images/x.svg -> why not
+    problems: list[Problem] = field(default_factory=list)
 
 
 def load_corpus(content_dir: Path, relative_to: Path | None = None) -> Corpus:
-    """Validate every ``*.md`` under ``content_dir``; paths in problems are relative to
+    """Validate every file under ``content_dir``; paths in problems are relative to
     ``relative_to`` (default: the parent of ``content_dir``, i.e. the repository root)."""
-    content_dir = content_dir.resolve()
-    base = (relative_to or content_dir.parent).resolve()
-    files = []
-    unreadable = []
-    for path in sorted(content_dir.rglob("*.md")):
-        rel = path.relative_to(base).as_posix()
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            unreadable.append(
-                Problem(rel, 1, "", f"not UTF-8 text ({error.reason}); save the file as UTF-8")
+    given = Path(content_dir)
+    base = (relative_to or given.absolute().parent).resolve()
+    if given.is_symlink():
+        label = given.name
+        return Corpus(items={}, problems=[Problem(label, 1, "file", SYMLINK_MESSAGE)])
+    content_dir = given.resolve()
+    prefix = content_dir.relative_to(base).as_posix() if content_dir.is_relative_to(base) else ""
+    found = _Found()
+    for rel, kind in _walk(content_dir):
+        shown = f"{prefix}/{rel}" if prefix else rel
+        if kind == "symlink":
+            found.problems.append(Problem(shown, 1, "file", SYMLINK_MESSAGE))
+        elif kind == "special":
+            found.problems.append(
+                Problem(shown, 1, "file", "is not a regular file (a device, pipe or socket)")
             )
-            continue
-        files.append((rel, text))
-    images = {
-        path.relative_to(content_dir).as_posix()
-        for path in content_dir.rglob("*")
-        if path.suffix.lower() in IMAGE_SUFFIXES
-    }
-    corpus = validate_corpus(files, images)
-    corpus.problems.extend(unreadable)
+        else:
+            _read_one(content_dir, rel, shown, found)
+    corpus = validate_corpus(found.texts, found.images, found.bad_images)
+    corpus.problems.extend(found.problems)
     return corpus
+
+
+def _read_one(content_dir: Path, rel: str, shown: str, found: _Found) -> None:
+    if rel.endswith(".md"):
+        try:
+            data = read_content_file(content_dir, rel, MAX_FILE_BYTES)
+            found.texts.append((shown, data.decode("utf-8")))
+        except ContentFileError as error:
+            found.problems.append(Problem(shown, 1, "file", error.message))
+        except UnicodeDecodeError as error:
+            found.problems.append(
+                Problem(shown, 1, "", f"not UTF-8 text ({error.reason}); save the file as UTF-8")
+            )
+        return
+    if not rel.startswith(IMAGES_FOLDER + "/"):
+        found.problems.append(Problem(shown, 1, "file", NOT_CONTENT_MESSAGE))
+        return
+    problem = images.suffix_problem(rel)
+    if problem is None:
+        try:
+            problem = images.image_problem(
+                rel, read_content_file(content_dir, rel, images.MAX_IMAGE_BYTES)
+            )
+        except ContentFileError as error:
+            problem = error.message
+    if problem is None:
+        found.images.add(rel)
+        return
+    found.bad_images[rel] = problem
+    found.problems.append(Problem(shown, 1, "file", problem))
+
+
+def _walk(content_dir: Path) -> list[tuple[str, str]]:
+    """Every entry under ``content_dir`` as ``(relative path, "file"|"symlink"|"special")``,
+    sorted, never following a link (a linked folder is reported, not entered)."""
+    out: list[tuple[str, str]] = []
+    pending = [""]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(content_dir / folder if folder else content_dir) as entries:
+            for entry in entries:
+                rel = f"{folder}/{entry.name}" if folder else entry.name
+                if entry.is_symlink():
+                    out.append((rel, "symlink"))
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append(rel)
+                elif entry.is_file(follow_symlinks=False):
+                    out.append((rel, "file"))
+                else:
+                    out.append((rel, "special"))
+    return sorted(out)
+
+
+def read_content_file(content_dir: Path, rel: str, limit: int) -> bytes:
+    """The bytes of ``content_dir/rel``, refusing what must never be read or published.
+
+    Refuses a path that leaves the folder (``..``, absolute), a symbolic link at any level,
+    anything but a regular file, and a file over ``limit`` bytes. Raises ``ContentFileError``.
+    """
+    parts = rel.split("/")
+    if rel.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        raise ContentFileError(rel, "is not a plain path inside content/")
+    path = Path(content_dir)
+    for part in parts[:-1]:
+        path = path / part
+        if path.is_symlink():
+            raise ContentFileError(rel, f"its folder {part}/ " + SYMLINK_MESSAGE)
+        if not path.is_dir():
+            raise ContentFileError(rel, f"cannot be read ({part}/ is not a folder)")
+    path = path / parts[-1]
+    try:
+        # O_NOFOLLOW: the last part cannot be a link; O_NONBLOCK: a FIFO does not hang us
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if path.is_symlink():
+            raise ContentFileError(rel, SYMLINK_MESSAGE) from None
+        raise ContentFileError(rel, f"cannot be read ({error.strerror})") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise ContentFileError(rel, "is not a regular file (a device, pipe or socket)")
+        if status.st_size > limit:
+            raise ContentFileError(
+                rel,
+                f"weighs {status.st_size:,} bytes, more than the {limit:,} a content file may; "
+                "shorten it or split it",
+            )
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # grew while we read it
+        raise ContentFileError(rel, f"weighs more than the {limit:,} bytes a content file may")
+    return data

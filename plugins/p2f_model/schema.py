@@ -15,6 +15,7 @@ import opening_hours
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from p2f_model import vocabulary as v
+from p2f_model.images import SVG_MESSAGE
 from p2f_player.contract.rules import PARIS
 
 
@@ -63,6 +64,23 @@ def _check_phone(value: str) -> str:
     return value
 
 
+# images/<folder>/<file>.<raster>: no "..", no hidden or empty part, no SVG (p2f_model.images)
+_IMAGE_SRC = re.compile(
+    r"images/(?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*\.(jpg|jpeg|png|webp|avif)"
+)
+
+
+def _check_image_src(value: str) -> str:
+    if value.lower().endswith(".svg"):
+        raise ValueError(f'"{value}": {SVG_MESSAGE}')
+    if not _IMAGE_SRC.fullmatch(value):
+        raise ValueError(
+            f'"{value}" is not an image of content/images/ '
+            "(expected images/<file>.jpg, .jpeg, .png, .webp or .avif)"
+        )
+    return value
+
+
 def _in_range(name: str, low: float, high: float) -> Any:
     def check(value: float) -> float:
         if not low <= value <= high:
@@ -92,7 +110,7 @@ class Geo(Strict):
 
 
 class Image(Strict):
-    src: Annotated[str, Field(pattern=r"^images/[A-Za-z0-9._/-]+\.(jpg|jpeg|png|webp|svg)$")]
+    src: Annotated[str, AfterValidator(_check_image_src)]
     alt: str
     decorative: bool = False
 

@@ -3,7 +3,8 @@
 Each image an item shows gets WebP copies at ``WIDTHS`` (never wider than the original) next to
 the original, which stays the fallback of ``<picture>``; the template writes ``srcset`` and
 the original's width and height (no layout shift while it loads). Bytes in, bytes out; the
-generator writes the files. SVG is left as it is.
+generator writes the files. Only raster images reach here (``invoke check`` refuses SVG and
+anything Pillow cannot decode); should one slip through, ``PictureError`` names the file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from PIL import Image, ImageOps
 
 WIDTHS = (400, 800)  # a phone (1x/2x of ~390 CSS px) and the desktop column (62rem)
 WEBP_QUALITY = 78
+
+
+class PictureError(ValueError):
+    """An image the website cannot show; the message starts with its path under content/."""
 
 
 @dataclass(frozen=True)
@@ -36,12 +41,24 @@ class Picture:
 
 
 def make_picture(src: str, data: bytes) -> Picture:
-    """The WebP variants of ``src`` (``images/x.jpg``) from its bytes."""
+    """The WebP variants of ``src`` (``images/x.jpg``) from its bytes. Raises ``PictureError``."""
+    if src.lower().endswith(".svg"):
+        raise PictureError(f"content/{src}: SVG images are not accepted; convert it to PNG or WebP")
+    try:
+        return _convert(src, data)
+    except Exception as error:
+        # Pillow's decoders raise many types on malformed bytes (UnidentifiedImageError,
+        # SyntaxError, ValueError...): whichever it is, the reader needs the file's name.
+        raise PictureError(
+            f"content/{src}: cannot read the image ({type(error).__name__}: {error}); "
+            "run `invoke check`, then export the image again as JPEG, PNG or WebP"
+        ) from error
+
+
+def _convert(src: str, data: bytes) -> Picture:
     with Image.open(io.BytesIO(data)) as opened:
         image = ImageOps.exif_transpose(opened)
         width, height = image.size
-        if src.endswith(".svg"):
-            return Picture(width, height, ())
         variants = []
         stem = src.rsplit(".", 1)[0]
         for target in sorted({min(w, width) for w in WIDTHS}):

@@ -13,8 +13,9 @@ from babel.dates import format_date
 from pelican import signals
 
 from p2f_kiosk.plugin import build_time
-from p2f_model.load import load_corpus
-from p2f_model.problems import ContentError
+from p2f_model.images import MAX_IMAGE_BYTES, image_problem
+from p2f_model.load import ContentFileError, load_corpus, read_content_file
+from p2f_model.problems import ContentError, Problem
 from p2f_model.vocabulary import CATEGORIES, KIND_FOLDERS, SITE_LANGUAGES
 from p2f_player.contract.rules import PARIS
 from p2f_site.hours import hours_coverage_end, open_windows, week_schedule
@@ -120,7 +121,43 @@ def copy_vendor(pelican: Any) -> None:
             shutil.copyfile(origin, final)
 
 
+def copy_images(pelican: Any) -> None:
+    """Publish the original of each image an item shows, and nothing else from ``content/``.
+
+    Pelican's ``STATIC_PATHS`` would copy a whole folder, links and stray files included
+    (``credits.txt -> keys/kiosk.key``); here each file is read without following links and
+    must decode as a raster image, even if ``invoke check`` was skipped. Raises
+    ``ContentError`` naming each refused file: the build stops and publishes nothing.
+    """
+    corpus = pelican.settings["P2F_CORPUS"]
+    content = Path(pelican.settings["PATH"])
+    base = Path(pelican.settings.get("P2F_ROOT", content.parent)).resolve()
+    shown = content.resolve()
+    prefix = shown.relative_to(base).as_posix() if shown.is_relative_to(base) else shown.name
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    sources = {image.src for item in corpus.items.values() for image in item.data.images}
+    problems = []
+    for src in sorted(sources):
+        try:
+            data = read_content_file(content, src, MAX_IMAGE_BYTES)
+        except ContentFileError as error:
+            problems.append(Problem(f"{prefix}/{src}", 1, "file", error.message))
+            continue
+        problem = image_problem(src, data)
+        if problem is not None:
+            problems.append(Problem(f"{prefix}/{src}", 1, "file", problem))
+            continue
+        target = output / src
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    if problems:
+        raise ContentError(problems)
+
+
 def add_reader(readers: Any) -> None:
+    # Only items: Pelican's own readers would publish an .html (or .rst) file dropped into a
+    # content folder as a page of the site.
+    readers.reader_classes.clear()
     readers.reader_classes["md"] = ContentModelReader
 
 
@@ -133,3 +170,4 @@ def register() -> None:
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(add_generators)
     signals.finalized.connect(copy_vendor)
+    signals.finalized.connect(copy_images)

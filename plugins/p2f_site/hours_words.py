@@ -141,10 +141,9 @@ def span(start: time, end: time, lang: str) -> str:
 
 def day_name(day: int, lang: str, wide: bool | None = None) -> str:
     """Day ``0`` (Monday) .. ``6``: wide in fr/es (``lundi``), short in en/de (``Mon``, ``Mo``)."""
-    width = "wide" if (wide if wide is not None else lang in ("fr", "es")) else "abbreviated"
-    if lang == "de" and width == "abbreviated":
-        return str(get_day_names("short", locale="de")[day])
-    return str(get_day_names(width, locale=lang)[day])
+    if wide if wide is not None else lang in ("fr", "es"):
+        return str(get_day_names("wide", locale=lang)[day])
+    return str(get_day_names("short" if lang == "de" else "abbreviated", locale=lang)[day])
 
 
 def long_date(day: date, lang: str) -> str:
@@ -238,8 +237,8 @@ def week_words(expression: str, lang: str, today: date) -> HoursText:
     if not groups:
         return HoursText(_closed_season(expression, today, lang), exact=True)
     parts = []
-    for spans, group in groups.items():
-        hours = w["and"].join(span(a, b, lang) for a, b in spans)
+    for same, group in groups.items():
+        hours = w["and"].join(span(a, b, lang) for a, b in same)
         parts.append(f"{_day_list(group, lang)} {hours}")
     joiner = "; " if any("," in _day_list(g, lang) for g in groups.values()) else ", "
     text = joiner.join(parts)

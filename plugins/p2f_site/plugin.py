@@ -19,6 +19,7 @@ from p2f_model.problems import ContentError, Problem
 from p2f_model.vocabulary import CATEGORIES, KIND_FOLDERS, SITE_LANGUAGES
 from p2f_player.contract.rules import PARIS
 from p2f_site.hours import hours_coverage_end, open_windows, week_schedule
+from p2f_site.hours_words import week_words
 from p2f_site.i18n import load_catalogs, make_gettext
 from p2f_site.lists import ListsGenerator
 from p2f_site.reader import ContentModelReader
@@ -96,6 +97,7 @@ def load_content(pelican: Any) -> None:
         public_url=pelican.settings.get("P2F_PUBLIC_URL", "").rstrip("/"),
         hours=hours,
         week=week,
+        hours_words=lambda expression, lang: week_words(expression, lang, now.astimezone(PARIS).date()),
         day_name=day_name,
         hours_until=iso(hours_coverage_end(now)),
         iso=iso,

@@ -4,398 +4,50 @@ One definition, used by the content check (what can never match), the kiosk buil
 never show at a site) and the player (what may show now). Pure: no clock reads, no I/O; the
 moment to judge is always passed in as an aware ``datetime``.
 
+This module is the public face; the code is split by concern:
+
+- ``rules_eval``: the data types and how they judge a moment and a site;
+- ``rules_parse``: the YAML/JSON form, checked, with ``RuleError`` naming the field;
+- ``rules_vectors``: the runner of the shared JSON vectors.
+
 It deliberately does not choose *which* slide plays: that is the scheduler's job.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
-
-PARIS = ZoneInfo("Europe/Paris")
-WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
-AUDIENCES = ("affaires", "excursionnistes", "seniors", "familles", "residents", "jeunes")
-LANGUAGES = ("fr", "en", "de", "es")
-DEFAULT_PRIORITY = 50
-DEFAULT_DURATION_S = 10
-RULE_FIELDS = (
-    "dates",
-    "weekdays",
-    "hours",
-    "sites",
-    "near",
-    "audiences",
-    "languages",
-    "priority",
-    "weight",
-    "max_per_hour",
-    "duration_s",
+from p2f_player.contract.rules_eval import (
+    AUDIENCES,
+    DEFAULT_DURATION_S,
+    DEFAULT_PRIORITY,
+    LANGUAGES,
+    PARIS,
+    RULE_FIELDS,
+    WEEKDAYS,
+    DateRange,
+    Near,
+    Rules,
+    SiteProfile,
+    TimeWindow,
+    distance_km,
+    to_local,
 )
+from p2f_player.contract.rules_parse import RuleError, parse_rules
 
-
-class RuleError(ValueError):
-    """A rule that is malformed. ``field`` is the dotted path inside ``rules``."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
-@dataclass(frozen=True)
-class DateRange:
-    start: date
-    end: date  # inclusive
-
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
-
-@dataclass(frozen=True)
-class TimeWindow:
-    """A local time-of-day window ``[start, end)``; ``end <= start`` crosses midnight."""
-
-    start: time
-    end: time
-
-    @property
-    def crosses_midnight(self) -> bool:
-        return self.end <= self.start
-
-    def contains(self, moment: time) -> bool:
-        if self.crosses_midnight:
-            return moment >= self.start or moment < self.end
-        return self.start <= moment < self.end
-
-
-@dataclass(frozen=True)
-class Near:
-    lat: float
-    lon: float
-    radius_km: float
-
-
-@dataclass(frozen=True)
-class SiteProfile:
-    """What the rules need to know about a screen."""
-
-    id: str
-    tags: frozenset[str] = frozenset()
-    lat: float | None = None
-    lon: float | None = None
-
-
-@dataclass(frozen=True)
-class Rules:
-    dates: tuple[DateRange, ...] = ()
-    weekdays: frozenset[str] = frozenset()
-    hours: tuple[TimeWindow, ...] = ()
-    sites: frozenset[str] = frozenset()  # site ids, and tags as "tag:<tag>"
-    near: Near | None = None
-    audiences: frozenset[str] = frozenset()
-    languages: frozenset[str] = frozenset()
-    priority: int = DEFAULT_PRIORITY
-    weight: float = 1.0
-    max_per_hour: int | None = None
-    duration_s: int = DEFAULT_DURATION_S
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-    # -- judging -------------------------------------------------------------------------
-
-    def applies_to_site(self, site: SiteProfile) -> bool:
-        """True when the place rules (``sites``, ``near``) admit this screen."""
-        if self.sites and not (
-            site.id in self.sites or any(f"tag:{tag}" in self.sites for tag in site.tags)
-        ):
-            return False
-        if self.near is not None:
-            if site.lat is None or site.lon is None:
-                return False
-            distance = distance_km(self.near.lat, self.near.lon, site.lat, site.lon)
-            if distance > self.near.radius_km:
-                return False
-        return True
-
-    def active_at(self, moment: datetime) -> bool:
-        """True when the time rules (dates, weekdays, hours) admit this moment."""
-        local = to_local(moment)
-        today, now = local.date(), local.time()
-        if not self.hours:
-            return self._date_admits(today)
-        for window in self.hours:
-            if not window.contains(now):
-                continue
-            # A window crossing midnight belongs to the day it started: Friday 22:00-02:00
-            # still runs at Saturday 01:00, so its early part is judged on the day before.
-            started = (
-                today - timedelta(days=1) if window.crosses_midnight and now < window.end else today
-            )
-            if self._date_admits(started):
-                return True
-        return False
-
-    def _date_admits(self, day: date) -> bool:
-        if self.dates and not any(r.contains(day) for r in self.dates):
-            return False
-        return not (self.weekdays and WEEKDAYS[day.weekday()] not in self.weekdays)
-
-    def expired_at(self, moment: datetime) -> bool:
-        """True when every date range ended before this moment: the item can never show again."""
-        if not self.dates:
-            return False
-        last_day = max(r.end for r in self.dates)
-        # Allow the overnight tail of a window that started on the last day.
-        tail = max((w.end for w in self.hours if w.crosses_midnight), default=None)
-        local = to_local(moment)
-        if tail is not None:
-            return (local.date(), local.time()) >= (last_day + timedelta(days=1), tail)
-        return local.date() > last_day
-
-    def never_matches(self, known_sites: Mapping[str, SiteProfile]) -> list[tuple[str, str]]:
-        """Reasons why these rules can never admit anything, as ``(field, message)`` pairs."""
-        problems: list[tuple[str, str]] = []
-        for index, span in enumerate(self.dates):
-            if span.end < span.start:
-                problems.append(
-                    (
-                        f"rules.dates[{index}]",
-                        f"ends ({span.end}) before it starts ({span.start}); swap from/until",
-                    )
-                )
-        for index, window in enumerate(self.hours):
-            if window.start == window.end:
-                problems.append(
-                    (
-                        f"rules.hours[{index}]",
-                        f"starts and ends at {window.start:%H:%M}: an empty window; "
-                        'for all day leave "hours" out',
-                    )
-                )
-        if (
-            self.dates
-            and self.weekdays
-            and not problems
-            and not any(self._range_hits_weekday(r) for r in self.dates)
-        ):
-            problems.append(
-                (
-                    "rules.weekdays",
-                    f"none of {sorted(self.weekdays)} falls inside the dates; "
-                    "the item could never show",
-                )
-            )
-        tags = {tag for site in known_sites.values() for tag in site.tags}
-        for target in sorted(self.sites):
-            if target.startswith("tag:"):
-                if target[4:] not in tags:
-                    problems.append(
-                        (
-                            "rules.sites",
-                            f'no site has the tag "{target[4:]}" (known: {sorted(tags)})',
-                        )
-                    )
-            elif target not in known_sites:
-                problems.append(
-                    ("rules.sites", f'unknown site "{target}" (known: {sorted(known_sites)})')
-                )
-        reported_sites = any(field == "rules.sites" for field, _ in problems)
-        if (
-            known_sites
-            and not reported_sites
-            and not any(self.applies_to_site(s) for s in known_sites.values())
-        ):
-            problems.append(("rules.near", "no site lies inside this circle and site list"))
-        return problems
-
-    def _range_hits_weekday(self, window: DateRange) -> bool:
-        day = window.start
-        for _ in range(7):
-            if day > window.end:
-                return False
-            if WEEKDAYS[day.weekday()] in self.weekdays:
-                return True
-            day += timedelta(days=1)
-        return True
-
-    # -- serialising (manifest, JSON test vectors) ---------------------------------------
-
-    def to_json(self) -> dict[str, Any]:
-        """The manifest form: only what restricts, ISO strings, sorted lists."""
-        out: dict[str, Any] = {}
-        if self.dates:
-            out["dates"] = [
-                {"from": r.start.isoformat(), "until": r.end.isoformat()} for r in self.dates
-            ]
-        if self.weekdays:
-            out["weekdays"] = [d for d in WEEKDAYS if d in self.weekdays]
-        if self.hours:
-            out["hours"] = [
-                {"from": f"{w.start:%H:%M}", "until": f"{w.end:%H:%M}"} for w in self.hours
-            ]
-        for name in ("sites", "audiences", "languages"):
-            values = getattr(self, name)
-            if values:
-                out[name] = sorted(values)
-        if self.near is not None:
-            out["near"] = {
-                "lat": self.near.lat,
-                "lon": self.near.lon,
-                "radius_km": self.near.radius_km,
-            }
-        out["priority"] = self.priority
-        out["weight"] = self.weight
-        if self.max_per_hour is not None:
-            out["max_per_hour"] = self.max_per_hour
-        out["duration_s"] = self.duration_s
-        return out
-
-
-def to_local(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise ValueError("moments must be timezone-aware (got a naive datetime)")
-    return moment.astimezone(PARIS)
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
-
-
-def parse_rules(raw: Any) -> Rules:
-    """Build ``Rules`` from the YAML/JSON form. Raises ``RuleError`` naming the field."""
-    if raw is None:
-        return Rules()
-    if not isinstance(raw, Mapping):
-        raise RuleError("rules", f"expected a mapping of rules, got {type(raw).__name__}")
-    unknown = sorted(set(raw) - set(RULE_FIELDS))
-    if unknown:
-        raise RuleError(
-            f"rules.{unknown[0]}",
-            f"unknown rule (known: {', '.join(RULE_FIELDS)})",
-        )
-    return Rules(
-        dates=tuple(_parse_date_range(i, r) for i, r in enumerate(_as_list(raw, "dates"))),
-        weekdays=frozenset(_parse_choice(raw, "weekdays", WEEKDAYS)),
-        hours=tuple(_parse_window(i, w) for i, w in enumerate(_as_list(raw, "hours"))),
-        sites=frozenset(_parse_strings(raw, "sites")),
-        near=_parse_near(raw.get("near")),
-        audiences=frozenset(_parse_choice(raw, "audiences", AUDIENCES)),
-        languages=frozenset(_parse_choice(raw, "languages", LANGUAGES)),
-        priority=_parse_int(raw, "priority", DEFAULT_PRIORITY, 0, 100),
-        weight=_parse_weight(raw.get("weight", 1.0)),
-        max_per_hour=(
-            None if raw.get("max_per_hour") is None else _parse_int(raw, "max_per_hour", 0, 1, 3600)
-        ),
-        duration_s=_parse_int(raw, "duration_s", DEFAULT_DURATION_S, 3, 120),
-    )
-
-
-def _as_list(raw: Mapping[str, Any], name: str) -> list[Any]:
-    value = raw.get(name)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RuleError(f"rules.{name}", f"expected a list, got {value!r}")
-    return value
-
-
-def _parse_strings(raw: Mapping[str, Any], name: str) -> list[str]:
-    values = _as_list(raw, name)
-    for value in values:
-        if not isinstance(value, str) or not value:
-            raise RuleError(f"rules.{name}", f"expected words, got {value!r}")
-    return values
-
-
-def _parse_choice(raw: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> list[str]:
-    values = _parse_strings(raw, name)
-    for value in values:
-        if value not in allowed:
-            raise RuleError(f"rules.{name}", f'"{value}" is not one of {", ".join(allowed)}')
-    return values
-
-
-def _to_date(value: Any, where: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise RuleError(where, f"{value!r} is not a date (expected YYYY-MM-DD, e.g. 2026-07-14)")
-
-
-def _parse_date_range(index: int, raw: Any) -> DateRange:
-    where = f"rules.dates[{index}]"
-    if not isinstance(raw, Mapping) or set(raw) != {"from", "until"}:
-        raise RuleError(where, "expected {from: YYYY-MM-DD, until: YYYY-MM-DD}")
-    return DateRange(
-        _to_date(raw["from"], where + ".from"), _to_date(raw["until"], where + ".until")
-    )
-
-
-def _to_time(value: Any, where: str) -> time:
-    if isinstance(value, int) and not isinstance(value, bool):
-        # YAML 1.1 reads an unquoted 18:00 as the sexagesimal number 1080.
-        value = f"{value // 60:02d}:{value % 60:02d}"
-    if isinstance(value, str):
-        if value == "24:00":
-            return time(0, 0)
-        try:
-            parsed = time.fromisoformat(value)
-            if len(value) == 5:
-                return parsed
-        except ValueError:
-            pass
-    raise RuleError(where, f'{value!r} is not a time of day (expected "HH:MM", e.g. "18:30")')
-
-
-def _parse_window(index: int, raw: Any) -> TimeWindow:
-    where = f"rules.hours[{index}]"
-    if not isinstance(raw, Mapping) or set(raw) != {"from", "until"}:
-        raise RuleError(where, 'expected {from: "HH:MM", until: "HH:MM"}')
-    return TimeWindow(
-        _to_time(raw["from"], where + ".from"), _to_time(raw["until"], where + ".until")
-    )
-
-
-def _parse_near(raw: Any) -> Near | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, Mapping) or set(raw) != {"lat", "lon", "radius_km"}:
-        raise RuleError("rules.near", "expected {lat: number, lon: number, radius_km: number}")
-    try:
-        near = Near(float(raw["lat"]), float(raw["lon"]), float(raw["radius_km"]))
-    except (TypeError, ValueError) as error:
-        raise RuleError("rules.near", f"expected numbers ({error})") from None
-    if near.radius_km <= 0:
-        raise RuleError("rules.near.radius_km", "must be greater than 0")
-    return near
-
-
-def _parse_int(raw: Mapping[str, Any], name: str, default: int, low: int, high: int) -> int:
-    value = raw.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise RuleError(f"rules.{name}", f"expected a whole number, got {value!r}")
-    if not low <= value <= high:
-        raise RuleError(f"rules.{name}", f"{value} is outside {low}..{high}")
-    return value
-
-
-def _parse_weight(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise RuleError("rules.weight", f"expected a number, got {value!r}")
-    if not 0 < value <= 100:
-        raise RuleError("rules.weight", f"{value} is outside 0 (excluded)..100")
-    return float(value)
+__all__ = [
+    "AUDIENCES",
+    "DEFAULT_DURATION_S",
+    "DEFAULT_PRIORITY",
+    "LANGUAGES",
+    "PARIS",
+    "RULE_FIELDS",
+    "WEEKDAYS",
+    "DateRange",
+    "Near",
+    "RuleError",
+    "Rules",
+    "SiteProfile",
+    "TimeWindow",
+    "distance_km",
+    "parse_rules",
+    "to_local",
+]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from p2f_player.contract import rules
-from p2f_player.contract.rules_vectors import run_case
+from p2f_player.contract.rules_vectors import run_audience_case, run_case, run_moment_case
 
 VECTORS = json.loads(Path(__file__).with_name("rules.json").read_text(encoding="utf-8"))
 
@@ -40,3 +40,21 @@ def test_the_public_names_stay_importable_from_rules() -> None:
     for name in rules.__all__:
         assert getattr(rules, name) is not None
     assert rules.parse_rules({"hours": [{"from": "09:00", "until": "12:00"}]}).hours
+
+
+@pytest.mark.parametrize("case", VECTORS["moments"], ids=[c["name"] for c in VECTORS["moments"]])
+def test_moment_vector(case: dict[str, Any]) -> None:
+    assert run_moment_case(case, VECTORS["moment_settings"]) == case["expect"]
+
+
+@pytest.mark.parametrize(
+    "case", VECTORS["audiences"], ids=[c["name"] for c in VECTORS["audiences"]]
+)
+def test_audience_vector(case: dict[str, Any]) -> None:
+    assert run_audience_case(case) == case["expect"]
+
+
+def test_moment_vectors_cover_every_kind_and_the_edges() -> None:
+    names = " ".join(c["name"] for c in VECTORS["moments"])
+    for topic in ("place:", "event:", "offer:", "alert:", "excluded", "DST", "beyond"):
+        assert topic in names

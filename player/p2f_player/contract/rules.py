@@ -8,6 +8,8 @@ This module is the public face; the code is split by concern:
 
 - ``rules_eval``: the data types and how they judge a moment and a site;
 - ``rules_parse``: the YAML/JSON form, checked, with ``RuleError`` naming the field;
+- ``rules_moments``: the moment rules (alert levels, open places, how soon events start and
+  offers end, audience hours) and the screen settings that tune them;
 - ``rules_vectors``: the runner of the shared JSON vectors.
 
 It deliberately does not choose *which* slide plays: that is the scheduler's job.

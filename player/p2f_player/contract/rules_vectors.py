@@ -13,6 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from p2f_player.contract.rules_eval import SiteProfile
+from p2f_player.contract.rules_moments import (
+    audiences_at,
+    moment_weight,
+    parse_audience_hours,
+    parse_open_times,
+    parse_settings,
+)
 from p2f_player.contract.rules_parse import RuleError, parse_rules
 
 
@@ -34,3 +41,27 @@ def run_case(case: Mapping[str, Any], sites: Mapping[str, Mapping[str, Any]]) ->
         "active_at": rules.active_at(at),
         "expired_at": rules.expired_at(at),
     }
+
+
+def run_moment_case(case: Mapping[str, Any], settings: Mapping[str, Any]) -> float:
+    """The answer for one case of ``moments``: ``moment_weight`` under ``moment_settings``."""
+    window = case.get("window")
+    span = (
+        None
+        if window is None
+        else (datetime.fromisoformat(window["from"]), datetime.fromisoformat(window["until"]))
+    )
+    return moment_weight(
+        case["kind"],
+        span,
+        parse_open_times(case.get("open")),
+        datetime.fromisoformat(case["at"]),
+        parse_settings(settings).moments,
+    )
+
+
+def run_audience_case(case: Mapping[str, Any]) -> list[str]:
+    """The answer for one case of ``audiences``: the audiences at that moment, sorted."""
+    blocks = parse_audience_hours(case["audience_hours"])
+    found = audiences_at(blocks, frozenset(case["default"]), datetime.fromisoformat(case["at"]))
+    return sorted(found)

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from p2f_model.load import load_corpus
 
 
-def run(content_dir: Path, out: object = sys.stdout) -> int:
+def run(content_dir: Path, out: TextIO | None = None) -> int:
     """Print every problem (sorted by file and line) and a summary; return the exit code."""
+    out = out or sys.stdout  # looked up now, not at import: tests capture it
     corpus = load_corpus(content_dir)
     for problem in sorted(corpus.problems):
-        print(problem, file=out)  # type: ignore[call-overload]
+        print(problem, file=out)
     count = len(corpus.problems)
     kinds: dict[str, int] = {}
     for item in corpus.items.values():
@@ -23,9 +25,9 @@ def run(content_dir: Path, out: object = sys.stdout) -> int:
     summary = ", ".join(f"{n} {kind}s" for kind, n in sorted(kinds.items()))
     translations = sum(len(item.texts) - 1 for item in corpus.items.values())
     if count:
-        print(f"check: {count} problem(s) in {content_dir} — fix them and run again", file=out)  # type: ignore[call-overload]
+        print(f"check: {count} problem(s) in {content_dir} — fix them and run again", file=out)
         return 1
-    print(f"check: ok — {summary}; {translations} translations", file=out)  # type: ignore[call-overload]
+    print(f"check: ok — {summary}; {translations} translations", file=out)
     return 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,20 +93,25 @@ class _Source:
 
 
 def validate_corpus(
-    files: Iterable[tuple[str, str]],
+    files: Iterable[tuple[str, str | None]],
     image_files: set[str],
     bad_images: Mapping[str, str] | None = None,
 ) -> Corpus:
     """Validate every ``(path, text)``; ``path`` is relative to the repository root.
+
+    ``text`` is None for a file that exists but was not read (a link, too large, not UTF-8:
+    its problem is already reported); it still counts as the item its name says, so that
+    files referring to it are not blamed too.
 
     ``image_files`` holds the usable images under ``content/`` (e.g. ``images/x.jpg``);
     ``bad_images`` the ones that exist but were refused, with the reason.
     """
     problems: list[Problem] = []
     originals: dict[str, list[_Source]] = defaultdict(list)
+    unreadable: dict[str, str] = {}  # slug -> kind, of originals that could not be read
     translations: list[_Source] = []
     for path, text in files:
-        source = _identify(path, text, problems)
+        source = _identify(path, text, problems, unreadable)
         if source is None:
             continue
         if source.lang == v.DEFAULT_LANGUAGE:
@@ -129,16 +134,19 @@ def validate_corpus(
             items[slug] = item
 
     for source in translations:
-        _attach_translation(source, items, originals, problems)
+        _attach_translation(source, items, originals.keys() | unreadable.keys(), problems)
 
     # Items that exist but failed validation still count as targets: their own problems are
     # reported; blaming every file that names them would bury the real error.
     existing = {slug: sources[0].kind for slug, sources in originals.items()}
+    existing = {**unreadable, **existing}
     _check_references(items, existing, problems)
     return Corpus(items=items, problems=problems)
 
 
-def _identify(path: str, text: str, problems: list[Problem]) -> _Source | None:
+def _identify(
+    path: str, text: str | None, problems: list[Problem], unreadable: dict[str, str]
+) -> _Source | None:
     parts = path.split("/")
     folder = parts[-2] if len(parts) >= 2 else ""
     kind = v.FOLDERS.get(folder)
@@ -177,10 +185,16 @@ def _identify(path: str, text: str, problems: list[Problem]) -> _Source | None:
             )
         )
         return None
+    if text is None:
+        if lang == v.DEFAULT_LANGUAGE:
+            unreadable.setdefault(match["slug"], kind)
+        return None
     try:
         parsed = frontmatter.parse(text)
     except frontmatter.FrontMatterError as error:
         problems.append(Problem(path, error.line, error.field, error.message))
+        if lang == v.DEFAULT_LANGUAGE:
+            unreadable.setdefault(match["slug"], kind)
         return None
     for number, message in checks.body_problems(parsed.body):
         problems.append(Problem(path, parsed.body_line + number, "body", message))
@@ -235,7 +249,7 @@ def _validate_original(
 def _attach_translation(
     source: _Source,
     items: dict[str, Item],
-    originals: Mapping[str, list[_Source]],
+    originals: Container[str],
     problems: list[Problem],
 ) -> None:
     if source.slug not in originals:

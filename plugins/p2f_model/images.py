@@ -12,9 +12,10 @@ Pure: bytes in, a problem message (or None) out. The ``load`` module reads the f
 from __future__ import annotations
 
 import io
+import re
 import warnings
 
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 20_000_000  # a 24-megapixel camera JPEG is ~10 MB
 MAX_PIXELS = 40_000_000  # Pillow's own alarm is at 89 M; a screen shows at most 8 M
@@ -98,9 +99,16 @@ def _decode_problem(data: bytes, format_name: str) -> str | None:
         # Pillow's decoders are C code fed untrusted bytes; the type of what they raise
         # (OSError, SyntaxError, ValueError, EOFError, struct.error, DecompressionBomb...)
         # is not a contract. Any of them means: this file cannot be shown.
-        reason = str(error).split("\n")[0][:120] or type(error).__name__
         return (
-            f"cannot be read as an image ({reason}); open it in an image editor and "
+            f"cannot be read as an image ({decode_error(error)}); open it in an image editor and "
             "export it again as JPEG, PNG or WebP"
         )
     return None
+
+
+def decode_error(error: Exception) -> str:
+    """Pillow's complaint in a few words, without the address of an in-memory file."""
+    if isinstance(error, UnidentifiedImageError):
+        return "its content is not an image Pillow can identify"
+    text = re.sub(r"\s*<_io\.BytesIO object at 0x[0-9a-fA-F]+>", "", str(error))
+    return text.split("\n")[0][:120] or type(error).__name__

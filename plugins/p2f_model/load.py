@@ -48,7 +48,8 @@ class ContentFileError(ValueError):
 
 @dataclass
 class _Found:
-    texts: list[tuple[str, str]] = field(default_factory=list)  # (path from base, text)
+    # (path from base, text), or None as the text of a file refused before reading
+    texts: list[tuple[str, str | None]] = field(default_factory=list)
     images: set[str] = field(default_factory=set)  # usable, e.g. images/x.jpg
     bad_images: dict[str, str] = field(default_factory=dict)  # images/x.svg -> why not
     problems: list[Problem] = field(default_factory=list)
@@ -69,6 +70,8 @@ def load_corpus(content_dir: Path, relative_to: Path | None = None) -> Corpus:
         shown = f"{prefix}/{rel}" if prefix else rel
         if kind == "symlink":
             found.problems.append(Problem(shown, 1, "file", SYMLINK_MESSAGE))
+            if rel.endswith(".md"):
+                found.texts.append((shown, None))
         elif kind == "special":
             found.problems.append(
                 Problem(shown, 1, "file", "is not a regular file (a device, pipe or socket)")
@@ -87,10 +90,12 @@ def _read_one(content_dir: Path, rel: str, shown: str, found: _Found) -> None:
             found.texts.append((shown, data.decode("utf-8")))
         except ContentFileError as error:
             found.problems.append(Problem(shown, 1, "file", error.message))
+            found.texts.append((shown, None))
         except UnicodeDecodeError as error:
             found.problems.append(
                 Problem(shown, 1, "", f"not UTF-8 text ({error.reason}); save the file as UTF-8")
             )
+            found.texts.append((shown, None))
         return
     if not rel.startswith(IMAGES_FOLDER + "/"):
         found.problems.append(Problem(shown, 1, "file", NOT_CONTENT_MESSAGE))

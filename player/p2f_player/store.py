@@ -17,7 +17,11 @@ release directory is renamed into place only after its files and its ``COMPLETE`
 written and flushed. ``recover`` removes whatever was half-written.
 
 Writes that can run out of room go through ``Disk``, the filesystem edge (tests pass a disk
-with a quota). It does not verify signatures or hashes of what it is given: ``sync`` does.
+with a quota). It does not verify signatures or hashes of what it is given: ``sync`` does. It
+does refuse to turn anything but a checked value into a file name: object names must be 64
+hex digits, release paths must pass ``manifest.check_path``, and every file it creates is
+created afresh (``O_EXCL|O_NOFOLLOW``), so a name planted in the cache (a symlink, a hard link
+to a file elsewhere) is never written through.
 """
 
 from __future__ import annotations
@@ -32,7 +36,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from p2f_player.contract.manifest import MANIFEST_NAME, ManifestError, expand_parts, part_objects
+from p2f_player.contract import trust
+from p2f_player.contract.manifest import (
+    MANIFEST_NAME,
+    ManifestError,
+    check_path,
+    check_sha256,
+    expand_parts,
+    part_objects,
+)
 from p2f_player.errors import StoreFull
 
 COMPLETE = "COMPLETE"
@@ -42,9 +54,15 @@ class Disk:
     """Writes that may fail for lack of room, and the free space left."""
 
     def write_file(self, path: Path, data: bytes) -> None:
-        """Write ``data`` to ``path`` durably and atomically (temporary file, fsync, rename)."""
+        """Write ``data`` to ``path`` durably and atomically (temporary file, fsync, rename).
+
+        The temporary file is created anew (``O_EXCL|O_NOFOLLOW``): whatever was left under its
+        name (a crash's leftover, a planted symlink or hard link) is unlinked, never opened.
+        """
         tmp = path.with_name(f".{path.name}.tmp")
-        with open(tmp, "wb") as out:
+        tmp.unlink(missing_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        with os.fdopen(os.open(tmp, flags, 0o644), "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
@@ -62,9 +80,11 @@ class LocalRelease:
 
     @cached_property
     def document(self) -> dict[str, Any]:
-        """The signed document with its manifest parts expanded from ``objects/`` (where sync
-        keeps them): ``files`` and ``slides`` in full. Raises ``OSError`` if a part is gone."""
-        signed: dict[str, Any] = json.loads(self.envelope)["signed"]
+        """The signed document, validated, with its manifest parts expanded from ``objects/``
+        (where sync keeps them): ``files`` and ``slides`` in full. Raises ``ManifestError`` if
+        it is malformed, ``OSError`` if a part is gone. (``sync.load_playable`` also checks the
+        signature before a release is played.)"""
+        signed, _ = trust.open_envelope(self.envelope)
         objects = self.path.parent.parent / "objects"
         return expand_parts(signed, lambda sha: (objects / sha).read_bytes())
 
@@ -109,18 +129,23 @@ class Store:
 
     # -- objects -----------------------------------------------------------------------------
 
+    def object_path(self, sha256: str) -> Path:
+        """``objects/<sha256>``; raises ``ManifestError`` unless ``sha256`` is 64 hex digits."""
+        return self.objects / check_sha256(sha256, "object")
+
     def has_object(self, sha256: str) -> bool:
-        return (self.objects / sha256).is_file()
+        return self.object_path(sha256).is_file()
 
     def read_object(self, sha256: str) -> bytes:
-        return (self.objects / sha256).read_bytes()
+        return self.object_path(sha256).read_bytes()
 
     def add_object(self, sha256: str, data: bytes) -> None:
         """Keep a file already checked against its hash. Raises ``StoreFull``."""
+        final = self.object_path(sha256)
         partial = self.objects / ".partial" / sha256
         try:
             self.disk.write_file(partial, data)
-            os.replace(partial, self.objects / sha256)
+            os.replace(partial, final)
         except OSError as error:
             partial.unlink(missing_ok=True)
             _raise_full(error, f"objects/{sha256[:12]}")
@@ -147,9 +172,9 @@ class Store:
         try:
             staging.mkdir()
             for path, entry in files.items():
-                target = staging / _safe_path(path)
+                target = staging / check_path(path)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(self.objects / entry["sha256"], target)
+                os.link(self.object_path(entry["sha256"]), target, follow_symlinks=False)
             self.disk.write_file(staging / MANIFEST_NAME, envelope)
             self.disk.write_file(staging / COMPLETE, name.encode())
             _fsync_dir(staging)
@@ -178,7 +203,9 @@ class Store:
     def collect_garbage(self) -> int:
         """Remove releases other than current and previous, and objects none of them uses.
         Returns the number of bytes freed."""
-        keep = [r for r in (self.release("current"), self.release("previous")) if r]
+        keep = [
+            r for r in (self.release("current"), self.release("previous")) if r and _readable(r)
+        ]
         names = {r.name for r in keep}
         used = {e["sha256"] for r in keep for e in r.document["files"].values()}
         used.update(sha for r in keep for sha in part_objects(r.document))  # manifest parts
@@ -217,12 +244,12 @@ def release_name(document: Mapping[str, Any]) -> str:
     return f"{int(release['counter']):08d}-{safe}"
 
 
-def _safe_path(path: str) -> Path:
-    """A manifest path must stay inside the release folder."""
-    parts = Path(path).parts
-    if not parts or Path(path).is_absolute() or ".." in parts:
-        raise ManifestError(f"file path {path!r} leaves the release folder")
-    return Path(*parts)
+def _readable(release: LocalRelease) -> bool:
+    """A release whose document reads back and validates; others are not worth keeping."""
+    try:
+        return bool(release.document)  # cached: read and validated once
+    except (ManifestError, OSError):
+        return False
 
 
 def _raise_full(error: OSError, what: str) -> None:

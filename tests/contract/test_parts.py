@@ -194,8 +194,9 @@ def resigned_parts(document: dict[str, Any], key: str, name: str, content: Any) 
         (b"not json", "is not JSON"),
         ([1, 2], "is not a JSON object"),
         ({"../../etc/passwd": {"size": 1, "sha256": "0" * 64}}, "not a safe relative path"),
-        ({"slides/x.fr.html": {"size": -1, "sha256": "0" * 64}}, "is not {size, sha256}"),
-        ({"slides/x.fr.html": {"size": 1, "sha256": "xyz"}}, "is not {size, sha256}"),
+        ({"slides/x.fr.html": {"size": -1, "sha256": "0" * 64}}, "size -1 is not an integer"),
+        ({"slides/x.fr.html": {"size": 1, "sha256": "xyz"}}, "is not 64 lowercase hex"),
+        ({"slides/x.fr.html": {"size": 1}}, "is not {size, sha256}"),
         ({"assets/kiosk.css": {"size": 6, "sha256": "0" * 64}}, "also listed in another part"),
     ],
 )

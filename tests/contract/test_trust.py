@@ -15,13 +15,26 @@ from p2f_player.contract.manifest import SCHEMA, ManifestError, check_file, file
 
 CREATED = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 PAGE = b"<!doctype html><title>x</title>"
+SITE = {
+    "id": "gare",
+    "name": "Gare",
+    "geo": {"lat": 43.2, "lon": 3.5},
+    "orientation": "portrait",
+    "width": 1080,
+    "height": 1920,
+    "languages": ["fr"],
+    "audiences": [],
+    "audience_hours": [],
+    "nfc": False,
+    "tags": [],
+}
 
 
 def document(counter: int = 5, release: str = "r5") -> dict[str, Any]:
     entry = file_entry(PAGE)
     return {
         "schema": SCHEMA,
-        "site": {"id": "gare"},
+        "site": SITE,
         "release": {
             "id": release,
             "counter": counter,
@@ -29,7 +42,7 @@ def document(counter: int = 5, release: str = "r5") -> dict[str, Any]:
             "expires": (CREATED + timedelta(days=14)).isoformat(),
         },
         "slides": [],
-        "sponsors": {"velos": 0.1},
+        "sponsors": {"velos": 0.1},  # a valid document (the schema holds): only trust is tested
         "files": {"slides/a.fr.html": {"size": entry.size, "sha256": entry.sha256}},
     }
 

@@ -37,7 +37,9 @@ calls ``expand_parts`` to fetch and check the parts and get the full form back; 
 document passes through unchanged.
 
 The JSON Schema of this document is ``manifest.schema.json`` next to this module
-(``json_schema()``); signing and the trust rules are in ``trust.py``. In storage, every file is
+(``json_schema()``); the one strict validation every document goes through, schema and all, is
+``validation.validate_manifest`` (re-exported here); signing and the trust rules are in
+``trust.py``. In storage, every file is
 fetched by its hash: ``objects/<sha256>`` (see docs/publishing.md).
 """
 
@@ -49,20 +51,59 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
-SCHEMA = "livep2f-kiosk-manifest/1"
+from p2f_player.contract.validation import (
+    FILE_PARTS,
+    FULL_KEYS,
+    MAX_COUNTER,
+    MAX_MANIFEST_BYTES,
+    SCHEMA,
+    SLIDE_ORDER,
+    SLIDE_PARTS,
+    ContentMismatch,
+    ManifestError,
+    check_file_entry,
+    check_path,
+    check_sha256,
+    is_sha256,
+    json_schema,
+    loads,
+    validate_manifest,
+)
+
+__all__ = [
+    "FILE_PARTS",
+    "FULL_KEYS",
+    "MANIFEST_NAME",
+    "MAX_COUNTER",
+    "MAX_MANIFEST_BYTES",
+    "SCHEMA",
+    "SLIDE_ORDER",
+    "SLIDE_PARTS",
+    "ContentMismatch",
+    "FileEntry",
+    "ManifestError",
+    "build_manifest",
+    "canonical_bytes",
+    "check_file",
+    "check_path",
+    "check_sha256",
+    "expand_parts",
+    "file_entry",
+    "file_part_name",
+    "is_sha256",
+    "iso",
+    "json_schema",
+    "parse_manifest",
+    "part_objects",
+    "slide_part_name",
+    "split_into_parts",
+    "validate_manifest",
+]
+
 MANIFEST_NAME = "manifest.json"
 ITEM_BINS = 16  # parts per kind: ~60 file entries (~6 KB) each for a four-language site
-FILE_PARTS = "file_parts"
-SLIDE_PARTS = "slide_parts"
-SLIDE_ORDER = "slide_order"
-FULL_KEYS = ("files", "slides")
-
-
-class ManifestError(ValueError):
-    """The manifest is malformed or does not match its files: never retry, refuse it."""
 
 
 @dataclass(frozen=True)
@@ -118,52 +159,27 @@ def build_manifest(
 
 
 def parse_manifest(data: bytes) -> dict[str, Any]:
-    """Decode and check the shape. Raises ``ManifestError``."""
-    try:
-        document = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ManifestError(f"manifest is not JSON: {error}") from None
-    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
-        raise ManifestError(f"not a {SCHEMA} document")
-    for key in ("site", "release"):
-        if key not in document:
-            raise ManifestError(f"manifest has no {key!r}")
-    wanted = (FILE_PARTS, SLIDE_PARTS, SLIDE_ORDER) if FILE_PARTS in document else FULL_KEYS
-    unwanted = FULL_KEYS if FILE_PARTS in document else (SLIDE_PARTS, SLIDE_ORDER)
-    for key in wanted:
-        if key not in document:
-            raise ManifestError(f"manifest has no {key!r}")
-    for key in unwanted:
-        if key in document:
-            raise ManifestError(f"manifest mixes {key!r} with the other form")
-    return document
+    """Decode (strict JSON) and validate (``validate_manifest``). Raises ``ManifestError``."""
+    return validate_manifest(loads(data, "manifest"))
 
 
 def check_file(path: str, data: bytes, manifest: Mapping[str, Any]) -> None:
-    """Raise ``ManifestError`` unless ``data`` is exactly the file the manifest lists."""
+    """Raise ``ManifestError`` unless ``data`` is exactly the file the manifest lists
+    (``ContentMismatch`` when it is listed but these bytes are not it: fetch it again)."""
     expected = manifest["files"].get(path)
     if expected is None:
         raise ManifestError(f"{path} is not listed in the manifest")
     actual = file_entry(data)
     if actual.size != expected["size"] or actual.sha256 != expected["sha256"]:
-        raise ManifestError(
+        raise ContentMismatch(
             f"{path}: hash or size differs from the manifest "
             f"(got {actual.size} bytes {actual.sha256[:12]}, expected "
             f"{expected['size']} bytes {expected['sha256'][:12]})"
         )
 
 
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema of the manifest document (``manifest.schema.json``, in the package)."""
-    text = resources.files("p2f_player.contract").joinpath("manifest.schema.json").read_text()
-    schema: dict[str, Any] = json.loads(text)
-    return schema
-
-
 # --- parts: what is published and signed (see the module docstring) ---------------------------
 
-_SAFE_PATH = re.compile(r"^(?!/)(?!.*\.\./)[A-Za-z0-9._/-]+$")  # as in the JSON Schema
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _ITEM_FILE = re.compile(
     r"^(?:slides/([^/]+)\.[a-z]{2}\.html|directory/[a-z]{2}/items/([^/]+)\.html)$"
 )
@@ -233,23 +249,29 @@ def expand_parts(document: Mapping[str, Any], load_part: Callable[[str], bytes])
     Call it after ``trust.verify_manifest``: the part hashes are trusted because the signature
     covers them. The result keeps ``file_parts``/``slide_parts`` (a player must keep those
     objects too) and adds ``files`` and ``slides`` exactly as the bundle builder wrote them. A
-    full-form document (before parts existed) is returned unchanged.
+    full-form document (before parts existed) is returned unchanged. Both the document and
+    the full form it expands to go through ``validate_manifest``; each part's entries are
+    checked as they are read, so no unchecked path or hash ever leaves this function.
 
     Args:
         document: the verified document.
-        load_part: returns the bytes of ``objects/<sha256>``; its own errors (object missing,
-            network down) propagate unchanged, for the caller to retry.
+        load_part: returns the bytes of ``objects/<sha256>`` (only ever called with 64 hex
+            digits); its own errors (object missing, network down) propagate unchanged, for
+            the caller to retry.
 
     Raises:
-        ManifestError: a part whose size or hash differs from the signed one (tampered), that
-            is not valid JSON of the right shape, or that contradicts another part.
+        ContentMismatch: a part whose size or hash differs from the signed one (a bad copy:
+            fetch it again later).
+        ManifestError: the document is malformed, or a part that is not valid JSON of the
+            right shape, or that contradicts another part.
     """
-    if FILE_PARTS not in document and SLIDE_PARTS not in document:
+    validate_manifest(document)
+    if FILE_PARTS not in document:
         return dict(document)
     files: dict[str, Any] = {}
     for name, content in _load_parts(document, FILE_PARTS, load_part):
         for path, entry in content.items():
-            _check_entry(name, path, entry)
+            check_file_entry(path, entry, f"file part {name}")
             if path in files:
                 raise ManifestError(f"file part {name}: {path} is also listed in another part")
             files[path] = entry
@@ -257,52 +279,37 @@ def expand_parts(document: Mapping[str, Any], load_part: Callable[[str], bytes])
     for name, content in _load_parts(document, SLIDE_PARTS, load_part):
         for slide_id, slide in content.items():
             if not isinstance(slide, dict) or slide.get("id") != slide_id or slide_id in by_id:
-                raise ManifestError(f"slide part {name}: slide {slide_id!r} is malformed")
+                raise ManifestError(f"slide part {name}: slide {slide_id[:80]!r} is malformed")
             by_id[slide_id] = slide
-    order = document.get(SLIDE_ORDER)
-    if not isinstance(order, list) or sorted(map(str, order)) != sorted(by_id):
+    order = document[SLIDE_ORDER]
+    if sorted(order) != sorted(by_id):
         raise ManifestError("slide_order does not list exactly the slides of the slide parts")
-    return {**document, "files": dict(sorted(files.items())), "slides": [by_id[i] for i in order]}
+    expanded = {"files": dict(sorted(files.items())), "slides": [by_id[i] for i in order]}
+    full = {k: v for k, v in document.items() if k not in (FILE_PARTS, SLIDE_PARTS, SLIDE_ORDER)}
+    try:
+        validate_manifest({**full, **expanded})
+    except ManifestError as error:
+        raise ManifestError(f"manifest parts, expanded: {error}") from None
+    return {**document, **expanded}
 
 
 def _load_parts(
     document: Mapping[str, Any], key: str, load_part: Callable[[str], bytes]
 ) -> list[tuple[str, dict[str, Any]]]:
+    """The parts named under ``key`` of a validated document, checked against their refs."""
     kind = key.removesuffix("_parts")
-    refs = document.get(key)
-    if not isinstance(refs, dict):
-        raise ManifestError(f"manifest has no {key!r}")
     loaded = []
-    for name, ref in sorted(refs.items()):
-        if not isinstance(ref, dict) or not isinstance(ref.get("sha256"), str):
-            raise ManifestError(f"{kind} part {name}: no sha256")
-        data = load_part(ref["sha256"])
+    for name, ref in sorted(document[key].items()):
+        data = load_part(check_sha256(ref["sha256"], f"{kind} part {name}"))
         actual = file_entry(data)
-        if actual.sha256 != ref["sha256"] or actual.size != ref.get("size"):
-            raise ManifestError(
-                f"{kind} part {name}: hash or size differs from the manifest (tampered?): "
-                f"got {actual.size} bytes {actual.sha256[:12]}, expected "
-                f"{ref.get('size')} bytes {ref['sha256'][:12]}"
+        if actual.sha256 != ref["sha256"] or actual.size != ref["size"]:
+            raise ContentMismatch(
+                f"{kind} part {name}: hash or size differs from the manifest (a bad copy, or "
+                f"tampered): got {actual.size} bytes {actual.sha256[:12]}, expected "
+                f"{ref['size']} bytes {ref['sha256'][:12]}"
             )
-        try:
-            content = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ManifestError(f"{kind} part {name} is not JSON: {error}") from None
+        content = loads(data, f"{kind} part {name}")
         if not isinstance(content, dict):
             raise ManifestError(f"{kind} part {name} is not a JSON object")
         loaded.append((name, content))
     return loaded
-
-
-def _check_entry(part: str, path: str, entry: object) -> None:
-    """What the schema checks for the full form's ``files``, for entries read from a part."""
-    if not _SAFE_PATH.match(path):
-        raise ManifestError(f"file part {part}: {path!r} is not a safe relative path")
-    if (
-        not isinstance(entry, dict)
-        or set(entry) != {"size", "sha256"}
-        or not isinstance(entry["size"], int)
-        or entry["size"] < 0
-        or not _SHA256.match(str(entry["sha256"]))
-    ):
-        raise ManifestError(f"file part {part}: entry for {path} is not {{size, sha256}}")

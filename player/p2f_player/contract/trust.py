@@ -7,12 +7,19 @@ an *envelope*::
      "signatures": [{"keyid": sha256(public key)[:16] hex, "sig": base64 ed25519 signature}]}
 
 The signature covers ``manifest.canonical_bytes(document)``, so the envelope's own formatting
-does not matter. The player pins one public key and refuses, in this order:
+does not matter. The player pins a small *set* of public keys (usually one; two during a key
+rotation, see docs/publishing.md) and refuses, in this order:
 
-1. an envelope with no valid signature by the pinned key (``BadSignature``);
-2. a release older than the one it holds: a lower counter, or the same counter with another
+1. an envelope with no valid signature by any pinned key (``BadSignature``); a signature by a
+   key it does not pin counts for nothing;
+2. a signed document that fails the strict validation (``validation.validate_manifest``:
+   schema, paths, hashes, bounds), as ``ManifestError``;
+3. a release older than the one it holds: a lower counter, or the same counter with another
    release id (``RollbackRefused``) — the rollback attack;
-3. a manifest past its ``expires`` time (``ManifestExpired``) — the freeze attack.
+4. a manifest past its ``expires`` time (``ManifestExpired``) — the freeze attack.
+
+The first three depend on the envelope bytes alone: a player may remember them for good. An
+expiry depends on the clock, which may have jumped forward: judge the release again later.
 
 A clock that reads earlier than the release's ``created`` time is wrong (a kiosk booted without
 network time), not a sign of attack: such a manifest is accepted and ``clock_suspect`` says so.
@@ -30,7 +37,7 @@ import binascii
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -42,9 +49,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from p2f_player.contract.manifest import ManifestError, canonical_bytes, parse_manifest
+from p2f_player.contract.manifest import ManifestError, canonical_bytes
+from p2f_player.contract.validation import check_release, loads, parse_time, validate_manifest
 
 KEY_SIZE = 32
+MAX_SIGNATURES = 16  # an envelope is signed by one key, two during a rotation
+
+# The pinned public keys: one raw 32-byte key, or several (a rotation needs no flag day).
+PublicKeys = bytes | Iterable[bytes]
 
 
 class TrustError(ManifestError):
@@ -60,7 +72,18 @@ class RollbackRefused(TrustError):
 
 
 class ManifestExpired(TrustError):
-    """The release is past its expiry time: someone may be replaying stale content."""
+    """The release is past its expiry time: someone may be replaying stale content, or the
+    clock jumped forward. Unlike the others it depends on the clock: judge it again later."""
+
+
+def pinned_keys(public_keys: PublicKeys) -> dict[str, bytes]:
+    """The pinned keys by key id. Raises ``ValueError`` for none, or a key of the wrong size."""
+    keys = [public_keys] if isinstance(public_keys, bytes | bytearray) else list(public_keys)
+    if not keys:
+        raise ValueError("no public key is pinned: give at least one")
+    for key in keys:
+        _public(bytes(key))  # checks the size
+    return {key_id(bytes(key)): bytes(key) for key in keys}
 
 
 def generate_keypair() -> tuple[bytes, bytes]:
@@ -98,40 +121,57 @@ def sign_manifest(document: Mapping[str, Any], private_key: bytes) -> bytes:
 def open_envelope(envelope: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Split an envelope into its document and signatures, *without* verifying anything.
 
-    For tools that list releases (``invoke releases``). Raises ``ManifestError`` if malformed.
+    For tools that list releases (``invoke releases``). The JSON is read strictly
+    (``validation.loads``: bounded size, no duplicate keys); the document itself is not
+    validated here. Raises ``ManifestError`` if malformed.
     """
-    try:
-        data = json.loads(envelope)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ManifestError(f"signed manifest is not JSON: {error}") from None
+    data = loads(envelope, "signed manifest")
     if not isinstance(data, dict) or not isinstance(data.get("signed"), dict):
         raise ManifestError("signed manifest has no 'signed' document")
     signatures = data.get("signatures")
     if not isinstance(signatures, list) or not all(isinstance(s, dict) for s in signatures):
         raise ManifestError("signed manifest has no 'signatures' list")
+    if len(signatures) > MAX_SIGNATURES:
+        raise ManifestError(f"signed manifest has more than {MAX_SIGNATURES} signatures")
     return data["signed"], signatures
 
 
-def verify_signature(envelope: bytes, public_key: bytes) -> dict[str, Any]:
-    """Return the signed document if the pinned key signed it. Raises ``TrustError``."""
+def verify_signature(envelope: bytes, public_keys: PublicKeys) -> dict[str, Any]:
+    """Return the signed document, validated (``validate_manifest``), if any of the pinned
+    keys signed it.
+
+    Raises:
+        BadSignature: no valid signature by a pinned key.
+        ManifestError: the envelope or the signed document is malformed.
+        ValueError: no key, or a key of the wrong size, was given (a configuration error).
+    """
+    keys = pinned_keys(public_keys)
     document, signatures = open_envelope(envelope)
-    wanted = key_id(public_key)
-    message = canonical_bytes(document)
-    verifier = _public(public_key)
+    try:
+        message = canonical_bytes(document)
+    except (ValueError, TypeError, RecursionError):  # e.g. a lone surrogate in a string
+        raise ManifestError("signed manifest cannot be put in canonical form") from None
     for entry in signatures:
-        if entry.get("keyid") != wanted:
+        key = keys.get(str(entry.get("keyid")))
+        if key is None:
             continue
         try:
-            verifier.verify(base64.b64decode(str(entry.get("sig", "")), validate=True), message)
+            signature = base64.b64decode(str(entry.get("sig", "")), validate=True)
+            _public(key).verify(signature, message)
         except (InvalidSignature, binascii.Error, ValueError):
             continue
-        return parse_manifest(message)
-    raise BadSignature(f"manifest has no valid signature by key {wanted}")
+        return validate_manifest(loads(message, "signed manifest document"))
+    seen = sorted({str(entry.get("keyid"))[:16] for entry in signatures})
+    raise BadSignature(
+        f"manifest has no valid signature by a pinned key ({', '.join(sorted(keys))}); "
+        f"signed by: {', '.join(seen) or 'nobody'}. If the publisher rotated its key, pin the "
+        "new public key too (--public-key, repeatable)"
+    )
 
 
 def verify_manifest(
     envelope: bytes,
-    public_key: bytes,
+    public_keys: PublicKeys,
     *,
     now: datetime,
     last_counter: int | None,
@@ -141,7 +181,7 @@ def verify_manifest(
 
     Args:
         envelope: the signed manifest bytes as fetched.
-        public_key: the raw ed25519 public key the player pins.
+        public_keys: the raw ed25519 public key(s) the player pins; any of them may sign.
         now: the current time (timezone-aware).
         last_counter: the counter of the release the player holds, ``None`` on first sync.
         last_release_id: that release's id; with it, an equal counter naming another release
@@ -149,11 +189,11 @@ def verify_manifest(
 
     Raises:
         ManifestError: the envelope or document is malformed.
-        BadSignature: not signed by ``public_key``.
+        BadSignature: not signed by any of ``public_keys``.
         RollbackRefused: older than the release held.
         ManifestExpired: ``now`` is past ``release.expires``.
     """
-    document = verify_signature(envelope, public_key)
+    document = verify_signature(envelope, public_keys)
     release = release_of(document)
     counter = release["counter"]
     if last_counter is not None:
@@ -176,31 +216,19 @@ def clock_suspect(document: Mapping[str, Any], now: datetime) -> bool:
 
 
 def release_of(document: Mapping[str, Any]) -> dict[str, Any]:
-    """The checked ``release`` block: ``id`` (str), ``counter`` (int >= 0), ``created``,
-    ``expires`` (ISO times with offset). Raises ``ManifestError``."""
+    """The checked ``release`` block: ``id`` (str), ``counter`` (int in 0..2**53-1),
+    ``created``, ``expires`` (ISO times with offset). Raises ``ManifestError``."""
     release = document.get("release")
     if not isinstance(release, dict):
         raise ManifestError("manifest has no 'release' block")
     if not isinstance(release.get("id"), str) or not release["id"]:
         raise ManifestError("release.id must be a non-empty string")
-    counter = release.get("counter")
-    if not isinstance(counter, int) or isinstance(counter, bool) or counter < 0:
-        raise ManifestError("release.counter must be an integer >= 0")
-    if _time(release.get("expires"), "expires") <= _time(release.get("created"), "created"):
-        raise ManifestError("release.expires must be after release.created")
+    check_release(release)
     return release
 
 
 def _time(value: object, name: str) -> datetime:
-    if not isinstance(value, str):
-        raise ManifestError(f"release.{name} must be an ISO 8601 time")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ManifestError(f"release.{name}: {value!r} is not an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise ManifestError(f"release.{name}: {value!r} has no UTC offset")
-    return moment
+    return parse_time(value, name)
 
 
 def _private(private_key: bytes) -> Ed25519PrivateKey:
@@ -240,6 +268,15 @@ def load_private_key(path: Path | str) -> bytes:
 def load_public_key(path: Path | str) -> bytes:
     """Read a base64 public key file. Raises ``ValueError`` naming the file if it is bad."""
     return _load_key(Path(path), "public")
+
+
+def load_public_keys(paths: Iterable[Path | str]) -> tuple[bytes, ...]:
+    """Read the pinned public keys, one file each. Raises ``ValueError`` naming a bad file,
+    or if there is none."""
+    keys = tuple(load_public_key(path) for path in paths)
+    if not keys:
+        raise ValueError("no public key file given (--public-key, repeatable)")
+    return keys
 
 
 def _load_key(path: Path, kind: str) -> bytes:

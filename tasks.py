@@ -69,11 +69,13 @@ def kiosk(c, site="gare", seconds=0):  # type: ignore[no-untyped-def]
     import os
     import shlex
 
+    from p2f_publish.cli import public_key_path
+
     cache = ROOT / "build" / "player" / site
     command = [
         str(ROOT / ".venv" / "bin" / "p2f-player"), "run", "--window", "--site", site,
         "--source", (ROOT / "build" / "store").as_uri(),
-        "--public-key", str(ROOT / "keys" / "kiosk.pub"), "--cache", str(cache),
+        "--public-key", str(public_key_path()), "--cache", str(cache),
     ]  # fmt: skip
     if int(seconds) > 0:
         command += ["--duration", str(seconds)]
@@ -112,6 +114,7 @@ def all_(c):  # type: ignore[no-untyped-def]
 def player_sync(c, store="", site=""):  # type: ignore[no-untyped-def]
     """Sync the players of every site (or --site) from the store into build/player/<site>."""
     from p2f_player.cli import main as player
+    from p2f_publish.cli import public_key_path
 
     source = store or (ROOT / "build" / "store").as_uri()
     sites = (
@@ -127,7 +130,7 @@ def player_sync(c, store="", site=""):  # type: ignore[no-untyped-def]
             "--source",
             source,
             "--public-key",
-            str(ROOT / "keys" / "kiosk.pub"),
+            str(public_key_path()),
         ]
         args += ["--cache", str(ROOT / "build" / "player" / name)]
         failures += player(["sync", "--once", *args]) != 0
@@ -139,17 +142,19 @@ def player_sync(c, store="", site=""):  # type: ignore[no-untyped-def]
 # --- publishing (p2f_publish): keys, publish, releases, rollback ------------------------------
 
 
-@task
-def keygen(c, force=False):  # type: ignore[no-untyped-def]
-    """Create the kiosk signing key pair in keys/ (never overwrites without --force)."""
+@task(help={"name": "a second key pair for a rotation, e.g. kiosk-2027 (default: kiosk)"})
+def keygen(c, force=False, name=""):  # type: ignore[no-untyped-def]
+    """Create the kiosk signing key pair in $LIVEP2F_KEY_DIR or ~/.config/livep2f/ (outside
+    the repository; never overwrites without --force) and print where it is."""
     from p2f_publish.cli import keygen as run
 
-    run(ROOT, force)
+    run(ROOT, force, name or None)
 
 
-@task
+@task(help={"key": "a key name in the key folder (e.g. kiosk-2027) or a .key file path"})
 def publish(c, to="", key="", no_website=False, keep=10):  # type: ignore[no-untyped-def]
-    """Publish build/ to --to s3://BUCKET/PREFIX or file:///PATH (default: build/store)."""
+    """Publish build/ to --to s3://BUCKET/PREFIX or file:///PATH (default: build/store),
+    signed with the key in $LIVEP2F_KEY_DIR or ~/.config/livep2f/ (printed)."""
     from p2f_publish.cli import publish as run
 
     run(ROOT, to, key or None, not no_website, int(keep))

@@ -184,3 +184,15 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("sample") / "build"
     build_all(ROOT, ROOT / "pelicanconf.py", output)
     return output
+
+
+@pytest.fixture(autouse=True)
+def _private_key_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """No test reads or writes the real signing keys (``~/.config/livep2f``): every test gets
+    its own empty key folder through ``LIVEP2F_KEY_DIR``."""
+    folder = tmp_path_factory.mktemp("key-folder") / "livep2f"
+    monkeypatch.setenv("LIVEP2F_KEY_DIR", str(folder))
+    monkeypatch.delenv("LIVEP2F_KEY_NAME", raising=False)
+    return folder

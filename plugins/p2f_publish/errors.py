@@ -17,3 +17,11 @@ class StoreAuthError(PublishError):
 
 class NotFound(PublishError):
     """The key does not exist in the store."""
+
+
+class AlreadyExists(PublishError):
+    """A create-if-absent write found the key already there: someone else wrote it first."""
+
+
+class PublishLocked(PublishError):
+    """Another publish holds the store's lock: wait for it (the message says until when)."""

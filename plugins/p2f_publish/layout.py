@@ -9,6 +9,11 @@ One layout for every store (an S3 bucket and prefix, or a local folder)::
     site/<path>                             the website as browsers fetch it
     site/releases/<release>.json            each website release: {path: sha256}
     site/live.json                          the live website release, written last
+    locks/publish.json                      who is publishing now (``lock``); never public
+    telemetry/<site>/<device>/...           what the players upload; never public, never
+                                            listed or touched by publishing
+
+Only ``objects/``, ``kiosk/`` and ``site/`` are public (docs/policies/).
 
 Pure: names and header values only.
 """
@@ -71,6 +76,9 @@ def site_release_key(release_id: str) -> str:
 
 
 SITE_LIVE = "site/live.json"
+PUBLISH_LOCK = "locks/publish.json"
+PUBLIC_PREFIXES = ("objects/", "kiosk/", "site/")  # what a bucket policy may make public
+TELEMETRY_PREFIX = "telemetry/"
 
 
 def content_type(path: str) -> str:

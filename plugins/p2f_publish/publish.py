@@ -6,11 +6,13 @@ Order (so that a publish killed at any point changes nothing anyone sees):
    (a kiosk's objects are its files and the parts of its signed manifest; a website text file
    worth compressing also gets ``objects/<sha256>.gz``, its gzip form);
 2. the website (``website.publish_site``), its entry pages and ``site/live.json`` last;
-3. each kiosk's signed envelope under ``kiosk/<site>/releases/<counter>.json``;
+3. each kiosk's signed envelope under ``kiosk/<site>/releases/<counter>.json``, created only
+   if that counter is unused (``write_release``);
 4. each kiosk's live ``kiosk/<site>/manifest.json``, last of all.
 
 What exists is learnt from one listing of ``objects/`` (no HEAD per object), so a publish with
-no change uploads nothing. Signing happens here with the key given by the caller.
+no change uploads nothing. Signing happens here with the key given by the caller. The caller
+holds the store's publish lock (``lock``) around the publish and the prune that follows.
 
 The bundle on disk holds the full manifest (every file listed); what is signed and published is
 its parts form (``manifest.split_into_parts``), so a kiosk re-downloads only the parts that
@@ -35,7 +37,7 @@ from p2f_player.contract.manifest import (
     split_into_parts,
 )
 from p2f_publish import layout, plan
-from p2f_publish.errors import NotFound, PublishError
+from p2f_publish.errors import AlreadyExists, NotFound, PublishError
 from p2f_publish.stores import Store
 from p2f_publish.website import SiteFiles, publish_site, read_site
 
@@ -132,13 +134,7 @@ def publish(
         summary.site_pages_copied = publish_site(store, website, summary.release, say)
     envelopes = {site: trust.sign_manifest(doc, private_key) for site, doc in pending}
     for site, document in pending:
-        counter = document["release"]["counter"]
-        store.put(
-            layout.release_key(site, counter),
-            envelopes[site],
-            content_type=layout.MANIFEST_TYPE,
-            cache_control=layout.IMMUTABLE,
-        )
+        write_release(store, site, document["release"]["counter"], envelopes[site])
     for site, document in pending:  # the switch: last, one small write per site
         store.put(
             layout.live_key(site),
@@ -151,6 +147,26 @@ def publish(
     if summary.unchanged:
         say(f"kiosk unchanged: {', '.join(summary.unchanged)}")
     return summary
+
+
+def write_release(store: Store, site: str, counter: int, envelope: bytes) -> None:
+    """Write ``kiosk/<site>/releases/<counter>.json`` only if that counter is unused.
+
+    A counter written twice with two contents is what makes a kiosk refuse a release for
+    good; another publish (despite the lock) is the only way it can already exist.
+    """
+    try:
+        store.create(
+            layout.release_key(site, counter),
+            envelope,
+            content_type=layout.MANIFEST_TYPE,
+            cache_control=layout.IMMUTABLE,
+        )
+    except AlreadyExists:
+        raise PublishError(
+            f"kiosk {site}: release counter {counter} is already used in {store.url} (another "
+            "publish ran at the same time?): no kiosk was switched; run the publish again"
+        ) from None
 
 
 class Source(NamedTuple):

@@ -25,7 +25,7 @@ from p2f_player.contract import trust
 from p2f_player.contract.manifest import SLIDE_ORDER, ManifestError, expand_parts
 from p2f_publish import layout, plan, website
 from p2f_publish.errors import NotFound, PublishError
-from p2f_publish.publish import live_document
+from p2f_publish.publish import live_document, write_release
 from p2f_publish.stores import Store
 
 
@@ -138,12 +138,7 @@ def rollback(
     if not switches:
         raise PublishError(f"nothing to roll back to in {store.url}: see `invoke releases`")
     for name, counter, envelope, _ in switches:
-        store.put(
-            layout.release_key(name, counter),
-            envelope,
-            content_type=layout.MANIFEST_TYPE,
-            cache_control=layout.IMMUTABLE,
-        )
+        write_release(store, name, counter, envelope)
     for name, counter, envelope, target in switches:
         store.put(
             layout.live_key(name),

@@ -22,7 +22,7 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
-from p2f_publish.errors import NotFound, PublishError, StoreAuthError, StoreError
+from p2f_publish.errors import AlreadyExists, NotFound, PublishError, StoreAuthError, StoreError
 
 CREDENTIALS_HINT = (
     "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE "
@@ -38,6 +38,8 @@ _AUTH_CODES = {
     "403",
 }
 _MISSING_CODES = {"NoSuchKey", "404", "NotFound"}
+# a conditional create that lost: the key exists (412), or another create was in flight (409)
+_EXISTS_CODES = {"PreconditionFailed", "412", "ConditionalRequestConflict", "409"}
 
 
 def translate(error: Exception, where: str) -> PublishError:
@@ -123,6 +125,27 @@ class S3Store:
             ContentType=content_type,
             CacheControl=cache_control,
         )
+
+    def create(self, key: str, data: bytes, *, content_type: str, cache_control: str) -> None:
+        """``PutObject`` with ``If-None-Match: *``: S3 (since 2024) and most compatible stores
+        refuse it with 412 when the key exists. A store that ignores the header would
+        overwrite: ``lock`` reads the lock back to catch that."""
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self.prefix + key,
+                Body=data,
+                ContentType=content_type,
+                CacheControl=cache_control,
+                IfNoneMatch="*",
+            )
+        except ClientError as error:
+            code = str(error.response.get("Error", {}).get("Code", ""))
+            if code in _EXISTS_CODES:
+                raise AlreadyExists(f"{self.url}/{key} already exists") from None
+            raise translate(error, f"{self.url}/{key}") from None
+        except BotoCoreError as error:
+            raise translate(error, f"{self.url}/{key}") from None
 
     def copy(
         self,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlparse
 
-from p2f_publish.errors import NotFound, PublishError
+from p2f_publish.errors import AlreadyExists, NotFound, PublishError
 
 GZIP_SIBLING = ".gz"  # the compressed form of a folder file, as nginx ``gzip_static`` finds it
 
@@ -35,6 +35,14 @@ class Store(Protocol):
 
     def put(self, key: str, data: bytes, *, content_type: str, cache_control: str) -> None:
         """Store ``data`` under ``key``; readers see the old or the new bytes, never a mix."""
+        ...
+
+    def create(self, key: str, data: bytes, *, content_type: str, cache_control: str) -> None:
+        """Store ``data`` under ``key`` only if no such key exists, as one atomic step.
+
+        Raises ``AlreadyExists`` when it does (used for the publish lock and the release
+        files, so two publishes can never both believe they wrote the same counter).
+        """
         ...
 
     def copy(
@@ -108,6 +116,24 @@ class LocalStore:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+    def create(self, key: str, data: bytes, *, content_type: str, cache_control: str) -> None:
+        """Written in full to a temporary file, then ``os.link``-ed to its name: the link
+        fails if the name exists (atomic, like ``O_EXCL``) and readers never see half a file."""
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, 0o644)
+            os.link(temporary, target)
+        except FileExistsError:
+            raise AlreadyExists(f"{self.url}/{key} already exists") from None
+        finally:
+            Path(temporary).unlink(missing_ok=True)
 
     def copy(
         self,

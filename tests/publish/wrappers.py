@@ -31,6 +31,11 @@ class RecordingStore:
         self.written.append(key)
         self.uploaded_bytes += len(data)
 
+    def create(self, key: str, data: bytes, *, content_type: str, cache_control: str) -> None:
+        self.inner.create(key, data, content_type=content_type, cache_control=cache_control)
+        self.written.append(key)
+        self.uploaded_bytes += len(data)
+
     def copy(
         self,
         source: str,
@@ -67,6 +72,10 @@ class DyingStore(RecordingStore):
     def put(self, key: str, data: bytes, *, content_type: str, cache_control: str) -> None:
         self._tick()
         super().put(key, data, content_type=content_type, cache_control=cache_control)
+
+    def create(self, key: str, data: bytes, *, content_type: str, cache_control: str) -> None:
+        self._tick()
+        super().create(key, data, content_type=content_type, cache_control=cache_control)
 
     def copy(
         self,

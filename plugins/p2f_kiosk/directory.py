@@ -6,8 +6,12 @@ index ``search-index.js`` built here: see ``p2f_kiosk.search_index``); every ite
 under ``directory/<lang>/items/``. Pages link only to each other and to the bundle's own images:
 no CDN, no web font, no map tiles, and links inside item texts are dropped (a visitor takes the
 deep link to the phone instead).
-Which event is "today" is decided on the screen by ``directory.js`` with its own clock, since a
-bundle outlives the day it was built.
+Which event is "today", which place is open now, and in which order places come (open now
+first, then by distance from this screen, the build's order) is decided on the screen by
+``directory.js`` with its own clock and ``now.js`` (see ``p2f_kiosk.now_data``), since a bundle
+outlives the day it was built. Hours, dates and prices read as words (``p2f_site.hours_words``).
+An item not yet translated shows its French text marked ``lang="fr"``, saying so.
+Booking and website links are outside links: the shell hands them to the phone by QR code.
 
 Lists show titles (and dates, subcategories) only, so that changing one item's words changes its
 own pages and slides, not every list: a small download for every screen.
@@ -26,12 +30,16 @@ import jinja2
 import nh3
 
 from p2f_kiosk.labels import labels, subcategory_label
+from p2f_kiosk.now_data import by_distance, distance_m, now_data, now_script, span_start
 from p2f_kiosk.plan import window_of
+from p2f_kiosk.screen_words import distance_text, screen_words
 from p2f_kiosk.search_index import TEXT_WORDS, index_script, search_rows
 from p2f_model import vocabulary
 from p2f_model.corpus import Corpus, Item, site_profile
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.manifest import iso
+from p2f_site.hours_words import event_when, money, offer_fact, week_words
+from p2f_site.hours_words import words as hour_words
 from p2f_site.reader import ALLOWED_TAGS, new_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -49,10 +57,13 @@ class Entry:
     start: str | None = None
     until: str | None = None
     offer: bool = False
+    slug: str | None = None  # places: the key of their phases in now.js
+    lang: str | None = None  # the title's language when it is not the page's
 
     def as_dict(self) -> dict[str, Any]:
         return {"title": self.title, "href": self.href, "meta": self.meta,
-                "from": self.start, "until": self.until, "offer": self.offer}  # fmt: skip
+                "from": self.start, "until": self.until, "offer": self.offer,
+                "slug": self.slug, "lang": self.lang}  # fmt: skip
 
 
 def environment() -> jinja2.Environment:
@@ -77,6 +88,8 @@ def directory_items(corpus: Corpus, site_slug: str, now: datetime) -> dict[str, 
         sections[item.kind].append(item)
     sections["event"].sort(key=lambda i: (i.data.starts, i.slug))
     sections["page"].sort(key=lambda i: (i.data.order, i.slug))
+    site = corpus.items[site_slug].data
+    sections["place"] = by_distance(sections["place"], (site.geo.lat, site.geo.lon))
     return sections
 
 
@@ -93,17 +106,23 @@ def write_directory(
     put("directory/directory.js", (TEMPLATES / "directory.js").read_bytes())
     put("directory/search.js", (TEMPLATES / "search.js").read_bytes())
     sections = directory_items(corpus, site["id"], now)
-    writer = _PageWriter(environment(), site, put, corpus)
+    writer = _PageWriter(environment(), site, put, corpus, now)
+    here = (site["geo"]["lat"], site["geo"]["lon"])
     for lang in site["languages"]:
+        document = now_data(sections["place"], sections["event"], here, now, lang)
+        put(f"directory/{lang}/now.js", now_script(document))
         _write_language(writer, sections, lang, image_for, public_url)
     return writer.count
 
 
 class _PageWriter:
     def __init__(
-        self, env: jinja2.Environment, site: dict[str, Any], put: Put, corpus: Corpus
-    ) -> None:
+        self, env: jinja2.Environment, site: dict[str, Any], put: Put, corpus: Corpus,
+        now: datetime,
+    ) -> None:  # fmt: skip
         self.env, self.site, self.put, self.corpus = env, site, put, corpus
+        self.today = span_start(now).date()
+        self.here = (site["geo"]["lat"], site["geo"]["lon"])
         self.md = new_markdown()
         self.count = 0
 
@@ -119,13 +138,16 @@ class _PageWriter:
         values.setdefault("is_home", False)
         up = "../" * (path.count("/") + 1)
         html = self.env.get_template(template).render(
-            lang=lang, site=self.site, t=labels(lang), up=up, **values
+            lang=lang, site=self.site, t=labels(lang), w=screen_words(lang), up=up, **values
         )
         self.put(f"directory/{lang}/{path}", html.encode())
         self.count += 1
 
-    def listing(self, lang: str, path: str, title: str, entries: list[Entry]) -> None:
-        self.page(lang, path, "list.html", title=title, entries=[e.as_dict() for e in entries])
+    def listing(
+        self, lang: str, path: str, title: str, entries: list[Entry], places: bool = False
+    ) -> None:
+        self.page(lang, path, "list.html", title=title, entries=[e.as_dict() for e in entries],
+                  places=places)  # fmt: skip
 
 
 def _write_language(
@@ -144,10 +166,8 @@ def _write_language(
     )  # fmt: skip
     for category, _ in categories:
         places = [i for i in sections["place"] if i.data.category == category]
-        entries = [
-            _entry(i, lang, meta=subcategory_label(lang, i.data.subcategory)) for i in places
-        ]
-        writer.listing(lang, f"places-{category}.html", words[category], entries)
+        entries = [_place_entry(i, lang, writer.here) for i in places]
+        writer.listing(lang, f"places-{category}.html", words[category], entries, places=True)
     writer.listing(lang, "events.html", words["events"],
                    [_event_entry(i, lang) for i in sections["event"]])  # fmt: skip
     writer.listing(lang, "offers.html", words["offers"],
@@ -155,15 +175,22 @@ def _write_language(
     writer.listing(lang, "practical.html", words["practical"],
                    [_entry(i, lang) for i in sections["page"]])  # fmt: skip
     _write_search(writer, sections, lang)
+    offers_at: dict[str, list[Item]] = {}
+    for offer in sections["offer"]:
+        if offer.data.place:
+            offers_at.setdefault(offer.data.place, []).append(offer)
     for items in sections.values():
         for item in items:
             text = item.text(lang)
             body = writer.offline_html(text.body)
             link = deep_link(item.slug, writer.site["id"], lang, public_url)
+            offers = [_offer_entry(o, lang).as_dict() for o in offers_at.get(item.slug, [])]
             writer.page(
                 lang, f"items/{item.slug}.html", "item.html", title=text.title, text=text,
                 data=item.data, body=body, image=image_for(item), when=_when(item, lang),
-                link=link,
+                link=link, facts=_facts(item, lang, writer), offers=offers,
+                fallback=text.lang != lang, kind=item.kind, slug=item.slug,
+                actions=_actions(item, lang),
             )  # fmt: skip
 
 
@@ -188,22 +215,36 @@ def _write_search(writer: _PageWriter, sections: dict[str, list[Item]], lang: st
     writer.page(lang, "search.html", "search.html", title=words["search"], keys=keys)
 
 
+def _title_lang(item: Item, lang: str) -> str | None:
+    text = item.text(lang)
+    return text.lang if text.lang != lang else None
+
+
 def _entry(item: Item, lang: str, meta: str = "") -> Entry:
-    return Entry(item.text(lang).title, f"items/{item.slug}.html", meta)
+    return Entry(item.text(lang).title, f"items/{item.slug}.html", meta,
+                 lang=_title_lang(item, lang))  # fmt: skip
+
+
+def _place_entry(item: Item, lang: str, here: tuple[float, float]) -> Entry:
+    where = (item.data.geo.lat, item.data.geo.lon)
+    meta = f"{subcategory_label(lang, item.data.subcategory)} · "
+    meta += distance_text(distance_m(here, where), lang)
+    return Entry(item.text(lang).title, f"items/{item.slug}.html", meta, slug=item.slug,
+                 lang=_title_lang(item, lang))  # fmt: skip
 
 
 def _event_entry(item: Item, lang: str) -> Entry:
     starts, ends = item.data.starts, item.data.ends
-    meta = f"{starts:%d/%m %H:%M} – {ends:%d/%m %H:%M}"
-    return Entry(item.text(lang).title, f"items/{item.slug}.html", meta, iso(starts), iso(ends))
+    return Entry(item.text(lang).title, f"items/{item.slug}.html", event_when(starts, ends, lang),
+                 iso(starts), iso(ends), lang=_title_lang(item, lang))  # fmt: skip
 
 
 def _offer_entry(item: Item, lang: str) -> Entry:
     data = item.data
-    meta = f"{labels(lang)['until']} {data.valid_until:%d/%m/%Y}"
+    meta = offer_fact(data.discount_percent, data.valid_until, data.code, lang)
     return Entry(
         item.text(lang).title, f"items/{item.slug}.html", meta,
-        iso(data.valid_from), iso(data.valid_until), offer=True,
+        iso(data.valid_from), iso(data.valid_until), offer=True, lang=_title_lang(item, lang),
     )  # fmt: skip
 
 
@@ -212,5 +253,39 @@ def _when(item: Item, lang: str) -> str:
     if window is None:
         return ""
     if item.kind == "event":
-        return f"{window[0]:%d/%m/%Y %H:%M} – {window[1]:%d/%m/%Y %H:%M}"
+        return event_when(window[0], window[1], lang)
+    if item.kind == "offer":
+        data = item.data
+        return offer_fact(data.discount_percent, data.valid_until, data.code, lang)
     return f"{labels(lang)['until']} {window[1]:%d/%m/%Y}"
+
+
+def _facts(item: Item, lang: str, writer: _PageWriter) -> dict[str, Any]:
+    """What the item page says in words besides the text: hours, distance, price."""
+    data, facts = item.data, dict[str, Any]()
+    if item.kind == "place":
+        where = (data.geo.lat, data.geo.lon)
+        facts["distance"] = screen_words(lang)["far"].format(
+            d=distance_text(distance_m(writer.here, where), lang)
+        )
+        if data.opening_hours:
+            facts["hours"] = week_words(data.opening_hours, lang, writer.today)
+    price = getattr(data, "price", None)
+    if price is not None:
+        facts["price"] = money(price, lang) if price else hour_words(lang)["free"]
+    if item.kind == "offer" and data.original_price:
+        facts["was"] = money(data.original_price, lang)
+    return facts
+
+
+def _actions(item: Item, lang: str) -> list[tuple[str, str]]:
+    """Outside links a visitor takes to the phone (the shell shows their QR code)."""
+    w = screen_words(lang)
+    data, actions = item.data, []
+    booking = getattr(data, "booking_url", None)
+    if booking:
+        actions.append((w["book"], booking))
+    website = getattr(data, "website", None)
+    if website and item.kind == "place":
+        actions.append((w["website"], website))
+    return actions

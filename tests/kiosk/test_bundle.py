@@ -48,6 +48,8 @@ EXTERNAL = re.compile(
     re.IGNORECASE,
 )
 LINK = re.compile(rb"""(?:src|href)="([^"#]+)\"""")
+# Outside links a visitor takes to the phone: the shell hands them off by QR, never loads them.
+ACTION = re.compile(rb"""<a class="action" href="https://[^"\s]+">""")
 
 
 def big_photo() -> bytes:
@@ -113,7 +115,7 @@ def test_directory_works_offline(build_fixture: Build) -> None:
         "en": "directory/en/index.html",
     }
     for name in files:
-        data = (bundle / name).read_bytes()
+        data = ACTION.sub(b"", (bundle / name).read_bytes())
         assert not EXTERNAL.search(data), f"{name} reaches outside the bundle"
         if name.endswith(".html"):
             for target in LINK.findall(data):

@@ -1,0 +1,131 @@
+"""What is open, and when, for a screen's own clock: ``directory/<lang>/now.js``.
+
+A bundle outlives the moment it was built, and its pages cannot format dates themselves (one
+implementation of the words: ``p2f_site.hours_words``). So the build writes, per language, the
+phrase that holds at every moment of the next ``DAYS`` days: for each place of the directory its
+open/closed phases (``Ouvert · ferme à 19 h``), for each event its phases (``Ce soir 21 h``), and
+each place's distance from this screen. A page's script (``directory.js``) or the player's now
+board (``p2f_player.nowboard``) only picks the phase that holds at its clock.
+
+Compact form (``P2F_NOW={...};``): moments are minutes from ``start``; phrases are indexes in
+``texts``; a phase is ``[minute, open, text]`` and lasts until the next one (the last until
+``end``). Places are in order of distance from the screen. Pure: ``now`` is an argument.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from p2f_kiosk.labels import labels, subcategory_label
+from p2f_model.corpus import Item
+from p2f_player.contract.rules import PARIS
+from p2f_site.hours_words import Phase, event_phases, open_intervals, state_phases
+
+DAYS = 14  # as long as a manifest is trusted (bundle.MANIFEST_LIFETIME)
+LOOKAHEAD = timedelta(days=8)  # past the end, to say when the last phase changes
+EARTH_M = 6_371_000
+
+
+def distance_m(a: tuple[float, float], b: tuple[float, float]) -> int:
+    """Great-circle distance in metres between two (lat, lon), rounded to 10 m."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return int(round(2 * EARTH_M * math.asin(math.sqrt(h)), -1))
+
+
+def by_distance(places: Iterable[Item], here: tuple[float, float]) -> list[Item]:
+    """Nearest first (then by slug: stable)."""
+    return sorted(places, key=lambda p: (distance_m(here, _geo(p)), p.slug))
+
+
+def _geo(place: Item) -> tuple[float, float]:
+    return (place.data.geo.lat, place.data.geo.lon)
+
+
+def span_start(now: datetime) -> datetime:
+    """The covered span starts at the build day's midnight (Paris)."""
+    return datetime.combine(now.astimezone(PARIS).date(), time(0, 0), tzinfo=PARIS)
+
+
+def place_phases(expression: str, now: datetime, lang: str) -> list[Phase]:
+    start = span_start(now)
+    end = start + timedelta(days=DAYS)
+    return state_phases(open_intervals(expression, start, end + LOOKAHEAD), start, end, lang)
+
+
+class _Texts:
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        return self.index.setdefault(text, len(self.index))
+
+
+def now_data(
+    places: Sequence[Item],
+    events: Sequence[Item],
+    here: tuple[float, float],
+    now: datetime,
+    lang: str,
+    phases_of: Any = place_phases,
+) -> dict[str, Any]:
+    """The document of ``now.js`` for one language (see the module's docstring)."""
+    start = span_start(now)
+    end = start + timedelta(days=DAYS)
+    texts = _Texts()
+
+    def compact(phases: Iterable[Phase]) -> list[list[int]]:
+        return [
+            [int((p.start - start).total_seconds() // 60), int(p.open), texts(p.text)]
+            for p in phases
+        ]
+
+    words = labels(lang)
+    rows = []
+    for place in by_distance(places, here):
+        data = place.data
+        row: dict[str, Any] = {
+            "slug": place.slug,
+            "title": place.text(lang).title,
+            "category": data.category,
+            "label": f"{words[data.category]} · {subcategory_label(lang, data.subcategory)}",
+            "m": distance_m(here, _geo(place)),
+        }
+        if data.opening_hours:
+            row["s"] = compact(phases_of(data.opening_hours, now, lang))
+        rows.append(row)
+    shows = []
+    for event in events:
+        if event.data.ends <= start:
+            continue
+        phases = event_phases(event.data.starts, event.data.ends, max(start, now), lang)
+        shows.append(
+            {
+                "slug": event.slug,
+                "title": event.text(lang).title,
+                "e": compact(phases),
+                "until": int((event.data.ends - start).total_seconds() // 60),
+            }
+        )
+    return {
+        "start": start.isoformat(timespec="minutes"),
+        "end": int((end - start).total_seconds() // 60),
+        "texts": list(texts.index),
+        "places": rows,
+        "events": shows,
+    }
+
+
+def now_script(document: dict[str, Any]) -> bytes:
+    """The bytes of ``now.js``: compact, deterministic, safe inside a script tag."""
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in (("</", "<\\/"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return f"P2F_NOW={text};\n".encode()

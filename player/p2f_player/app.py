@@ -98,7 +98,7 @@ class Player:
         syncer: Syncer,
         journal: Journal,
         telemetry: Source,
-        public_key: bytes,
+        public_key: bytes | tuple[bytes, ...],  # the pinned key(s)
         clock: Clock,
         poll_interval_s: float = 60.0,
         poll_jitter_s: float = 10.0,

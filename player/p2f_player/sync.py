@@ -6,10 +6,19 @@ files (each checked against its size and SHA-256 before it is kept), assembly of
 and the atomic switch of ``current``. The player loop picks the new release up at its next
 slide boundary.
 
-Outcomes are values, not exceptions: ``updated``, ``unchanged``, ``refused`` (bad data: never
-retried for the same bytes, the old release keeps playing), ``offline`` (transport: retried
-with ``retry_delay``), ``full`` (disk full: old release kept, reported). The decisions that need
-no I/O (``missing_objects``, ``retry_delay``) are plain functions.
+Outcomes are values, not exceptions: ``updated``, ``unchanged``, ``refused`` (the envelope
+itself is bad: a bad signature, a rollback, a malformed signed document or another site's; never
+judged again for the same bytes, the old release keeps playing), ``retry`` (the release may be
+good but was not taken this time: a file or part whose bytes differ from the signed hash or
+size — a captive portal's page, a CDN error, a half-copied USB file — or an expiry that may come
+from a clock that jumped forward; judged afresh at the next attempt, with ``retry_delay``),
+``offline`` (transport: retried with ``retry_delay``), ``full`` (disk full: old release kept,
+reported).
+
+Each source keeps its own record (``state.json``: ``sources[<source>]``: ETag, refused
+envelopes): a forged drop in the inbox never makes the network's copy of a release refused, nor
+the other way round. The decisions that need no I/O (``missing_objects``, ``retry_delay``)
+are plain functions.
 """
 
 from __future__ import annotations
@@ -23,7 +32,7 @@ from typing import Any
 
 from p2f_player import __version__ as PLAYER_VERSION
 from p2f_player.contract import trust
-from p2f_player.contract.manifest import ManifestError, expand_parts, file_entry
+from p2f_player.contract.manifest import ContentMismatch, ManifestError, expand_parts, file_entry
 from p2f_player.errors import NotFound, StoreFull, TransportError
 from p2f_player.scheduler import Plan
 from p2f_player.sources import Fetched, Source
@@ -36,7 +45,7 @@ Emit = Callable[[str, Mapping[str, Any]], object]
 
 @dataclass(frozen=True)
 class SyncResult:
-    status: str  # updated | unchanged | refused | offline | full | unpublished
+    status: str  # updated | unchanged | refused | retry | offline | full | unpublished
     reason: str = ""
     release: str | None = None  # the release now current
     clock_suspect: bool = False
@@ -50,6 +59,11 @@ class SyncResult:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def retry_later(self) -> bool:
+        """Try again with capped backoff (``retry_delay``), not at the next regular poll."""
+        return self.status in ("offline", "retry")
 
 
 def manifest_key(site: str) -> str:
@@ -84,7 +98,7 @@ def poll_delay(interval_s: float, jitter_s: float, rand: float) -> float:
     return max(1.0, interval_s + (2 * rand - 1) * jitter_s)
 
 
-def load_playable(store: Store, public_key: bytes) -> LocalRelease | None:
+def load_playable(store: Store, public_keys: trust.PublicKeys) -> LocalRelease | None:
     """The release to play at start: ``current`` if its signature and files check out, else
     ``previous``. Never trusts anything half-written (``store.recover`` ran first)."""
     for link in ("current", "previous"):
@@ -92,7 +106,7 @@ def load_playable(store: Store, public_key: bytes) -> LocalRelease | None:
         if release is None:
             continue
         try:
-            trust.verify_signature(release.envelope, public_key)
+            trust.verify_signature(release.envelope, public_keys)  # validated, too
             for path, entry in release.document["files"].items():
                 if (release.path / path).stat().st_size != entry["size"]:
                     raise ManifestError(f"{path}: size differs")
@@ -109,13 +123,13 @@ class Syncer:
         site: str,
         source: Source,
         store: Store,
-        public_key: bytes,
+        public_keys: trust.PublicKeys,
         emit: Emit | None = None,
     ) -> None:
         self.site = site
         self.source = source
         self.store = store
-        self.public_key = public_key
+        self.public_keys = tuple(trust.pinned_keys(public_keys).values())  # checked at start
         self.emit: Emit = emit or (lambda kind, data: None)
 
     def sync_once(self, now: datetime) -> SyncResult:
@@ -138,7 +152,7 @@ class Syncer:
     def _sync(self, now: datetime) -> SyncResult:
         current = self.store.release("current")
         state = self.store.read_state()
-        etag = state.get("etag") if current is not None else None
+        etag = self._record(state).get("etag") if current is not None else None
         try:
             fetched = self.source.fetch(manifest_key(self.site), etag)
         except NotFound as error:
@@ -158,21 +172,22 @@ class Syncer:
         digest = hashlib.sha256(fetched.data).hexdigest()
         # A refusal holds for this player version only: an upgraded player (e.g. one that
         # reads a newer manifest form) judges the same bytes again.
-        same_player = state.get("refused_by") == PLAYER_VERSION
-        refused = state.get("refused", {}) if same_player else {}
+        record = self._record(state)
+        same_player = record.get("refused_by") == PLAYER_VERSION
+        refused = record.get("refused", {}) if same_player else {}
         if digest in refused:
             return SyncResult("refused", refused[digest], current.name if current else None)
         try:
             return self._apply(fetched.data, fetched.etag, now, current)
-        except ManifestError as error:  # data: refuse these bytes for good
+        except (ContentMismatch, trust.ManifestExpired) as error:
+            # A bad copy or a clock that jumped forward: the release may well be valid. Not
+            # remembered; judged afresh at the next attempt (with backoff).
             reason = f"{type(error).__name__}: {error}"
-            state = self.store.read_state()
-            if state.get("refused_by") != PLAYER_VERSION:
-                state["refused"] = {}
-            state["refused_by"] = PLAYER_VERSION
-            state.setdefault("refused", {})[digest] = reason
-            state["refused"] = dict(list(state["refused"].items())[-20:])
-            self.store.write_state(state)
+            self.emit("error", {"where": "sync", "reason": reason})
+            return SyncResult("retry", reason, current.name if current else None)
+        except ManifestError as error:  # the envelope's bytes alone: refuse them for good
+            reason = f"{type(error).__name__}: {error}"
+            self._remember_refusal(digest, reason)
             self.emit("release_refused", {"reason": reason, "envelope_sha256": digest})
             return SyncResult("refused", reason, current.name if current else None)
         except StoreFull as error:
@@ -183,10 +198,10 @@ class Syncer:
             return SyncResult("offline", str(error), current.name if current else None)
 
     def _apply(self, envelope: bytes, etag: str | None, now: datetime, current: Any) -> SyncResult:
-        held = current.document["release"] if current is not None else None
+        held = _held_release(current)
         document = trust.verify_manifest(
             envelope,
-            self.public_key,
+            self.public_keys,
             now=now,
             last_counter=held["counter"] if held else None,
             last_release_id=held["id"] if held else None,
@@ -215,12 +230,14 @@ class Syncer:
                 raise TransportError(f"objects/{sha[:12]}: unexpected 'not modified'")
             entry = file_entry(fetched.data)
             if entry.size != expected_size:
-                raise TransportError(
-                    f"objects/{sha[:12]}: got {entry.size} of {expected_size} bytes"
+                raise ContentMismatch(
+                    f"objects/{sha[:12]}: got {entry.size} of {expected_size} bytes "
+                    f"(a cut or bad copy): fetched again at the next attempt"
                 )
             if entry.sha256 != sha:
-                raise ManifestError(
-                    f"objects/{sha[:12]}: content does not match its hash (tampered?)"
+                raise ContentMismatch(
+                    f"objects/{sha[:12]}: content does not match its hash (a bad copy, or "
+                    f"tampered): fetched again at the next attempt"
                 )
             self.store.add_object(sha, fetched.data)
             count, size = count + 1, size + entry.size
@@ -233,7 +250,8 @@ class Syncer:
     def _load_part(self, sha: str) -> bytes:
         """A manifest part, from ``objects/`` if held, else fetched and kept once its hash
         checks (``LocalRelease.document`` reads it back from there). ``expand_parts`` checks
-        size and hash: a tampered part is refused there as bad data."""
+        size and hash: a tampered part is refused there as bad data. A part is a piece of the
+        manifest: it is read under the manifest's cap."""
         if self.store.has_object(sha):
             return self.store.read_object(sha)
         fetched = self.source.fetch(object_key(sha))
@@ -245,5 +263,36 @@ class Syncer:
 
     def _remember_etag(self, etag: str | None) -> None:
         state = self.store.read_state()
-        state["etag"] = etag
+        self._record(state)["etag"] = etag
         self.store.write_state(state)
+
+    def _remember_refusal(self, digest: str, reason: str) -> None:
+        state = self.store.read_state()
+        record = self._record(state)
+        if record.get("refused_by") != PLAYER_VERSION:
+            record["refused"] = {}
+        record["refused_by"] = PLAYER_VERSION
+        record.setdefault("refused", {})[digest] = reason
+        record["refused"] = dict(list(record["refused"].items())[-20:])
+        self.store.write_state(state)
+    def _record(self, state: dict[str, Any]) -> dict[str, Any]:
+        """This source's own part of ``state.json`` (ETag, refusals), created if absent."""
+        sources = state.setdefault("sources", {})
+        record: dict[str, Any] = sources.setdefault(self.source.describe(), {})
+        return record
+
+
+
+def _held_release(current: LocalRelease | None) -> dict[str, Any] | None:
+    """The release block of the release held, the base of the rollback check; ``None`` when
+    there is none, or when it cannot be read back (its parts lost, or it fails today's
+    validation, e.g. a bogus counter pinned by an older player): a broken local copy must not
+    make every new release refused."""
+    if current is None:
+        return None
+    try:
+        release: dict[str, Any] = current.document["release"]
+        return release
+    except (ManifestError, OSError) as error:
+        log.error("local release %s is unusable, judging without it: %s", current.name, error)
+        return None

@@ -153,3 +153,49 @@ def test_key_files_round_trip(tmp_path: Path) -> None:
     (tmp_path / "bad.pub").write_text("not base64!")
     with pytest.raises(ValueError, match=r"bad\.pub"):
         trust.load_public_key(tmp_path / "bad.pub")
+
+
+# -- a pinned key *set*: a key rotation needs no flag day --------------------------------------
+
+
+def test_a_manifest_signed_by_any_pinned_key_verifies() -> None:
+    old_private, old_public = trust.generate_keypair()
+    new_private, new_public = trust.generate_keypair()
+    pinned = (old_public, new_public)
+    for private in (old_private, new_private):
+        assert verify(trust.sign_manifest(document(), private), pinned) == document()
+    assert verify(trust.sign_manifest(document(), old_private), [old_public]) == document()
+
+
+def test_a_signature_by_a_key_not_pinned_is_refused_naming_both() -> None:
+    _, old_public = trust.generate_keypair()
+    _, new_public = trust.generate_keypair()
+    stranger, stranger_public = trust.generate_keypair()
+    with pytest.raises(trust.BadSignature, match=trust.key_id(stranger_public)) as refused:
+        verify(trust.sign_manifest(document(), stranger), (old_public, new_public))
+    assert trust.key_id(old_public) in str(refused.value)
+    assert trust.key_id(new_public) in str(refused.value)
+
+
+def test_an_envelope_signed_by_two_keys_verifies_under_either() -> None:
+    """During a rotation the publisher may sign with both keys: old and new players agree."""
+    old_private, old_public = trust.generate_keypair()
+    new_private, new_public = trust.generate_keypair()
+    both = json.loads(trust.sign_manifest(document(), new_private))
+    both["signatures"] += json.loads(trust.sign_manifest(document(), old_private))["signatures"]
+    envelope = json.dumps(both).encode()
+    assert verify(envelope, old_public) == verify(envelope, new_public) == document()
+
+
+def test_pinning_no_key_or_a_bad_key_is_a_configuration_error(tmp_path: Path) -> None:
+    envelope = trust.sign_manifest(document(), trust.generate_keypair()[0])
+    for pinned in ((), [b"short"]):
+        with pytest.raises(ValueError):
+            verify(envelope, pinned)
+    with pytest.raises(ValueError, match="no public key"):
+        trust.load_public_keys([])
+    paths = []
+    for name in ("old.pub", "new.pub"):
+        trust.write_key(tmp_path / name, trust.generate_keypair()[1], private=False)
+        paths.append(tmp_path / name)
+    assert trust.load_public_keys(paths) == tuple(trust.load_public_key(p) for p in paths)

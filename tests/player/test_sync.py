@@ -141,15 +141,24 @@ def synced(
     return syncer, events, tmp_path / "cache"
 
 
-def test_tampered_file_is_refused(
+def test_tampered_file_is_not_taken_and_the_release_is_judged_again(
     synced: Any, folder_publisher: Publisher, bucket_root: Path, keys: tuple[bytes, bytes, Path]
 ) -> None:
+    """A file whose bytes differ from the signed hash (tampered, or a captive portal's page of
+    the same size) is never kept; the release itself is not refused for good (issue 9, #9)."""
     syncer, events, cache = synced
     document = folder_publisher.publish(2, salt=" v2")
     sha = document["files"]["slides/a.fr.html"]["sha256"]
     good = (bucket_root / "objects" / sha).read_bytes()
     (bucket_root / "objects" / sha).write_bytes(good.replace(b"a", b"X"))  # same size, other bytes
-    refused(syncer, events, cache, keys[1], "does not match its hash")
+    result = syncer.sync_once(NOW)
+    assert (result.status, result.retry_later) == ("retry", True)
+    assert "does not match its hash" in result.reason
+    assert not Store(cache).has_object(sha) and not any(k == "release_refused" for k, _ in events)
+    assert_plays(cache, keys[1], 1)
+    (bucket_root / "objects" / sha).write_bytes(good)  # the right copy, next time
+    assert syncer.sync_once(NOW).status == "updated"
+    assert_plays(cache, keys[1], 2, " v2")
 
 
 def test_bad_signature_is_refused(
@@ -176,15 +185,18 @@ def test_rollback_and_freeze_are_refused(
     folder_publisher.publish(1, salt=" same counter", release_id="other")
     refused(syncer, events, cache, keys[1], "RollbackRefused")
     folder_publisher.publish(5, salt=" stale", created=NOW - timedelta(days=30))
-    refused(syncer, events, cache, keys[1], "ManifestExpired")
+    result = syncer.sync_once(NOW)  # expired: not taken, but judged again (the clock may lie)
+    assert result.status == "retry" and "ManifestExpired" in result.reason
+    assert_plays(cache, keys[1], 1)
 
 
 def test_schema_error_and_wrong_site_are_refused(
     synced: Any, folder_publisher: Publisher, keys: tuple[bytes, bytes, Path]
 ) -> None:
     syncer, events, cache = synced
-    folder_publisher.publish(2, [slide("a", rules={"hours": "all day"})])
-    refused(syncer, events, cache, keys[1], "rules.hours")
+    rules = {"hours": "all day", "duration_s": 10, "priority": 50, "weight": 1.0}
+    folder_publisher.publish(2, [slide("a", rules=rules)])
+    refused(syncer, events, cache, keys[1], "slides[0].rules.hours")
     other_site = Publisher(folder_publisher.put, keys[0], site="coworking")
     document = other_site.document(3, [slide("a")], _files([slide("a")]))
     folder_publisher.put_envelope(trust.sign_manifest(document, keys[0]))
@@ -338,9 +350,14 @@ def test_tampered_part_is_refused(
     held = first["file_parts"].values()
     sha = next(r["sha256"] for r in document["file_parts"].values() if r not in held)
     part = bucket_root / "objects" / sha
-    part.write_bytes(part.read_bytes().replace(b'"size":', b'"size" :', 1))
-    refused(syncer, events, tmp_path / "cache", keys[1], "hash or size differs")
+    good = part.read_bytes()
+    part.write_bytes(good.replace(b'"size":', b'"SIZE":', 1))  # same size, other bytes
+    result = syncer.sync_once(NOW)
+    assert result.status == "retry" and "hash or size differs" in result.reason
     assert not Store(tmp_path / "cache").has_object(sha)  # never kept
+    assert not any(kind == "release_refused" for kind, _ in events)
+    part.write_bytes(good)  # a good copy next time: the release is taken (issue 9, #9)
+    assert syncer.sync_once(NOW).status == "updated"
 
 
 def test_a_refusal_is_remembered_by_this_player_version_only(
@@ -354,9 +371,15 @@ def test_a_refusal_is_remembered_by_this_player_version_only(
     envelope = (bucket_root / "kiosk" / SITE / "manifest.json").read_bytes()
     digest = hashlib.sha256(envelope).hexdigest()
     store = Store(cache)
-    store.write_state({"refused": {digest: "ManifestError: old reason"}, "refused_by": __version__})
+    source = FolderSource(bucket_root).describe()
+
+    def record(version: str) -> dict[str, Any]:
+        refusal = {"refused": {digest: "ManifestError: old reason"}, "refused_by": version}
+        return {"sources": {source: refusal}}
+
+    store.write_state(record(__version__))
     result = syncer.sync_once(NOW)
     assert (result.status, result.reason) == ("refused", "ManifestError: old reason")
-    store.write_state({"refused": {digest: "ManifestError: old reason"}, "refused_by": "0.0.1"})
+    store.write_state(record("0.0.1"))
     assert syncer.sync_once(NOW).status == "updated"
     assert_plays(cache, keys[1], 1)

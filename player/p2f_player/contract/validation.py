@@ -145,6 +145,8 @@ def validate_manifest(document: object) -> dict[str, Any]:
     for key in FULL_KEYS if parts_form else (SLIDE_PARTS, SLIDE_ORDER):
         if key in document:
             raise ManifestError(f"manifest mixes {key!r} with the other form")
+    if isinstance(document.get("files"), dict):
+        check_files(document["files"])  # first: its messages say what a safe path is
     problem = best_match(_validator().iter_errors(document))
     if problem is not None:
         where = _json_path(problem.absolute_path) or "manifest"
@@ -155,7 +157,6 @@ def validate_manifest(document: object) -> dict[str, Any]:
             for name, ref in document[key].items():
                 check_sha256(ref["sha256"], f"{key}.{name}")
     else:
-        check_files(document["files"])
         _check_pages(document)
     return document
 
@@ -238,7 +239,10 @@ def _no_constant(name: str) -> Any:
 
 def _bounded_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise ManifestError(f"a number of {len(text)} digits is too large")
+        raise ManifestError(
+            f"a number of {len(text)} digits is too large (a counter, a size: at most "
+            f"{MAX_INT_DIGITS} digits; release.counter at most {MAX_COUNTER})"
+        )
     return int(text)
 
 

@@ -7,12 +7,16 @@ file's hash are checked; a bad release is refused and journaled like any other.
 
 watchdog tells us when something changed; copying takes a while, so each change only
 (re)starts a short quiet period, after which one sync runs. It does not copy or delete files.
+The sync takes the store's sync lock, so it never races the network's; ``FolderSource`` reads
+regular files only (no symlink, FIFO or device) under size caps; and whatever a drop makes
+raise, the thread reports it and lives on for the next drop.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -31,14 +35,15 @@ class Inbox:
         folder: Path,
         site: str,
         store: Store,
-        public_key: bytes,
+        public_key: bytes | tuple[bytes, ...],  # the pinned key(s)
         now: Callable[[], datetime],
         emit: Callable[[str, Mapping[str, Any]], object] | None = None,
         quiet_s: float = 2.0,
     ) -> None:
         self.folder, self.now, self.quiet_s = folder, now, quiet_s
         self.syncer = Syncer(site, FolderSource(folder), store, public_key, emit=emit)
-        self.results: list[SyncResult] = []
+        self.emit = emit or (lambda kind, data: None)
+        self.results: deque[SyncResult] = deque(maxlen=100)  # the latest, for tests and status
         self._changed = threading.Event()
         self._stop = threading.Event()
         self._observer: Any = None
@@ -72,6 +77,7 @@ class Inbox:
         self._thread.join(timeout=10)
 
     def _run(self) -> None:
+        failing: str | None = None  # the error being reported: logged and journaled once
         while not self._stop.is_set():
             self._changed.wait()
             # wait for a quiet period: a copy in progress keeps sending events
@@ -80,11 +86,28 @@ class Inbox:
                 self._stop.wait(self.quiet_s)
             if self._stop.is_set():
                 return
-            if not any(self.folder.glob("kiosk/*/manifest.json")):
-                continue
-            result = self.syncer.sync_once(self.now())
-            self.results.append(result)
-            if result.status == "updated":
-                log.info("inbox: release %s taken from %s", result.release, self.folder)
-            elif result.status not in ("unchanged",):
-                log.info("inbox: %s (%s)", result.status, result.reason)
+            try:
+                self._take()
+                failing = None
+            # The inbox is untrusted input on an unattended screen: whatever one drop makes
+            # raise (a parser limit, deep nesting, a vanished file), this thread must live on
+            # to take the next drop. Reported once per distinct error, then quiet.
+            except Exception as error:
+                text = f"{type(error).__name__}: {error}"[:500]
+                if text != failing:
+                    failing = text
+                    log.exception("inbox: the drop in %s could not be taken", self.folder)
+                    try:
+                        self.emit("error", {"where": "inbox", "reason": text})
+                    except Exception:  # reporting must not kill the reporter either
+                        log.exception("inbox: cannot journal the error")
+
+    def _take(self) -> None:
+        if not any(self.folder.glob("kiosk/*/manifest.json")):
+            return
+        result = self.syncer.sync_once(self.now())
+        self.results.append(result)
+        if result.status == "updated":
+            log.info("inbox: release %s taken from %s", result.release, self.folder)
+        elif result.status not in ("unchanged",):
+            log.info("inbox: %s (%s)", result.status, result.reason)

@@ -66,7 +66,7 @@ def run_window(
     config: PlayerConfig,
     store: Store,
     source: Source,
-    key: bytes,
+    key: bytes | tuple[bytes, ...],
     journal: Journal,
     clock: Clock,
     options: WindowOptions,
@@ -230,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         config = load_config(config_file, os.environ, overrides)
-        key = trust.load_public_key(config.public_key)
+        key = trust.load_public_keys(config.public_key)  # every pinned key (rotation)
         source = open_source(config.source, config.endpoint_url)
         in_file = file_options(config_file)
         options = WindowOptions(

@@ -96,7 +96,7 @@ Sur présentation de l'écran.
 ALERT = """\
 ---
 title: Travaux en gare
-severity: attention
+severity: warning
 valid_from: 2026-11-20T06:00
 valid_until: 2027-01-15T22:00
 rules: {sites: [gare]}

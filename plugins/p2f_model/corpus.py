@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from p2f_model import checks, frontmatter, schema
+from p2f_model import settings as screens
 from p2f_model import vocabulary as v
 from p2f_model.problems import Problem
 from p2f_player.contract.rules import RuleError, Rules, SiteProfile, parse_rules
@@ -64,6 +65,7 @@ class Corpus:
     # Derived values computed once per build and shared by every writer (rendered Markdown:
     # the same body appears on the website, on 12 kiosks' slides and in their directories).
     memo: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    settings: screens.ContentSettings = field(default_factory=screens.ContentSettings)
 
     def remember(self, purpose: str, key: str, compute: Callable[[str], str]) -> str:
         value = self.memo.get((purpose, key))
@@ -110,7 +112,11 @@ def validate_corpus(
     originals: dict[str, list[_Source]] = defaultdict(list)
     unreadable: dict[str, str] = {}  # slug -> kind, of originals that could not be read
     translations: list[_Source] = []
+    settings_files: list[tuple[str, str | None]] = []
     for path, text in files:
+        if screens.is_settings_path(path):  # not an item: p2f_model.settings reads it
+            settings_files.append((path, text))
+            continue
         source = _identify(path, text, problems, unreadable)
         if source is None:
             continue
@@ -141,7 +147,8 @@ def validate_corpus(
     existing = {slug: sources[0].kind for slug, sources in originals.items()}
     existing = {**unreadable, **existing}
     _check_references(items, existing, problems)
-    return Corpus(items=items, problems=problems)
+    found = screens.validate_settings(settings_files, items, problems)
+    return Corpus(items=items, problems=problems, settings=found)
 
 
 def _identify(

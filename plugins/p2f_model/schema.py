@@ -44,6 +44,26 @@ def _check_opening_hours(value: str) -> str:
     return value
 
 
+def _check_season(value: str) -> str:
+    month = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    span = rf"{month}(-{month})?"
+    if not re.fullmatch(rf"{span}(,{span})*", value):
+        raise ValueError(
+            f'"{value}" is not a season: months in OpenStreetMap form, e.g. "Jun-Sep" '
+            'or "Apr-Jun,Sep-Oct"'
+        )
+    return _check_opening_hours(value)
+
+
+def _check_severity(value: Any) -> Any:
+    if isinstance(value, str) and value in v.RENAMED_SEVERITIES:
+        raise ValueError(
+            f'"{value}" is now "{v.RENAMED_SEVERITIES[value]}" '
+            f"(alert levels: {', '.join(v.SEVERITIES)}; see docs/content-model.md)"
+        )
+    return value
+
+
 def _check_https(value: str) -> str:
     if not re.fullmatch(r"https://[^\s/$.?#][^\s]*", value):
         raise ValueError(f'"{value}" is not a web address starting with https://')
@@ -139,6 +159,9 @@ class Place(Common):
     email: Annotated[str, AfterValidator(_check_email)] | None = None
     website: Https | None = None
     opening_hours: Annotated[str, AfterValidator(_check_opening_hours)] | None = None
+    # months when the place is worth proposing on screens (a beach: "Jun-Sep"); with
+    # opening_hours, both must hold
+    season: Annotated[str, AfterValidator(_check_season)] | None = None
     price_range: Literal[v.PRICE_RANGES] | None = None  # type: ignore[valid-type]
     accessibility: list[Literal[v.ACCESSIBILITY]] = []  # type: ignore[valid-type]
     languages_spoken: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = []
@@ -169,7 +192,8 @@ class Page(Common):
 
 
 class Alert(Common):
-    severity: Literal[v.SEVERITIES]  # type: ignore[valid-type]
+    # critical | warning | info: what each level does is in content/reglages/ecrans.md
+    severity: Annotated[Literal[v.SEVERITIES], BeforeValidator(_check_severity)]  # type: ignore[valid-type]
     valid_from: LocalDateTime
     valid_until: LocalDateTime
 
@@ -202,6 +226,27 @@ class Site(Common):
     audience_hours: list[AudienceHours] = []
     screen_hours: list[ScreenHours] = []  # when the screen is on; empty: always
     nfc: bool
+    # this screen's own settings over content/reglages/ecrans.md (alert_levels, moments,
+    # untranslated); checked by p2f_model.settings with the rules contract
+    kiosk: dict[str, Any] | None = None
+
+
+class Settings(Strict):
+    """content/reglages/ecrans.md: what every screen does unless its site says otherwise.
+
+    ``alert_levels``, ``moments`` and ``untranslated`` are read by the rules contract
+    (``p2f_player.contract.rules_moments.parse_settings``), the one definition the player
+    uses too. ``audience_hours`` are the shared default segments of every site without its
+    own; ``audiences`` are who the website ranks for when no block matches.
+    """
+
+    title: Text
+    provenance: Provenance
+    alert_levels: dict[str, Any] | None = None
+    moments: dict[str, Any] | None = None
+    untranslated: str | None = None
+    audiences: list[Literal[v.AUDIENCES]] = []  # type: ignore[valid-type]
+    audience_hours: list[AudienceHours] = []
 
 
 class Translation(Strict):

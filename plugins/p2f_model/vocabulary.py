@@ -31,7 +31,9 @@ SUBCATEGORIES: dict[str, tuple[str, ...]] = {
 CATEGORIES = tuple(SUBCATEGORIES)
 ACCESSIBILITY = ("fauteuil", "malvoyant", "malentendant", "mental")
 PRICE_RANGES = ("€", "€€", "€€€", "€€€€")
-SEVERITIES = ("info", "attention", "danger")
+# Alert levels, most severe first; what each does on a screen is a setting (content/reglages).
+SEVERITIES = ("critical", "warning", "info")
+RENAMED_SEVERITIES = {"danger": "critical", "attention": "warning"}  # the words before levels
 PARTNER_KINDS = ("transport", "plateforme-hebergement", "activite", "commerce", "entreprise-locale")
 ORIENTATIONS = ("portrait", "landscape")
 
@@ -50,18 +52,26 @@ FOLDERS = {
     "sites": "site",
 }
 KIND_FOLDERS = {kind: folder for folder, kind in FOLDERS.items()}
+# The screens' settings: one file, not an item (no page, no slide, no translation).
+SETTINGS_FOLDER = "reglages"
+SETTINGS_FILE = "ecrans.md"
+CONTENT_FOLDERS = (*FOLDERS, SETTINGS_FOLDER)  # every folder of .md files under content/
 
 __all__ = [
     "ACCESSIBILITY",
     "AUDIENCES",
     "BOUNDS",
     "CATEGORIES",
+    "CONTENT_FOLDERS",
     "DEFAULT_LANGUAGE",
     "FOLDERS",
     "KIND_FOLDERS",
     "ORIENTATIONS",
     "PARTNER_KINDS",
     "PRICE_RANGES",
+    "RENAMED_SEVERITIES",
+    "SETTINGS_FILE",
+    "SETTINGS_FOLDER",
     "SEVERITIES",
     "SITE_LANGUAGES",
     "SUBCATEGORIES",

@@ -38,10 +38,20 @@ NO_RELEASE_WAIT_S = 10.0
 
 
 class Clock(Protocol):
+    """Two clocks in one. ``now`` is the wall clock: it says which rules hold (dates, hours) and
+    may step either way (NTP after a boot, a technician, a flat RTC battery). ``monotonic``
+    (seconds from an arbitrary origin) never steps: it measures how long things last."""
+
     def now(self) -> datetime: ...
+
+    def monotonic(self) -> float: ...
 
     def wait(self, stop: threading.Event, until: datetime) -> None:
         """Sleep until ``until`` or until ``stop`` is set."""
+        ...
+
+    def sleep(self, stop: threading.Event, seconds: float) -> None:
+        """Sleep ``seconds`` of monotonic time, or until ``stop`` is set."""
         ...
 
 
@@ -49,8 +59,14 @@ class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
 
+    def monotonic(self) -> float:
+        return time.monotonic()
+
     def wait(self, stop: threading.Event, until: datetime) -> None:
         stop.wait(max(0.0, (until - self.now()).total_seconds()))
+
+    def sleep(self, stop: threading.Event, seconds: float) -> None:
+        stop.wait(max(0.0, seconds))  # Event.wait runs on the monotonic clock
 
 
 class ScaledClock:
@@ -60,10 +76,16 @@ class ScaledClock:
         self.start, self.speed, self._t0 = start, speed, time.monotonic()
 
     def now(self) -> datetime:
-        return self.start + timedelta(seconds=(time.monotonic() - self._t0) * self.speed)
+        return self.start + timedelta(seconds=self.monotonic())
+
+    def monotonic(self) -> float:
+        return (time.monotonic() - self._t0) * self.speed
 
     def wait(self, stop: threading.Event, until: datetime) -> None:
         stop.wait(max(0.0, (until - self.now()).total_seconds() / self.speed))
+
+    def sleep(self, stop: threading.Event, seconds: float) -> None:
+        stop.wait(max(0.0, seconds / self.speed))
 
 
 def log_display(decision: Decision, release: LocalRelease | None) -> None:
@@ -140,12 +162,15 @@ class Player:
         release: LocalRelease | None = None
         plan: Plan | None = None
         recent: deque[Play] = deque()
-        while not self.stop.is_set() and (end is None or self.clock.now() < end):
+        # how long to play is a duration: measured on the monotonic clock, like every slide
+        left = (end - self.clock.now()).total_seconds() if end is not None else None
+        deadline = self.clock.monotonic() + left if left is not None else None
+        while not self.stop.is_set() and (deadline is None or self.clock.monotonic() < deadline):
             now = self.clock.now()
             try:
                 release, plan = self._pick_up(release, plan)
                 if plan is None:
-                    self.clock.wait(self.stop, now + timedelta(seconds=NO_RELEASE_WAIT_S))
+                    self.clock.sleep(self.stop, NO_RELEASE_WAIT_S)
                     continue
                 while recent and recent[0].start < now - timedelta(hours=1, minutes=5):
                     recent.popleft()
@@ -154,7 +179,7 @@ class Player:
             except Exception as error:
                 log.exception("slide loop")
                 self._error("slides", error)
-                self.clock.wait(self.stop, now + timedelta(seconds=1))
+                self.clock.sleep(self.stop, 1.0)
 
     def _pick_up(
         self, release: LocalRelease | None, plan: Plan | None
@@ -183,24 +208,33 @@ class Player:
         decision = select_slide(plan, recent, now)
         self.status.slide = decision.slide_id
         self.display(decision, release)
-        completed, wake = True, decision.wake_at
+        # The slide lasts its duration on the monotonic clock; the wall clock only says which
+        # rules hold. A step back of an hour must not hold this slide for an hour, a step
+        # forward must not cut it (nor make up for lost slides).
+        length = (decision.until - now).total_seconds()
+        started = self.clock.monotonic()
+        completed, wake_in = True, (decision.wake_at - now).total_seconds()
         while True:
-            self.clock.wait(self.stop, wake)
-            moment = self.clock.now()
-            if self.stop.is_set() and moment < decision.until:
-                completed = False
+            elapsed = self.clock.monotonic() - started
+            self.clock.sleep(self.stop, max(0.0, min(wake_in, length) - elapsed))
+            elapsed, moment = self.clock.monotonic() - started, self.clock.now()
+            if elapsed >= length:
                 break
-            if moment >= decision.until:
+            if self.stop.is_set():
+                completed = False
                 break
             if decision.slide is None or not decision.slide.interrupt:
                 again = select_slide(plan, recent, moment)
                 if again.slide is not None and again.slide.interrupt:
                     completed = False  # an alert starts now, not after this slide
                     break
-            wake = min(decision.until, next_change(plan, moment, recent) or decision.until)
-        ended = min(self.clock.now(), decision.until)
+            change = next_change(plan, moment, recent)
+            # the next change, seen from now on the wall clock, as a time from the slide's start
+            wake_in = elapsed + (change - moment).total_seconds() if change else length
+        played = min(self.clock.monotonic() - started, length)
+        ended = now + timedelta(seconds=played)
         sponsor = decision.slide.sponsor if decision.slide else None
-        recent.append(Play(decision.slide_id, sponsor, now, (ended - now).total_seconds()))
+        recent.append(Play(decision.slide_id, sponsor, now, played))
         self.status.slides_shown += 1
         self.journal.append(
             "slide",

@@ -9,7 +9,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from p2f_player.app import Player, ScaledClock
+from p2f_player.app import Clock, Player, ScaledClock
 from p2f_player.journal import Journal
 from p2f_player.scheduler import Decision
 from p2f_player.sources import FolderSource
@@ -25,6 +25,7 @@ def make_player(
     start: datetime,
     speed: float,
     display: object = None,
+    clock: Clock | None = None,
 ) -> Player:
     store = Store(tmp_path / "cache")
     journal = Journal(tmp_path / "cache" / "journal.sqlite", "gare", "gare")
@@ -38,7 +39,7 @@ def make_player(
         journal=journal,
         telemetry=source,
         public_key=public,
-        clock=ScaledClock(start, speed),
+        clock=clock or ScaledClock(start, speed),
         poll_interval_s=30,
         poll_jitter_s=1,
         **kwargs,  # type: ignore[arg-type]
@@ -63,7 +64,11 @@ def test_alert_interrupts_the_slide_on_screen(
         interrupt=True,
         window={"from": alert_from.isoformat(), "until": alert_until.isoformat()},
     )
-    slides = [slide("a", rules={"duration_s": 30}), slide("b", rules={"duration_s": 30}), alert]
+    slides = [
+        slide("a", rules={"duration_s": 30, "priority": 50, "weight": 1.0}),
+        slide("b", rules={"duration_s": 30, "priority": 50, "weight": 1.0}),
+        alert,
+    ]
     Publisher(folder_put(bucket_root), keys[0], created=start - timedelta(hours=1)).publish(
         1, slides
     )

@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -97,11 +97,15 @@ class Bundle:
     private_key: bytes
     built: Path
     document: dict[str, Any]
+    planted: dict[str, bytes] = field(default_factory=dict)  # files of the test's own making
 
     def publish(self, counter: int, into: Path | None = None) -> dict[str, Any]:
         """Sign the release ``counter`` into ``into`` (default: the bucket); return its document."""
         put = folder_put(into or self.folder)
-        files = {path: (self.built / path).read_bytes() for path in self.document["files"]}
+        files = {
+            path: self.planted[path] if path in self.planted else (self.built / path).read_bytes()
+            for path in self.document["files"]
+        }
         for data in files.values():
             put(f"objects/{file_entry(data).sha256}", data)
         release = dict(self.document["release"], id=f"test-{counter}", counter=counter)
@@ -117,15 +121,26 @@ class Bundle:
         return document
 
 
-def make_bundle(tmp: Path, site: str, ids: tuple[str, ...], alert: str | None) -> Bundle:
+def make_bundle(
+    tmp: Path,
+    site: str,
+    ids: tuple[str, ...],
+    alert: str | None,
+    planted: dict[str, bytes] | None = None,
+    slides: list[dict[str, Any]] | None = None,
+) -> Bundle:
+    """A signed release of the built ``site``: the slides ``ids`` (and ``alert``), or the given
+    ``slides``; ``planted`` files are added to (or replace) the built ones."""
     built_folder = built_site(site)
     built = json.loads((built_folder / "manifest.json").read_bytes())
     private, public = trust.generate_keypair()
     key_path = tmp / "kiosk.pub"
     trust.write_key(key_path, public, private=False)
+    planted = planted or {}
     document = dict(
         built,
-        slides=chosen_slides(built, ids, alert),
+        files=dict(built["files"], **{path: {} for path in planted}),
+        slides=slides if slides is not None else chosen_slides(built, ids, alert),
         sponsors={},
         release={
             "id": "test-1",
@@ -134,7 +149,7 @@ def make_bundle(tmp: Path, site: str, ids: tuple[str, ...], alert: str | None) -
             "expires": (START + timedelta(days=14)).isoformat(),
         },
     )
-    bundle = Bundle(site, tmp / "bucket", key_path, private, built_folder, document)
+    bundle = Bundle(site, tmp / "bucket", key_path, private, built_folder, document, planted)
     bundle.document = bundle.publish(1)
     return bundle
 
@@ -226,6 +241,18 @@ class Kiosk:
     def js(self, script: str) -> Any:
         return self._call("/eval", script)["result"]
 
+    def click(self, x: int, y: int) -> None:
+        """A mouse click on the window (through Qt's input: a user gesture, unlike a script)."""
+        self._call(f"/click?x={x}&y={y}", "")
+
+    def frame_js(self, match: str, script: str, world: int = 0) -> Any:
+        """Run ``script`` in the frame named ``match`` (or whose URL contains it): frames are in
+        another origin, so the page itself cannot reach into them (a visitor's finger can).
+        ``world`` 0 is the frame's own scripts' world; 1 is a world of the window's own."""
+        answer = self._call(f"/eval-frame?match={match}&world={world}", script)
+        assert "result" in answer, answer
+        return answer["result"]
+
     def url(self) -> str:
         return str(self._call("/url")["url"])
 
@@ -253,6 +280,7 @@ def start_kiosk(
     nfc: str | None = None,
     idle_s: float = 2.0,
     speed: float = 1.0,
+    env: dict[str, str] | None = None,
 ) -> Kiosk:
     """Start the window; ``nfc`` is the reader path (default: nfcpy's UDP driver, a free port)."""
     cache = synced_cache(bundle, tmp / "cache")
@@ -269,6 +297,7 @@ def start_kiosk(
         DISPLAY=display.name,
         QTWEBENGINE_DISABLE_SANDBOX="1",  # the tests run as root
         NOTIFY_SOCKET=str(notify_path),
+        **(env or {}),
     )
     command = [
         PYTHON,

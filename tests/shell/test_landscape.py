@@ -48,15 +48,9 @@ def test_landscape_loop_and_touch_mode(landscape_kiosk: Kiosk) -> None:
     assert qr_on_screen(kiosk, SHOTS / "kiosk-loop-landscape.png") == [page["link"]]
     kiosk.js("document.body.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true})) && 1")
     wait_for(lambda: kiosk.page()["touchPath"], what="the directory")
-    kiosk.js(
-        "document.getElementById('dir').contentDocument"
-        ".querySelector('a[href=\"places-services.html\"]').click() || true"
-    )
+    kiosk.frame_js("dir", "document.querySelector('a[href=\"places-services.html\"]').click()")
     wait_for(lambda: kiosk.page()["touchPath"].endswith("places-services.html"), what="services")
-    kiosk.js(
-        "document.getElementById('dir').contentDocument"
-        ".querySelector('a[href=\"items/veto-pinede.html\"]').click() || true"
-    )
+    kiosk.frame_js("dir", "document.querySelector('a[href=\"items/veto-pinede.html\"]').click()")
     vet = wait_for(lambda: kiosk.page()["touchLink"], what="the vet's deep link")
     assert qr_on_screen(kiosk, SHOTS / "kiosk-touch-landscape.png") == [vet]
 

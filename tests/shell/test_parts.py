@@ -87,15 +87,18 @@ def test_server_serves_only_known_releases_and_the_page(tmp_path: Path) -> None:
     server = BundleServer(lambda: {"r1": release}).start()
     try:
 
-        def status(path: str) -> int:
+        def status(path: str, origin: str = server.content_origin) -> int:
             try:
-                with urllib.request.urlopen(server.origin + path) as answer:
+                with urllib.request.urlopen(origin + path) as answer:
                     return int(answer.status)
             except urllib.error.HTTPError as error:
                 return error.code
 
         assert status("/bundle/r1/slides/a.fr.html") == 200
-        assert status("/shell/index.html") == 200
+        assert status("/shell/index.html", server.origin) == 200
+        # each origin serves its own tree only: no release file in the page's origin
+        assert status("/bundle/r1/slides/a.fr.html", server.origin) == 404
+        assert status("/shell/index.html") == 404
         assert status("/bundle/r2/slides/a.fr.html") == 404  # not current nor previous
         assert status("/bundle/r1/../secret.txt") == 404
         assert status("/bundle/r1/%2e%2e/secret.txt") == 404

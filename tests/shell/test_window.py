@@ -62,9 +62,9 @@ def finger_resting(kiosk: Kiosk) -> Iterator[None]:
 
     def touch() -> None:
         while not done.wait(0.4):
-            kiosk.js(
-                "document.getElementById('dir').contentDocument.body.dispatchEvent("
-                "new PointerEvent('pointerdown', {bubbles: true})) && true"
+            kiosk.frame_js(
+                "dir",
+                "document.body.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true}))",
             )
 
     thread = threading.Thread(target=touch, daemon=True)
@@ -83,11 +83,12 @@ def qr_on_screen(kiosk: Kiosk, shot: Path) -> list[str]:
 
 def touch_link(kiosk: Kiosk, href: str) -> None:
     """One touch on the link ``href`` of the directory page (pointer down, then the click)."""
-    found = kiosk.js(
-        "(function () { var d = document.getElementById('dir').contentDocument;"
+    found = kiosk.frame_js(
+        "dir",
+        "(function () { var d = document;"
         f" var a = d.querySelector('a[href=\"{href}\"]'); if (!a) return false;"
         " a.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true}));"
-        " a.click(); return true; })()"
+        " a.click(); return true; })()",
     )
     assert found, f"no link {href} on the page"
 
@@ -183,6 +184,23 @@ def test_idle_time_returns_to_the_loop(portrait_kiosk: Kiosk) -> None:
     sessions = wait_for(lambda: journal(kiosk, "touch_session"), what="the touch session")
     last = json.loads(sessions[-1])
     assert last["end"] == "idle" and last["pages"] == 3
+
+
+def test_a_wall_clock_step_does_not_hold_touch_mode_open(portrait_kiosk: Kiosk) -> None:
+    kiosk = portrait_kiosk
+    kiosk.settled()
+    kiosk.js("document.body.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true})) && 1")
+    wait_for(lambda: kiosk.page()["touchPath"], what="the directory")
+    # the page's wall clock steps back an hour (NTP): the idle countdown runs on, unmoved
+    kiosk.js(
+        "(function (real) { window.__realNow = real;"
+        " Date.now = function () { return real() - 3600000; }; return true; })(Date.now)"
+    )
+    try:
+        wait_for(lambda: kiosk.page()["mode"] == "loop", what="idle return despite the step")
+    finally:
+        kiosk.js("(Date.now = window.__realNow) && true")
+    assert json.loads(journal(kiosk, "touch_session")[-1])["seconds"] >= 0
 
 
 def test_navigation_outside_the_bundle_is_refused(portrait_kiosk: Kiosk) -> None:

@@ -4,8 +4,12 @@ pywebview must own the main thread of its process, so tests run the kiosk in a c
 and drive it through this port (``--control-port``; off unless asked, 127.0.0.1 only, never
 in the systemd unit): ``GET /state``, ``GET /url``, ``GET /memory`` (the Python heap, for leak
 hunting), ``POST /eval`` (a script run in the page through pywebview's bridge; its value comes
-back as JSON) and ``POST /advance?seconds=N``
-(move the player's clock forward, to reach an alert window without waiting for it).
+back as JSON), ``POST /eval-frame?match=NAME[&world=N]`` (the same in the first frame named ``NAME``
+or whose URL contains it, in script world ``N``: frames are in another origin, the page
+cannot reach into them; a frame that may run no script answers only in a world of its own),
+``POST /click?x=X&y=Y`` (a mouse click there, through Qt: a real user gesture) and
+``POST /advance?seconds=N`` (move the player's clock forward, to reach an alert window without
+waiting for it: time passes, both clocks move).
 """
 
 from __future__ import annotations
@@ -33,9 +37,12 @@ class MovableClock:
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
+        return self.start + timedelta(seconds=self.monotonic())
+
+    def monotonic(self) -> float:
         with self._lock:
             offset = self._offset
-        return self.start + offset + timedelta(seconds=(time.monotonic() - self._t0) * self.speed)
+        return offset.total_seconds() + (time.monotonic() - self._t0) * self.speed
 
     def advance(self, seconds: float) -> datetime:
         with self._lock:
@@ -45,6 +52,14 @@ class MovableClock:
     def wait(self, stop: threading.Event, until: datetime) -> None:
         while not stop.is_set():
             left = (until - self.now()).total_seconds() / self.speed
+            if left <= 0:
+                return
+            stop.wait(min(left, SLICE_S))
+
+    def sleep(self, stop: threading.Event, seconds: float) -> None:
+        end = self.monotonic() + seconds
+        while not stop.is_set():
+            left = (end - self.monotonic()) / self.speed
             if left <= 0:
                 return
             stop.wait(min(left, SLICE_S))
@@ -108,6 +123,14 @@ def _handler(
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             if parts.path == "/eval":
                 self._answer({"result": shell.evaluate(body)})
+            elif parts.path == "/eval-frame":
+                query = parse_qs(parts.query)
+                match, world = query.get("match", [""])[0], int(query.get("world", ["0"])[0])
+                self._answer(shell.evaluate_in_frame(match, body, world))
+            elif parts.path == "/click":
+                query = parse_qs(parts.query)
+                shell.click(int(query["x"][0]), int(query["y"][0]))
+                self._answer({"clicked": True})
             elif parts.path == "/advance" and clock is not None:
                 seconds = float(parse_qs(parts.query)["seconds"][0])
                 self._answer({"now": clock.advance(seconds).isoformat()})

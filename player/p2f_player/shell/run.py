@@ -100,7 +100,15 @@ def run_window(
         width=int(site.get("width", 1080)),
         height=int(site.get("height", 1920)),
     )
-    shell = KioskWindow(server.origin, settings, clock, journal, on_heartbeat=heartbeat)
+    shell = KioskWindow(
+        server.origin,
+        settings,
+        clock,
+        journal,
+        on_heartbeat=heartbeat,
+        content_origin=server.content_origin,
+        releases=lambda: releases_of(store),
+    )
     player = KioskPlayer(
         shell=shell,
         screenshot_s=options.screenshot_min * 60,

@@ -1,11 +1,18 @@
-"""A local HTTP server for the window: the kiosk page and the releases on disk, nothing else.
+"""Local HTTP servers for the window: the kiosk page on one origin, the releases on another.
 
-Listens on 127.0.0.1 only (never on the network: a kiosk is on public WiFi). Two trees:
+Both listen on 127.0.0.1 only (never on the network: a kiosk is on public WiFi), each on its own
+port, so that a slide or a directory page is never in the kiosk page's origin:
 
-* ``/shell/<file>``: the kiosk page itself (``ui/``);
-* ``/bundle/<release>/<path>``: a file of a release the store holds as ``current`` or
-  ``previous`` (verified by sync); any other release name, a path that climbs out (``..``) or
-  a missing file is a 404.
+* the **shell origin** serves ``/shell/<file>``, the kiosk page itself (``ui/``), and only that;
+* the **content origin** serves ``/bundle/<release>/<path>``, a file of a release the store
+  holds as ``current`` or ``previous`` (verified by sync); any other release name, a path that
+  climbs out (``..``) or a missing file is a 404.
+
+Every answer carries a Content-Security-Policy. The shell's allows its own scripts and frames
+of the content origin, nothing else, and may not be framed. Release documents are sandboxed by
+their own header (opaque origin, no pop-ups, no top navigation), may be framed only by the
+shell, and load nothing from outside their origin; slides may run no script at all, directory
+pages only the bundle's own files (``directory.js``, ``search.js``: no inline script).
 
 Only GET and HEAD. It does not verify files: sync and the store did that before the release
 became current.
@@ -26,6 +33,48 @@ from urllib.parse import unquote, urlsplit
 log = logging.getLogger("p2f_player.shell")
 
 Releases = Callable[[], Mapping[str, Path]]  # release name -> its folder
+SCRIPTED = ("directory",)  # release folders whose pages may run their own script files
+
+
+def shell_policy(content_origin: str) -> str:
+    """The kiosk page's CSP: its own files, frames of the content origin, no outside origin."""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            # 'unsafe-eval': pywebview's bridge builds its functions with ``new Function`` and
+            # evaluate_js runs scripts through eval. Only Python's own scripts reach them, and
+            # no release document runs in this origin.
+            "script-src 'self' 'unsafe-eval'",
+            "style-src 'self'",
+            "img-src 'self' data:",  # the QR codes are data: URIs
+            f"frame-src {content_origin}",
+            "connect-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def content_policy(shell_origin: str, scripts: bool) -> str:
+    """A release file's CSP: sandboxed, framed only by the shell, its own origin's files only."""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'" if scripts else "script-src 'none'",
+            # inline styles: the slide template sizes its body with a style attribute; CSS can
+            # fetch nothing outside this origin (img-src, font-src) and runs no script
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "media-src 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            f"frame-ancestors {shell_origin}",
+            # an opaque origin: no storage, no reach into the shell even if framed elsewhere
+            "sandbox allow-scripts" if scripts else "sandbox",
+        ]
+    )
 
 
 def ui_folder() -> Path:
@@ -34,15 +83,27 @@ def ui_folder() -> Path:
 
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    tree: str  # "shell" or "bundle": the only tree this origin serves
     releases: Releases
     ui: Path
+    policy: Callable[[tuple[str, ...]], str]
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: _Server
+    _policy = "default-src 'none'; frame-ancestors 'none'; sandbox"  # errors and the unknown
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("http: " + format, *args)
+
+    def end_headers(self) -> None:
+        # on every answer, errors included
+        self.send_header("Content-Security-Policy", self._policy)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        if self.server.tree == "shell":
+            self.send_header("X-Frame-Options", "DENY")
+        super().end_headers()
 
     def do_HEAD(self) -> None:
         self._serve(body=False)
@@ -51,7 +112,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._serve(body=True)
 
     def _serve(self, body: bool) -> None:
-        target, cache = self._resolve(unquote(urlsplit(self.path).path))
+        parts = PurePosixPath(unquote(urlsplit(self.path).path)).parts[1:]  # drop "/"
+        target, cache = self._resolve(parts)
         if target is None or not target.is_file():
             self.send_error(404)
             return
@@ -59,6 +121,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
+        self._policy = self.server.policy(parts)
         self.send_response(200)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
@@ -69,13 +132,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(data)
 
-    def _resolve(self, path: str) -> tuple[Path | None, str]:
-        parts = PurePosixPath(path).parts[1:]  # drop "/"
+    def _resolve(self, parts: tuple[str, ...]) -> tuple[Path | None, str]:
         if any(p in ("..", ".") or p.startswith(".") for p in parts) or len(parts) < 2:
+            return None, ""
+        if parts[0] != self.server.tree:
             return None, ""
         if parts[0] == "shell":
             return self.server.ui.joinpath(*parts[1:]), "no-cache"
-        if parts[0] == "bundle" and len(parts) >= 3:
+        if len(parts) >= 3:
             folder = self.server.releases().get(parts[1])
             if folder is not None:
                 # a release's files never change: its name changes with its content
@@ -84,23 +148,42 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class BundleServer:
-    """Serve the page and the releases on ``127.0.0.1:port`` (0: any free port)."""
+    """Serve the page (``origin``) and the releases (``content_origin``) on two local ports.
+
+    ``port`` is the shell's (0: any free port); the content always takes a free port.
+    """
 
     def __init__(self, releases: Releases, port: int = 0, ui: Path | None = None) -> None:
-        self._server = _Server(("127.0.0.1", port), _Handler)
-        self._server.releases, self._server.ui = releases, ui or ui_folder()
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="p2f-bundle-server", daemon=True
+        self._shell = _Server(("127.0.0.1", port), _Handler)
+        self._content = _Server(("127.0.0.1", 0), _Handler)
+        for server, tree in ((self._shell, "shell"), (self._content, "bundle")):
+            server.tree, server.releases, server.ui = tree, releases, ui or ui_folder()
+        shell_csp, shell = shell_policy(self.content_origin), self.origin
+        self._shell.policy = lambda parts: shell_csp
+        self._content.policy = lambda parts: content_policy(
+            shell, scripts=len(parts) > 2 and parts[2] in SCRIPTED
         )
+        self._threads = [
+            threading.Thread(target=s.serve_forever, name=f"p2f-{s.tree}-server", daemon=True)
+            for s in (self._shell, self._content)
+        ]
 
     @property
     def origin(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        """The kiosk page's origin."""
+        return f"http://127.0.0.1:{self._shell.server_address[1]}"
+
+    @property
+    def content_origin(self) -> str:
+        """The releases' origin: never the page's."""
+        return f"http://127.0.0.1:{self._content.server_address[1]}"
 
     def start(self) -> BundleServer:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
         return self
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        for server in (self._shell, self._content):
+            server.shutdown()
+            server.server_close()

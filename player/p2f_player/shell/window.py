@@ -6,9 +6,12 @@ The page answers through ``ShellApi`` (``window.pywebview.api``): what it really
 deep link goes to the QR code and the NFC tag), touch sessions (journaled), and a heartbeat
 every few seconds (systemd's watchdog: a frozen web view stops the pings and is restarted).
 
-The guard, in three layers: the page turns outside links into hand-offs; the Qt page refuses
-any navigation outside the local server (``http://127.0.0.1:<port>/``) before it starts; a Qt
-request interceptor blocks every other request (images, scripts, frames) that is not for it.
+Release documents (slides, directory pages) come from another origin than the page (see
+``server.py``), in sandboxed frames: no frame's script reaches the page, its DOM or the bridge.
+What goes to the phone comes from the signed release only: the page names what it shows (a
+path), Python looks its link up in the manifest; an outside link touched in the directory is
+handed off only if the verified page carries it (``handoff.py``). The Qt side of the guard
+(navigations, requests, new windows, the frame script) is in ``guard.py``.
 
 For the player (``veille.py``) it also covers the page in black at night (``veille``) and grabs
 a small screenshot of the window (``screenshot``, in the GUI thread); once the page is up it
@@ -22,23 +25,30 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from p2f_player.app import Clock
 from p2f_player.journal import Journal
 from p2f_player.scheduler import Decision
-from p2f_player.shell.handoff import LANGUAGE_NAMES, hot_strip, link_for
+from p2f_player.shell import guard
+from p2f_player.shell.handoff import (
+    LANGUAGE_NAMES,
+    directory_page,
+    hot_strip,
+    link_for,
+    outside_links,
+)
 from p2f_player.shell.qr import qr_data_uri
+from p2f_player.shell.server import ui_folder
 from p2f_player.store import LocalRelease
 
 log = logging.getLogger("p2f_player.shell")
 
 LinkListener = Callable[[str | None], None]
 READY_TIMEOUT_S = 120.0
-SCREENSHOT_WIDTH = 360
 # The web engine's renderer grows with every slide (each iframe navigation leaves a document for
 # the garbage collector, which, on a page allocating so little, runs too seldom): collect it
 # regularly. ``gc`` exists because run.py starts the engine with ``--js-flags=--expose-gc``.
@@ -60,7 +70,7 @@ VEILLE_JS = """(function (on) {
   cover.style.display = on ? "block" : "none";
   return on;
 })(%s)"""
-ALLOWED_SCHEMES = ("data", "blob", "about", "qrc")
+ALLOWED_SCHEMES = ("data", "blob", "qrc")  # requests: the QR codes, pywebview's qwebchannel
 
 
 @dataclass(frozen=True)
@@ -128,8 +138,15 @@ class KioskWindow:
         clock: Clock,
         journal: Journal | None = None,
         on_heartbeat: Callable[[], None] | None = None,
+        *,
+        content_origin: str,
+        releases: Callable[[], Mapping[str, Path]] = dict,
     ) -> None:
+        """``origin`` serves the page, ``content_origin`` the ``releases`` (name -> folder)."""
+        if content_origin == origin:
+            raise ValueError("the releases must not be served from the page's origin")
         self.origin, self.settings, self.clock, self.journal = origin, settings, clock, journal
+        self.content_origin, self.releases = content_origin, releases
         self.on_heartbeat = on_heartbeat or (lambda: None)
         self.screen = Screen()
         self.link_listeners: list[LinkListener] = []
@@ -138,9 +155,9 @@ class KioskWindow:
         self._lock = threading.Lock()
         self._document: dict[str, Any] | None = None
         self._last_play: dict[str, Any] | None = None
-        self._touch_started: datetime | None = None
+        self._touch_started: float | None = None  # the clock's monotonic seconds
         self._guard: Any = None
-        self._grabber: Any = None
+        self._gui: Any = None
         self.on_touch: Callable[[str], None] = lambda event: None
 
     @property
@@ -153,7 +170,7 @@ class KioskWindow:
         """Create the pywebview window (call before ``webview.start``)."""
         import webview  # optional dependency (extra "window"): imported where used
 
-        _guard_navigation(self)
+        guard.guard_navigation(self)
         self.window = webview.create_window(
             self.settings.site_name or "livep2f",
             url=self.url,
@@ -163,7 +180,7 @@ class KioskWindow:
             fullscreen=self.settings.fullscreen,
             frameless=True,
             resizable=False,
-            text_select=False,
+            text_select=True,  # False injects a <style> the page's CSP refuses; shell.css has it
             zoomable=False,
             confirm_close=False,
             background_color="#12263A",  # the slides' own background: no white flash at start
@@ -178,22 +195,30 @@ class KioskWindow:
         from qtpy.QtWidgets import QApplication
 
         native = window.native
-        self._guard = _guard(self)  # Qt keeps no Python reference: hold it here
-        native.profile.setUrlRequestInterceptor(self._guard)
+        frame_js = (ui_folder() / "frame.js").read_text(encoding="utf-8")
+        self._guard = guard.harden_page(self, native, frame_js)  # held: Qt keeps no reference
         QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
         view = native.webview
 
         def back_home(url: QUrl) -> None:
             # a refused top-level navigation leaves an error page: go back to the kiosk page
-            if not self.allowed(url.toString()):
+            if not self.allowed_page(url.toString()):
                 view.load(QUrl(self.url))
 
         view.urlChanged.connect(back_home)
-        self._grabber = _grabber(view)  # lives in the GUI thread: grabs run there
+        self._gui = guard.gui_calls(view)  # in the GUI thread: grabs and frame calls run there
 
-    def allowed(self, url: str) -> bool:
+    def allowed_page(self, url: str) -> bool:
+        """The top of the window: only the kiosk page."""
+        return url.startswith(f"{self.origin}/shell/")
+
+    def allowed_frame(self, url: str) -> bool:
+        """A frame: a release file (from the content origin), or blank."""
+        return url == "about:blank" or url.startswith(f"{self.content_origin}/bundle/")
+
+    def allowed_request(self, url: str) -> bool:
         scheme = url.split(":", 1)[0].lower()
-        return scheme in ALLOWED_SCHEMES or url.startswith(self.origin + "/")
+        return scheme in ALLOWED_SCHEMES or self.allowed_page(url) or self.allowed_frame(url)
 
     def refuse(self, url: str) -> None:
         with self._lock:
@@ -208,6 +233,18 @@ class KioskWindow:
         if not self._ready.wait(READY_TIMEOUT_S):
             raise TimeoutError("the kiosk page did not become ready")
         return self.window.evaluate_js(script)
+
+    def click(self, x: int, y: int) -> None:
+        """A mouse click at ``(x, y)`` of the window, a user gesture (tests and diagnosis)."""
+        if self._gui is None or not self._ready.wait(READY_TIMEOUT_S):
+            raise TimeoutError("the kiosk page did not become ready")
+        self._gui.click(x, y, READY_TIMEOUT_S)
+
+    def evaluate_in_frame(self, match: str, script: str, world: int = 0) -> Any:
+        """Run ``script`` in the frame named ``match`` or whose URL contains it (tests)."""
+        if self._gui is None or not self._ready.wait(READY_TIMEOUT_S):
+            raise TimeoutError("the kiosk page did not become ready")
+        return self._gui.frame_js(match, script, world, READY_TIMEOUT_S)
 
     # -- the player side -----------------------------------------------------------------------
 
@@ -228,6 +265,7 @@ class KioskWindow:
             "id": decision.slide_id,
             "lang": decision.language,
             "path": path,
+            "url": self.content_origin + path if path else None,
             "title": title,
             "interrupt": bool(decision.slide and decision.slide.interrupt),
             "link": link,
@@ -251,10 +289,14 @@ class KioskWindow:
         self.evaluate(VEILLE_JS % ("true" if on else "false"))
 
     def screenshot(self) -> bytes | None:
-        """A JPEG ``SCREENSHOT_WIDTH`` pixels wide of what the window shows; ``None`` if not up."""
-        if self._grabber is None or not self._ready.is_set():
+        """A small JPEG (``guard.SCREENSHOT_WIDTH`` wide) of the window; ``None`` if not up."""
+        if self._gui is None or not self._ready.is_set():
             return None
-        return self._grabber.grab(GRAB_TIMEOUT_S)  # type: ignore[no-any-return]
+        try:
+            return self._gui.grab(GRAB_TIMEOUT_S)  # type: ignore[no-any-return]
+        except TimeoutError:
+            log.warning("no screenshot: the GUI thread did not answer")
+            return None
 
     # -- the page side (ShellApi) --------------------------------------------------------------
 
@@ -267,6 +309,7 @@ class KioskWindow:
         threading.Thread(target=self._after_load, name="p2f-page-setup", daemon=True).start()
         return {
             "site": self.settings.site_name or site.get("name", ""),
+            "content": self.content_origin,
             "orientation": site.get("orientation", "portrait"),
             "languages": [{"code": c, "name": LANGUAGE_NAMES.get(c, c)} for c in languages],
             "directory": (document or {}).get("directory", {}),
@@ -288,6 +331,8 @@ class KioskWindow:
     def page_shown(self, path: str | None, mode: str) -> dict[str, Any]:
         with self._lock:
             document = self._document or {}
+        mode = mode if mode in ("loop", "touch") else "loop"
+        path = path if isinstance(path, str) else None
         link = link_for(path, document) if path else None
         with self._lock:
             self.screen.mode, self.screen.path, self.screen.link = mode, path, link
@@ -296,8 +341,16 @@ class KioskWindow:
         return {"link": link, "qr": qr_data_uri(link) if link else None}
 
     def page_handoff(self, url: str) -> dict[str, Any]:
-        """An outside link touched in an item page: it goes to the phone, never on screen."""
-        if not url.startswith(("https://", "http://")) or len(url) > 300:
+        """An outside link touched in a directory page: it goes to the phone, never on screen.
+
+        Only a link the verified page on screen carries: the page (or a frame posing as the
+        directory) cannot put a URL of its own on the QR code or the NFC tag.
+        """
+        with self._lock:
+            path, mode = self.screen.path, self.screen.mode
+        if mode != "touch" or not isinstance(url, str) or url not in self._links_on(path):
+            if isinstance(url, str):
+                self.refuse(f"hand-off {url[:200]}")
             return {"link": None, "qr": None}
         with self._lock:
             self.screen.link = url
@@ -305,8 +358,19 @@ class KioskWindow:
         self._tell(url)
         return {"link": url, "qr": qr_data_uri(url)}
 
+    def _links_on(self, path: str | None) -> frozenset[str]:
+        """The outside links of the directory page at ``path`` of a release on disk."""
+        found = directory_page(path) if path else None
+        folder = self.releases().get(found[0]) if found else None
+        if found is None or folder is None:
+            return frozenset()
+        try:
+            return outside_links((folder / found[1]).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return frozenset()
+
     def page_touch(self, event: str, data: dict[str, Any]) -> None:
-        now = self.clock.now()
+        now = self.clock.monotonic()  # a step of the wall clock must not skew the session
         if event == "start":
             with self._lock:
                 self._touch_started, self.screen.mode = now, "touch"
@@ -316,7 +380,7 @@ class KioskWindow:
         with self._lock:
             started, self._touch_started = self._touch_started, None
             self.screen.mode = "loop"
-        seconds = (now - started).total_seconds() if started else None
+        seconds = round(now - started, 3) if started is not None else None
         self._journal(
             "touch_session",
             {
@@ -357,6 +421,7 @@ class KioskWindow:
                 "heartbeats": s.heartbeats,
                 "veille": s.veille,
                 "refused": list(s.refused),
+                "origins": {"page": self.origin, "content": self.content_origin},
                 "last_play": dict(self._last_play or {}, qr=None),
             }
 
@@ -373,74 +438,3 @@ def _forget_callbacks(window: Any) -> None:
     if isinstance(callbacks, dict):
         for key in [k for k, v in list(callbacks.items()) if v is None]:
             callbacks.pop(key, None)
-
-
-def _guard_navigation(shell: KioskWindow) -> None:
-    """Refuse navigations outside the bundle before they start, so the page never unloads.
-
-    pywebview builds its Qt page from ``BrowserView.WebPage`` and offers no navigation hook for
-    Qt WebEngine: the class gets Qt's ``acceptNavigationRequest`` override, asking ``allowed``.
-    (Set on the class, not a subclass: pywebview's ``__init__`` names its own class in super().)
-    """
-    from webview.platforms import qt
-
-    def accept(page: Any, url: Any, kind: Any, main_frame: bool) -> bool:
-        target = url.toString()
-        if shell.allowed(target):
-            return True
-        shell.refuse(target)
-        return False
-
-    qt.BrowserView.WebPage.acceptNavigationRequest = accept  # type: ignore[method-assign]
-
-
-def _guard(shell: KioskWindow) -> Any:
-    """A ``QWebEngineUrlRequestInterceptor`` that blocks every request outside the bundle."""
-    from qtpy.QtWebEngineCore import QWebEngineUrlRequestInterceptor
-
-    class Guard(QWebEngineUrlRequestInterceptor):  # type: ignore[misc]
-        def interceptRequest(self, info: Any) -> None:
-            url = info.requestUrl().toString()
-            if not shell.allowed(url):
-                info.block(True)
-                shell.refuse(url)
-
-    return Guard()
-
-
-def _grabber(view: Any) -> Any:
-    """A QObject in the GUI thread that grabs ``view`` when any thread asks (a queued signal)."""
-    import threading as _threading
-
-    from qtpy.QtCore import QBuffer, QIODevice, QObject, Qt, Signal
-
-    class Grabber(QObject):  # type: ignore[misc]
-        asked = Signal(object)
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.asked.connect(self._grab, Qt.ConnectionType.QueuedConnection)
-
-        def grab(self, timeout: float) -> bytes | None:
-            answer: dict[str, Any] = {"done": _threading.Event(), "data": None}
-            self.asked.emit(answer)
-            answer["done"].wait(timeout)
-            return answer["data"]  # type: ignore[no-any-return]
-
-        def _grab(self, answer: dict[str, Any]) -> None:
-            try:
-                image = view.grab().toImage()
-                if image.width() > SCREENSHOT_WIDTH:
-                    image = image.scaledToWidth(
-                        SCREENSHOT_WIDTH, Qt.TransformationMode.SmoothTransformation
-                    )
-                buffer = QBuffer()
-                buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-                image.save(buffer, "JPEG", 75)
-                answer["data"] = buffer.data().data()
-            except Exception:  # a screenshot must never take the window down
-                log.exception("screenshot")
-            finally:
-                answer["done"].set()
-
-    return Grabber()

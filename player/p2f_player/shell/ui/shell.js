@@ -2,6 +2,10 @@
 // blank frame), the clock, the hot strip, the QR hand-off, and touch mode over the bundle's
 // directory with an idle countdown back to the loop. What plays is decided in Python
 // (window.shell.play); what is shown is reported back (api.shown) for the QR code and NFC.
+// Slides and directory pages come from another origin, in sandboxed frames: this page cannot
+// reach into them, nor they into it. The directory frame talks through postMessage (frame.js).
+// Durations (idle countdown, settling) run on performance.now(): a step of the wall clock
+// must neither hold touch mode open for an hour nor end it at once.
 (function () {
   "use strict";
 
@@ -17,16 +21,18 @@
   var config = { languages: [{ code: "fr", name: "Français" }], directory: {}, idle_s: 60, heartbeat_s: 5, site: "" };
   var s = {
     mode: "loop", current: null, pending: null, front: 0, token: 0, lang: "fr", release: null,
-    lastActivity: 0, pages: 0, offset: 0, shown: null, shownId: null, revealedAt: 0, link: null, touchPath: null, touchLink: null
+    lastActivity: 0, pages: 0, baseMs: Date.now(), basePerf: performance.now(), shown: null, shownId: null,
+    revealedAt: 0, link: null, touchPath: null, touchLink: null
   };
 
   function label(key, lang) { return (LABELS[lang] || LABELS.en)[key]; }
-  function now() { return new Date(Date.now() + s.offset); }
+  // the player's clock (now_ms of the last play), carried on by the page's monotonic clock
+  function now() { return new Date(s.baseMs + performance.now() - s.basePerf); }
 
   // -- the loop -------------------------------------------------------------------------------
 
   function play(item) {
-    if (item.now_ms) { s.offset = item.now_ms - Date.now(); }
+    if (item.now_ms) { s.baseMs = item.now_ms; s.basePerf = performance.now(); }
     if (item.release) { s.release = item.release; }
     renderHot(item.hot || []);
     if (s.mode === "touch" && !item.interrupt) { s.pending = item; return true; }
@@ -42,16 +48,10 @@
     $("alert-flag").hidden = !item.interrupt;
     if (!item.path) { reveal(null, item, token); return; }
     var back = frames[1 - s.front];
-    back.onload = function () {
-      var doc = back.contentDocument;
-      if (doc && doc.head) {   // the shell's QR box carries the link: the slide's own footer goes
-        var style = doc.createElement("style");
-        style.textContent = "*{cursor:none!important}footer.handoff{display:none}";
-        doc.head.appendChild(style);
-      }
+    back.onload = function () {   // (the slide's own link footer is hidden by frame.js)
       if (token === s.token) { reveal(back, item, token); }
     };
-    load(back, item.path);
+    load(back, item.url);
   }
 
   // replace(), not src=: a new src adds a session-history entry at every slide, for months
@@ -72,7 +72,7 @@
       $("default-site").textContent = config.site;
       card.hidden = false;
     }
-    s.shown = item.path; s.shownId = item.id; s.revealedAt = Date.now();
+    s.shown = item.path; s.shownId = item.id; s.revealedAt = performance.now();
     setHandoff($("handoff"), $("qr"), $("handoff-caption"), item.link, item.qr, item.lang);
     s.link = item.link;
     $("invite").textContent = config.languages.map(function (l) { return label("invite", l.code); })
@@ -107,7 +107,7 @@
     $("date").textContent = t.toLocaleDateString(lang, Object.assign({ weekday: "long", day: "numeric", month: "long" }, opts));
     $("default-time").textContent = $("clock").textContent;
     if (s.mode === "touch") {
-      var left = Math.max(0, Math.ceil(config.idle_s - (Date.now() - s.lastActivity) / 1000));
+      var left = Math.max(0, Math.ceil(config.idle_s - (performance.now() - s.lastActivity) / 1000));
       $("countdown").textContent = label("back", s.lang).replace("%s", left);
       if (left <= 0) { endTouch("idle"); }
     }
@@ -116,12 +116,12 @@
   // -- touch mode -----------------------------------------------------------------------------
 
   function dirUrl(lang, page) {
-    return "/bundle/" + s.release + "/directory/" + lang + "/" + (page || "index.html");
+    return config.content + "/bundle/" + s.release + "/directory/" + lang + "/" + (page || "index.html");
   }
 
   function startTouch() {
     if (s.mode === "touch" || !s.release || !config.directory[config.languages[0].code]) { return; }
-    s.mode = "touch"; s.pages = 0; s.lastActivity = Date.now();
+    s.mode = "touch"; s.pages = 0; s.lastActivity = performance.now();
     var lang = (s.current && s.current.lang) || config.languages[0].code;
     document.body.classList.add("touch"); document.body.classList.remove("loop");
     $("touch").hidden = false;
@@ -152,30 +152,24 @@
     load($("dir"), dirUrl(lang, page));
   }
 
-  function activity() { s.lastActivity = Date.now(); }
+  function activity() { s.lastActivity = performance.now(); }
 
-  function onDirectoryLoad() {
-    var frame = $("dir");
-    var doc = frame.contentDocument;
-    if (s.mode !== "touch" || !doc || frame.contentWindow.location.href === "about:blank") { return; }
-    var path = frame.contentWindow.location.pathname;
+  // What the directory frame says (frame.js; its own scripts could say the same): only a path,
+  // a ping or an href is taken, and Python checks each against the signed release.
+  function onDirectoryMessage(e) {
+    var m = e.data;
+    if (e.source !== $("dir").contentWindow || s.mode !== "touch" || !m || typeof m !== "object") { return; }
+    if (m.p2f === "activity") { activity(); }
+    else if (m.p2f === "page" && typeof m.path === "string") { onDirectoryPage(m.path); }
+    else if (m.p2f === "handoff" && typeof m.href === "string" && api) {
+      activity();
+      api.handoff(m.href.slice(0, 300)).then(function (answer) { if (answer && answer.link) { showTouchHandoff(answer); } });
+    }
+  }
+
+  function onDirectoryPage(path) {
     if (path.indexOf("/bundle/") !== 0) { setLang(s.lang, "index.html"); return; }
     s.pages += 1; s.touchPath = path; activity();
-    var style = doc.createElement("style");
-    // the shell's bar has the home button and the language names (the page's EN, DE are codes)
-    style.textContent = "*{cursor:none!important;user-select:none!important}body>header{display:none}" +
-      "main{padding-bottom:380px}";  // room to scroll the text out from under the QR box
-    doc.head.appendChild(style);
-    ["pointerdown", "keydown", "wheel", "scroll"].forEach(function (k) { doc.addEventListener(k, activity, true); });
-    doc.addEventListener("click", function (e) {
-      var a = e.target.closest ? e.target.closest("a[href]") : null;
-      if (!a) { return; }
-      var url = new URL(a.getAttribute("href"), doc.baseURI);
-      if (url.origin !== location.origin || url.pathname.indexOf("/bundle/") !== 0) {
-        e.preventDefault();                // outside links go to the phone, never on screen
-        if (api) { api.handoff(url.href).then(showTouchHandoff); }
-      }
-    }, true);
     if (api) { api.shown(path, "touch").then(showTouchHandoff); }
   }
 
@@ -218,7 +212,7 @@
   document.addEventListener("contextmenu", function (e) { e.preventDefault(); }, true);
   $("home").addEventListener("click", function () { setLang(s.lang, "index.html"); });
   $("close").addEventListener("click", function () { endTouch("button"); });
-  $("dir").addEventListener("load", onDirectoryLoad);
+  window.addEventListener("message", onDirectoryMessage);
   setInterval(tick, 250);
   tick();
 
@@ -231,7 +225,7 @@
         pending: s.pending && s.pending.id, lang: s.lang, touchPath: s.touchPath,
         touchLink: s.touchLink, pages: s.pages, countdown: $("countdown").textContent,
         alert: document.body.classList.contains("alert"),
-        settledMs: s.revealedAt ? Date.now() - s.revealedAt : 0,
+        settledMs: s.revealedAt ? performance.now() - s.revealedAt : 0,
         visibleFrames: frames.filter(function (f) { return f.classList.contains("on"); }).length,
         qr: !$("handoff").hidden, hot: $("hot-list").children.length
       };

@@ -7,17 +7,25 @@ boundary and again at ``Decision.wake_at`` (an alert may start before the slide 
 How a slide is chosen (local time is Europe/Paris):
 
 1. *Eligible* slides: the place rules admit the site, the time rules admit ``now``, the item
-   has not expired, ``now`` lies inside its ``window``, its audiences meet the audiences of the
-   site at this hour (``audience_hours``, else the site's own list), it has a page in one of the
-   site's languages, and it played fewer than ``max_per_hour`` times in the last 60 minutes.
-2. *Alerts* (``interrupt``) win over everything while eligible; several alerts take turns.
+   has not expired, its *moment weight* is not 0 (``rules_moments.moment_weight``: inside its
+   window; an event from the settings' horizon before it starts; a place open now or opening
+   soon), its audiences meet the audiences of the site at this hour (``audience_hours``, else
+   the site's own list), it has a page in one of the site's languages, and it played fewer than
+   ``max_per_hour`` times in the last 60 minutes.
+2. *Alerts* whose level takes over (``interrupt``: ``critical`` by default) win over
+   everything while eligible; several take turns. Alerts whose level has a ``strip`` are listed
+   in ``Decision.strip`` on every slide while they run.
 3. Otherwise screen time is shared by weighted fair queueing over the current clock hour: every
-   sponsor with an eligible slide gets its booked ``share``; the house (every unsponsored slide
-   of the highest priority present) gets the rest. The group whose time divided by its share
-   is lowest, counting half of its next slide, plays next; inside a group, slides get time in
-   proportion to their ``weight``. Each group stays within about half a slide of its share;
-   time taken by alerts is not counted against anyone.
-4. Languages rotate: the n-th recent play of a slide uses the n-th site language it has.
+   sponsor with an eligible slide gets its booked ``share``; every alert level with a
+   ``max_share`` (``warning`` by default) gets that share for its eligible alerts; the house
+   (every other slide of the highest priority present) gets the rest. The group whose time
+   divided by its share is lowest, counting half of its next slide, plays next; inside a group,
+   slides get time in proportion to their ``weight`` times their moment weight (events soon,
+   offers ending soon count more). Each group stays within about half a slide of its share;
+   time taken by takeover alerts is not counted against anyone.
+4. Languages rotate: the n-th recent play of a slide uses the n-th site language it has. A turn
+   may show a page written in another language (``Decision.text_language``; the build decides,
+   from the site's ``untranslated`` setting): the shell labels what the text is in.
 5. Nothing eligible: the *default* card (``Decision.slide is None``): the site's name and clock.
 
 It deliberately does not render, sleep or journal anything.
@@ -41,9 +49,23 @@ from p2f_player.contract.rules import (
     parse_rules,
     to_local,
 )
+from p2f_player.contract.rules_moments import (
+    DEFAULTS,
+    LEVELS,
+    AudienceBlock,
+    OpenTimes,
+    ScreenSettings,
+    moment_boundaries,
+    moment_weight,
+    parse_audience_hours,
+    parse_open_times,
+    parse_settings,
+)
+from p2f_player.contract.rules_moments import audiences_at as _audiences_at
 
 HOUR = timedelta(hours=1)
 HOUSE = ""  # the group of unsponsored slides
+LEVEL_GROUP = "level:"  # + level name: the group of the alerts of a level with a max_share
 
 
 @dataclass(frozen=True)
@@ -55,10 +77,17 @@ class Slide:
     window: tuple[datetime, datetime] | None
     sponsor: str | None
     interrupt: bool
+    level: str | None = None  # alerts: critical | warning | info
+    open_times: OpenTimes | None = None  # places: when open (computed by the build)
+    text_langs: Mapping[str, str] | None = None  # language turn -> language of its page's text
 
     @property
     def duration(self) -> timedelta:
         return timedelta(seconds=self.rules.duration_s)
+
+    def text_language(self, turn: str) -> str:
+        """The language the page shown in ``turn`` is written in."""
+        return (self.text_langs or {}).get(turn, turn)
 
 
 @dataclass(frozen=True)
@@ -69,9 +98,10 @@ class Plan:
     site: SiteProfile
     languages: tuple[str, ...]
     audiences: frozenset[str]
-    audience_hours: tuple[tuple[Rules, frozenset[str]], ...]
+    audience_hours: tuple[AudienceBlock, ...]
     slides: tuple[Slide, ...]
     sponsors: Mapping[str, float]
+    settings: ScreenSettings = DEFAULTS
 
     @classmethod
     def from_manifest(cls, document: Mapping[str, Any]) -> Plan:
@@ -79,13 +109,9 @@ class Plan:
         site = document["site"]
         geo = site.get("geo") or {}
         try:
-            blocks = tuple(
-                (
-                    parse_rules({"weekdays": block.get("weekdays") or [], "hours": block["hours"]}),
-                    frozenset(block["audiences"]),
-                )
-                for block in site.get("audience_hours", [])
-            )
+            blocks = parse_audience_hours(site.get("audience_hours") or [], "site.audience_hours")
+            # a manifest built before screen settings existed plays with the defaults
+            settings = parse_settings(site.get("settings"), where="site.settings")
             slides = tuple(_slide(raw) for raw in document["slides"])
         except (RuleError, KeyError, TypeError, ValueError) as error:
             raise ManifestError(f"manifest slides or site profile: {error}") from None
@@ -102,6 +128,7 @@ class Plan:
             audience_hours=blocks,
             slides=slides,
             sponsors={k: float(v) for k, v in (document.get("sponsors") or {}).items()},
+            settings=settings,
         )
 
 
@@ -114,16 +141,27 @@ def _slide(raw: Mapping[str, Any]) -> Slide:
             raise ValueError(f"slide {raw['id']}: window times need a UTC offset")
     try:
         rules = parse_rules(raw.get("rules"))
+        open_times = parse_open_times(raw.get("open"))
     except RuleError as error:
         raise RuleError(f"slide {raw['id']}: {error.field}", error.message) from None
+    level = raw.get("level")
+    if level is not None and level not in LEVELS:
+        raise ValueError(f"slide {raw['id']}: level {level!r} is not one of {', '.join(LEVELS)}")
+    pages = dict(raw["pages"])
+    text_langs = raw.get("text_langs")
+    if text_langs is not None and set(text_langs) != set(pages):
+        raise ValueError(f"slide {raw['id']}: text_langs must name the languages of pages")
     return Slide(
         id=raw["id"],
         kind=raw.get("kind", "place"),
         rules=rules,
-        pages=dict(raw["pages"]),
+        pages=pages,
         window=parsed,
         sponsor=raw.get("sponsor"),
         interrupt=bool(raw.get("interrupt")),
+        level=level,
+        open_times=open_times,
+        text_langs=dict(text_langs) if text_langs is not None else None,
     )
 
 
@@ -144,10 +182,17 @@ class Decision:
     until: datetime  # the slide ends here (its duration, cut at its own end of validity)
     wake_at: datetime  # look again here (<= until): something may start or stop
     reason: str
+    strip: tuple[str, ...] = ()  # ids of the running alerts the strip over the slide lists
 
     @property
     def slide_id(self) -> str:
         return self.slide.id if self.slide else "default"
+
+    @property
+    def text_language(self) -> str:
+        """The language the shown text is written in (may differ from the ``language`` turn:
+        an untranslated item played in French is labelled ``fr``)."""
+        return self.slide.text_language(self.language) if self.slide else self.language
 
 
 # -- eligibility ---------------------------------------------------------------------------
@@ -155,8 +200,12 @@ class Decision:
 
 def audiences_at(plan: Plan, now: datetime) -> frozenset[str]:
     """Audiences of the site at this moment: the matching ``audience_hours``, else its own."""
-    hits = [aud for rules, aud in plan.audience_hours if rules.active_at(now)]
-    return frozenset().union(*hits) if hits else plan.audiences
+    return _audiences_at(plan.audience_hours, plan.audiences, now)
+
+
+def weight_now(plan: Plan, slide: Slide, now: datetime) -> float:
+    """The slide's moment weight at ``now`` (0: not now; see ``rules_moments``)."""
+    return moment_weight(slide.kind, slide.window, slide.open_times, now, plan.settings.moments)
 
 
 def languages_of(plan: Plan, slide: Slide) -> list[str]:
@@ -175,7 +224,7 @@ def is_eligible(
 ) -> bool:
     """Every rule of the slide admits ``now`` at this site (see the module docstring)."""
     rules = slide.rules
-    if slide.window is not None and not slide.window[0] <= now < slide.window[1]:
+    if weight_now(plan, slide, now) <= 0:
         return False
     if not rules.applies_to_site(plan.site) or rules.expired_at(now) or not rules.active_at(now):
         return False
@@ -221,20 +270,35 @@ def select_slide(plan: Plan, recent: Sequence[Play], now: datetime) -> Decision:
     played: dict[str, float] = {}
     for p in this_hour:
         played[p.slide_id] = played.get(p.slide_id, 0.0) + _seconds_in_hour(p, start, now)
+    strip = _strip(plan, now, audiences)
     alerts = [s for s in eligible if s.interrupt]
     if alerts:
         chosen, reason = _least_recent(_top_priority(alerts), recent), "alert"
     elif eligible:
-        chosen, reason = _by_share(plan, eligible, played)
+        chosen, reason = _by_share(plan, eligible, played, now)
     else:
-        return _default(plan, now, recent, len(this_hour))
+        return _default(plan, now, recent, len(this_hour), strip)
     langs = languages_of(plan, chosen)
     # each slide cycles through its languages (a global counter would lock two alternating
     # slides to one language each)
     language = langs[sum(1 for p in recent if p.slide_id == chosen.id) % len(langs)]
     until = _slide_end(plan, chosen, now, recent)
     wake = next_change(plan, now, recent)
-    return Decision(chosen, language, until, min(until, wake) if wake else until, reason)
+    return Decision(chosen, language, until, min(until, wake) if wake else until, reason, strip)
+
+
+def _strip(plan: Plan, now: datetime, audiences: frozenset[str]) -> tuple[str, ...]:
+    """The running alerts whose level puts them on the strip: most severe first, then by
+    priority (max_per_hour does not hide an alert from the strip)."""
+    running = [
+        s
+        for s in plan.slides
+        if s.level is not None
+        and plan.settings.level(s.level).strip
+        and is_eligible(plan, s, now, (), audiences)
+    ]
+    running.sort(key=lambda s: (LEVELS.index(s.level or "info"), -s.rules.priority, s.id))
+    return tuple(s.id for s in running)
 
 
 def _top_priority(slides: list[Slide]) -> list[Slide]:
@@ -248,17 +312,36 @@ def _least_recent(slides: list[Slide], recent: Sequence[Play]) -> Slide:
     return min(slides, key=lambda s: (last.get(s.id, epoch), s.id))
 
 
-def _by_share(plan: Plan, eligible: list[Slide], played: Mapping[str, float]) -> tuple[Slide, str]:
+def _group_of(plan: Plan, slide: Slide) -> str:
+    if slide.sponsor in plan.sponsors:
+        return slide.sponsor or HOUSE
+    if slide.level is not None and plan.settings.level(slide.level).max_share is not None:
+        return LEVEL_GROUP + slide.level
+    return HOUSE
+
+
+def _booked(plan: Plan, group: str) -> float:
+    if group.startswith(LEVEL_GROUP):
+        return plan.settings.level(group[len(LEVEL_GROUP) :]).max_share or 0.0
+    return plan.sponsors.get(group, 0.0)
+
+
+def _by_share(
+    plan: Plan, eligible: list[Slide], played: Mapping[str, float], now: datetime
+) -> tuple[Slide, str]:
     groups: dict[str, list[Slide]] = {}
     for slide in eligible:
-        key = slide.sponsor if slide.sponsor in plan.sponsors else HOUSE
-        groups.setdefault(key or HOUSE, []).append(slide)
+        groups.setdefault(_group_of(plan, slide), []).append(slide)
     if HOUSE in groups:
         groups[HOUSE] = _top_priority(groups[HOUSE])
-    sponsored = sum(plan.sponsors[g] for g in groups if g != HOUSE)
-    shares = {g: plan.sponsors[g] if g != HOUSE else max(0.0, 1.0 - sponsored) for g in groups}
+    taken = sum(_booked(plan, g) for g in groups if g != HOUSE)
+    shares = {g: _booked(plan, g) if g != HOUSE else max(0.0, 1.0 - taken) for g in groups}
     group_played = {g: sum(played.get(s.id, 0.0) for s in slides) for g, slides in groups.items()}
-    nexts = {g: _next_in_group(members, played, group_played[g]) for g, members in groups.items()}
+    weights = {s.id: s.rules.weight * weight_now(plan, s, now) for s in eligible}
+    nexts = {
+        g: _next_in_group(members, played, group_played[g], weights)
+        for g, members in groups.items()
+    }
 
     def midpoint(g: str) -> float:
         # Weighted fair queueing: every group's time, divided by its share, should advance
@@ -270,23 +353,29 @@ def _by_share(plan: Plan, eligible: list[Slide], played: Mapping[str, float]) ->
 
     group = min(groups, key=lambda g: (midpoint(g), -shares[g], g))
     slide = nexts[group]
+    if group.startswith(LEVEL_GROUP):
+        return slide, f"alert {group[len(LEVEL_GROUP) :]}"
     return slide, f"sponsor {group}" if group else "house"
 
 
-def _next_in_group(members: list[Slide], played: Mapping[str, float], total: float) -> Slide:
+def _next_in_group(
+    members: list[Slide], played: Mapping[str, float], total: float, weights: Mapping[str, float]
+) -> Slide:
     """Inside a group, the slide furthest behind its weight's part of the group's time."""
-    weights = sum(s.rules.weight for s in members)
+    whole = sum(weights[s.id] for s in members)
     return min(
         members,
         key=lambda s: (
-            -(s.rules.weight / weights * total - played.get(s.id, 0.0)),
-            -s.rules.weight,
+            -(weights[s.id] / whole * total - played.get(s.id, 0.0)),
+            -weights[s.id],
             s.id,
         ),
     )
 
 
-def _default(plan: Plan, now: datetime, recent: Sequence[Play], count: int) -> Decision:
+def _default(
+    plan: Plan, now: datetime, recent: Sequence[Play], count: int, strip: tuple[str, ...]
+) -> Decision:
     until = now + timedelta(seconds=DEFAULT_DURATION_S)
     wake = next_change(plan, now, recent)
     return Decision(
@@ -295,6 +384,7 @@ def _default(plan: Plan, now: datetime, recent: Sequence[Play], count: int) -> D
         until,
         min(until, wake) if wake else until,
         "nothing eligible: default card",
+        strip,
     )
 
 
@@ -332,11 +422,12 @@ def _window_moments(rules: Rules, now: datetime) -> Iterable[datetime]:
 
 
 def _boundaries_of(plan: Plan, slide: Slide, now: datetime) -> Iterable[datetime]:
-    if slide.window is not None:
-        yield from slide.window
+    yield from moment_boundaries(
+        slide.kind, slide.window, slide.open_times, plan.settings.moments, now
+    )
     yield from _window_moments(slide.rules, now)
-    for rules, _ in plan.audience_hours:
-        yield from _window_moments(rules, now)
+    for block in plan.audience_hours:
+        yield from _window_moments(block.rules, now)
 
 
 def next_change(plan: Plan, now: datetime, recent: Sequence[Play] = ()) -> datetime | None:

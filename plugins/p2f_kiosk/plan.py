@@ -1,30 +1,50 @@
 """What goes into a site's bundle: pure selection, no files.
 
-An item is left out of a site's bundle when its rules can never admit that site, or when it
-has already ended at build time. Linear in the number of items per site.
+An item is left out of a site's bundle when its rules can never admit that site, when it has
+already ended at build time, or (a place) when it is closed or out of season for the whole
+life of the bundle. Linear in the number of items per site.
+
+The build also settles what the player must not have to compute: each place slide carries its
+open intervals for the bundle's life (``open``, from OSM ``opening_hours`` and ``season`` with
+French public holidays, by the website's own ``p2f_site.hours``), each language turn the
+language its text is really in (``text_langs``: an untranslated item plays in French labelled
+``fr``, or sits that turn out, as the site's ``untranslated`` setting says), and each alert its
+level (``level``) and whether that level takes the screen (``interrupt``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from p2f_model import schema
+from p2f_model import vocabulary as v
 from p2f_model.corpus import Corpus, Item, site_profile
+from p2f_model.settings import ContentSettings, site_audience_hours, site_settings
 from p2f_player.contract.manifest import iso
-from p2f_player.contract.rules import Rules, SiteProfile
+from p2f_player.contract.rules import Rules, SiteProfile, to_local
+from p2f_player.contract.rules_moments import ScreenSettings, settings_to_json
+from p2f_site.hours import open_intervals
 
 SLIDE_KINDS = ("alert", "offer", "event", "place")
+OPEN_HORIZON = timedelta(days=14)  # as long as a bundle is trusted (bundle.MANIFEST_LIFETIME)
 
 
 @dataclass(frozen=True)
 class PlannedSlide:
     item: Item
-    languages: tuple[str, ...]
+    languages: tuple[str, ...]  # the site's language turns the slide plays in
     window: tuple[datetime, datetime] | None
     sponsor: str | None
     interrupt: bool
+    text_langs: Mapping[str, str] | None = None  # turn -> language of the text (default: same)
+    level: str | None = None  # alerts only
+    open_times: tuple[datetime, list[tuple[datetime, datetime]]] | None = None  # (until, spans)
+
+    def text_language(self, turn: str) -> str:
+        return (self.text_langs or {}).get(turn, turn)
 
 
 def window_of(item: Item) -> tuple[datetime, datetime] | None:
@@ -56,6 +76,7 @@ def plan_site(
     site: schema.Site = site_item.data
     profile = site_profile(site_item)
     sponsors = sponsor_shares(corpus, profile)
+    settings = site_settings(corpus.settings, site_item)
     slides = []
     for item in sorted(
         corpus.items.values(),
@@ -70,25 +91,53 @@ def plan_site(
         if (window is not None and window[1] <= now) or item.rules.expired_at(now):
             drop("ended")
             continue
-        languages = tuple(
-            lang
-            for lang in site.languages
-            if not item.rules.languages or lang in item.rules.languages
-        )
-        if not languages:
+        text_langs = language_turns(item, site.languages, settings)
+        if not text_langs:
             drop("no language of this site")
             continue
+        open_times = None
+        if isinstance(item.data, schema.Place) and (item.data.opening_hours or item.data.season):
+            # from the build day's local midnight: builds of one day give the same intervals,
+            # so the slide parts of an unchanged place stay the same objects in storage
+            start = to_local(now).replace(hour=0, minute=0, second=0, microsecond=0)
+            until = start + OPEN_HORIZON + timedelta(days=1)
+            spans = open_intervals(item.data.opening_hours, item.data.season, start, until)
+            if not spans:
+                drop("closed or out of season while this bundle lasts")
+                continue
+            open_times = (until, spans)
+        level = item.data.severity if isinstance(item.data, schema.Alert) else None
         partner = getattr(item.data, "partner", None)
         slides.append(
             PlannedSlide(
                 item=item,
-                languages=languages,
+                languages=tuple(text_langs),
                 window=window,
                 sponsor=partner if partner in sponsors else None,
-                interrupt=item.kind == "alert",
+                interrupt=level is not None and settings.level(level).takeover,
+                text_langs=text_langs,
+                level=level,
+                open_times=open_times,
             )
         )
     return slides
+
+
+def language_turns(
+    item: Item, site_languages: list[str], settings: ScreenSettings
+) -> dict[str, str]:
+    """Each of the site's language turns the item plays in, with the language of the text it
+    shows then: its own translation, else French (``untranslated: french``) or nothing
+    (``untranslated: skip``). A slide is never labelled with a language it is not written in."""
+    turns = {}
+    for lang in site_languages:
+        if item.rules.languages and lang not in item.rules.languages:
+            continue
+        if lang in item.texts:
+            turns[lang] = lang
+        elif settings.untranslated == "french":
+            turns[lang] = v.DEFAULT_LANGUAGE
+    return turns
 
 
 def sponsor_shares(corpus: Corpus, profile: SiteProfile) -> dict[str, float]:
@@ -106,9 +155,11 @@ def sponsor_shares(corpus: Corpus, profile: SiteProfile) -> dict[str, float]:
     return shares
 
 
-def site_document(item: Item) -> dict[str, Any]:
-    """The site profile as written in the manifest."""
+def site_document(item: Item, settings: ContentSettings | None = None) -> dict[str, Any]:
+    """The site profile as written in the manifest, with its resolved screen settings and
+    audience segments (its own, else the shared ones of content/reglages/ecrans.md)."""
     site: schema.Site = item.data
+    shared = settings or ContentSettings()
     width, height = (int(x) for x in site.resolution.split("x"))
     return {
         "id": item.slug,
@@ -119,14 +170,8 @@ def site_document(item: Item) -> dict[str, Any]:
         "height": height,
         "languages": list(site.languages),
         "audiences": list(site.audiences),
-        "audience_hours": [
-            {
-                "audiences": list(block.audiences),
-                "weekdays": list(block.weekdays),
-                "hours": block.hours,
-            }
-            for block in site.audience_hours
-        ],
+        "audience_hours": site_audience_hours(shared, item),
+        "settings": settings_to_json(site_settings(shared, item)),
         "screen_hours": [
             {"weekdays": list(block.weekdays), "hours": block.hours} for block in site.screen_hours
         ],
@@ -137,3 +182,31 @@ def site_document(item: Item) -> dict[str, Any]:
 
 def window_document(window: tuple[datetime, datetime] | None) -> dict[str, str] | None:
     return None if window is None else {"from": iso(window[0]), "until": iso(window[1])}
+
+
+def slide_document(
+    planned: PlannedSlide,
+    pages: Mapping[str, str],
+    titles: Mapping[str, str],
+    links: Mapping[str, str],
+) -> dict[str, Any]:
+    """A slide as written in the manifest; ``pages``, ``titles`` and ``links`` by turn."""
+    item = planned.item
+    out: dict[str, Any] = {
+        "id": item.slug,
+        "kind": item.kind,
+        "titles": dict(titles),
+        "pages": dict(pages),
+        "text_langs": {turn: planned.text_language(turn) for turn in pages},
+        "rules": item.rules.to_json(),
+        "window": window_document(planned.window),
+        "sponsor": planned.sponsor,
+        "interrupt": planned.interrupt,
+        "deep_links": dict(links),
+    }
+    if planned.level is not None:
+        out["level"] = planned.level
+    if planned.open_times is not None:
+        until, spans = planned.open_times
+        out["open"] = {"until": iso(until), "intervals": [[iso(a), iso(b)] for a, b in spans]}
+    return out

@@ -3,7 +3,9 @@
 The browser needs to know "open now" on the home page and the place page without loading the
 1 MB opening_hours.js; the build writes the next ``DAYS`` days of open intervals into a data
 attribute instead. The places directory still evaluates the raw string with opening_hours.js.
-Pure: the moment comes in as an argument.
+The kiosk build writes the same intervals into each place slide (``open_intervals``), so the
+player never parses the syntax. Public holidays (``PH``) are the French ones: opening-hours-py
+carries the calendar (``COUNTRY``). Pure: the moment comes in as an argument.
 """
 
 from __future__ import annotations
@@ -15,6 +17,11 @@ import opening_hours
 from p2f_player.contract.rules import PARIS
 
 DAYS = 14
+COUNTRY = "FR"  # the calendar of public holidays ("PH off") of every place
+
+
+def _hours(expression: str) -> opening_hours.OpeningHours:
+    return opening_hours.OpeningHours(expression, country=COUNTRY)
 
 
 def _start(now: datetime) -> datetime:
@@ -31,7 +38,7 @@ def open_windows(expression: str, now: datetime) -> str:
     """``"start/end start/end ..."`` (ISO, Paris offsets) of open intervals from today for DAYS."""
     start = _start(now)
     windows = []
-    for begin, end, state, _comment in opening_hours.OpeningHours(expression).intervals(
+    for begin, end, state, _comment in _hours(expression).intervals(
         start, start + timedelta(days=DAYS)
     ):
         if state == opening_hours.State.OPEN:
@@ -51,9 +58,7 @@ def week_schedule(expression: str, now: datetime) -> list[tuple[datetime, list[t
         (start + timedelta(days=n), []) for n in range(7)
     ]
     end = start + timedelta(days=7)
-    for begin, finish, state, _comment in opening_hours.OpeningHours(expression).intervals(
-        start, end
-    ):
+    for begin, finish, state, _comment in _hours(expression).intervals(start, end):
         if state != opening_hours.State.OPEN:
             continue
         for day, spans in days:
@@ -62,3 +67,44 @@ def week_schedule(expression: str, now: datetime) -> list[tuple[datetime, list[t
                 stop = "24:00" if high == day + timedelta(days=1) else f"{high:%H:%M}"
                 spans.append((f"{low:%H:%M}", stop))
     return days
+
+
+def open_intervals(
+    expression: str | None, season: str | None, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """When a place is worth proposing between ``start`` and ``end`` (aware instants): open by
+    ``expression`` and inside ``season`` (OSM month ranges, e.g. ``Jun-Sep``); either may be
+    missing. Aware ``[from, until)`` pairs in Paris time, merged where they touch."""
+    low = start.astimezone(PARIS).replace(tzinfo=None)
+    high = end.astimezone(PARIS).replace(tzinfo=None)
+    spans: list[tuple[datetime, datetime]] = [(low, high)]
+    for rule in (expression, season):
+        if rule:
+            spans = _intersect(spans, _open_spans(rule, low, high))
+    merged: list[tuple[datetime, datetime]] = []
+    for begin, finish in spans:
+        if merged and merged[-1][1] >= begin:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
+        else:
+            merged.append((begin, finish))
+    return [(a.replace(tzinfo=PARIS), b.replace(tzinfo=PARIS)) for a, b in merged]
+
+
+def _open_spans(rule: str, low: datetime, high: datetime) -> list[tuple[datetime, datetime]]:
+    return [
+        (begin, finish)
+        for begin, finish, state, _comment in _hours(rule).intervals(low, high)
+        if state == opening_hours.State.OPEN
+    ]
+
+
+def _intersect(
+    left: list[tuple[datetime, datetime]], right: list[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
+    out = []
+    for a0, a1 in left:
+        for b0, b1 in right:
+            begin, finish = max(a0, b0), min(a1, b1)
+            if begin < finish:
+                out.append((begin, finish))
+    return sorted(out)

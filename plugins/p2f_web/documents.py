@@ -10,7 +10,7 @@ from datetime import datetime
 
 from p2f_model.corpus import Corpus
 from p2f_model.vocabulary import SITE_LANGUAGES
-from p2f_web import atom, geojson, ical, landing, sitemap
+from p2f_web import atom, csp, geojson, ical, landing, sitemap
 from p2f_web.config import WebSettings
 
 
@@ -18,6 +18,7 @@ def website_documents(corpus: Corpus, web: WebSettings, now: datetime) -> dict[s
     files: dict[str, bytes] = {
         "sitemap.xml": sitemap.sitemap_xml(corpus, web, now),
         "robots.txt": sitemap.robots_txt(web).encode(),
+        "_headers": csp.headers_file().encode(),  # security headers, for Netlify-style hosts
         "d/index.html": landing.unknown_page().encode(),
     }
     for lang in SITE_LANGUAGES:

@@ -1,6 +1,7 @@
 """Deep-link landing pages (DESIGN.md §3.4): ``/d/<slug>/index.html`` and the helpful ``/d/``.
 
-A landing page is static. Its small inline script reads ``l`` and ``k`` from the address,
+A landing page is static. Its small inline script (``landing_script``, allowed by its hash in
+the Content Security Policy every page carries, see ``csp``) reads ``l`` and ``k`` from the address,
 picks the item's page in that language and forwards the kiosk as campaign parameters
 (``utm_source=kiosk&utm_medium=deeplink&utm_campaign=<k>``); without JavaScript a meta refresh
 goes to the French page and visible links offer every language. An offer, event or alert
@@ -20,36 +21,12 @@ from p2f_player.contract.deeplinks import PATH_PREFIX
 from p2f_player.contract.rules import PARIS
 from p2f_site.ui import LANG_NAMES
 from p2f_site.urls import home_path, item_url, list_path, view_url
+from p2f_web import csp
 from p2f_web.items import window_of
+from p2f_web.landing_script import SCRIPT
 from p2f_web.texts import word
 
-CAMPAIGN = "utm_source=kiosk&utm_medium=deeplink&utm_campaign="
 LIST_WORDS = {"place": "places", "event": "agenda", "offer": "offers", "page": "pages"}
-
-# Kept short and dependency-free: it runs before anything else on a phone that just tapped.
-SCRIPT = """(function () {
-  var root = document.documentElement, q = new URLSearchParams(location.search);
-  var targets = JSON.parse(root.getAttribute("data-targets") || "{}");
-  var lang = targets[q.get("l")] ? q.get("l") : "fr";
-  var until = root.getAttribute("data-until");
-  if (until && Date.now() >= Date.parse(until)) {
-    root.lang = lang;
-    document.addEventListener("DOMContentLoaded", function () {
-      var go = document.getElementById("go");
-      if (go) go.hidden = true;
-      document.getElementById("over").hidden = false;
-      var parts = document.querySelectorAll("#over [data-lang]");
-      for (var i = 0; i < parts.length; i++) {
-        parts[i].hidden = parts[i].getAttribute("data-lang") !== lang;
-      }
-    });
-    return;
-  }
-  if (!targets[lang]) return;
-  var k = q.get("k"), url = targets[lang];
-  if (k && /^[a-z0-9][a-z0-9-]{0,59}$/.test(k)) url += "?CAMPAIGN" + k;
-  location.replace(url);
-})();""".replace("CAMPAIGN", CAMPAIGN)
 
 
 def landing_path(slug: str) -> str:
@@ -75,6 +52,7 @@ def _page(lang: str, title: str, head: str, body: str, attrs: str = "") -> str:
 <html lang="{lang}"{attrs}>
 <head>
 <meta charset="utf-8">
+{csp.meta_tags()}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>{escape(title)}</title>

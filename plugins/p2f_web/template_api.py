@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from p2f_model.corpus import Corpus, Item
-from p2f_web import atom, geojson, ical, jsonld, social
+from p2f_web import atom, csp, geojson, ical, jsonld, social
 from p2f_web.config import WebSettings
 from p2f_web.items import window_of
 from p2f_web.texts import word
@@ -74,8 +74,18 @@ class TemplateApi:
     def feed_url(self, name: str, lang: str) -> str:
         return "/" + atom.feed_path(name, lang)
 
+    def security_meta(self) -> Markup:
+        """The Content Security Policy and referrer policy, first thing in every ``<head>``."""
+        return Markup(csp.meta_tags())
+
+    def map_tiles(self) -> str:
+        """The map's tile URL template: the one outside origin the policy allows."""
+        return csp.TILE_URL
+
     def globals(self) -> dict[str, Callable[..., Any]]:
         return {
+            "security_meta": self.security_meta,
+            "map_tiles": self.map_tiles,
             "structured_data": self.structured_data,
             "social_meta": self.social_meta,
             "canonical_url": self.canonical_url,

@@ -6,14 +6,13 @@ Chromium off the network: this machine only reaches 127.0.0.1 and the package re
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.web.site_server import serve_site
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -38,21 +37,12 @@ def built_site(sample_build: Path) -> Path:
     return sample_build / "site"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
-    """A static HTTP server on 127.0.0.1 serving the built site, like the CDN would."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    """A static HTTP server on 127.0.0.1 serving the built site, like the CDN would: with the
+    security headers of its ``_headers`` (Content Security Policy and others)."""
+    with serve_site(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
+from tests.web.site_server import inject_axe
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -64,13 +65,20 @@ def test_axe_reports_no_violation(visitor: Any, site_url: str, name: str, url: s
     if name.startswith("search"):
         visitor.locator("[data-search-results] li").first.wait_for()
     visitor.wait_for_load_state("networkidle")
-    visitor.add_script_tag(path=str(AXE))
+    inject_axe(visitor, site_url, AXE)
     result = visitor.evaluate("() => axe.run().then(r => r.violations)")
     report = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
         for v in result
     ]
     assert report == [], "\n".join(report)
+
+
+def vnu_does_not_know_wasm_unsafe_eval(message: str) -> bool:
+    """The Nu checker's CSP parser predates ``'wasm-unsafe-eval'`` (CSP Level 3, in Chromium,
+    Firefox and Safari), which the policy needs for Pagefind: that one message is not an error.
+    """
+    return "Expecting source-expression but found \"'wasm-unsafe-eval'\"" in message
 
 
 def test_nu_html_checker_reports_no_error(built_site: Path) -> None:
@@ -81,7 +89,11 @@ def test_nu_html_checker_reports_no_error(built_site: Path) -> None:
         text=True,
         timeout=300,
     )
-    messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+    messages = [
+        m
+        for m in json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+        if not vnu_does_not_know_wasm_unsafe_eval(m.get("message", ""))
+    ]
     report = [
         f"{m.get('url', '').replace(built_site.as_uri(), '')}:{m.get('lastLine')}: {m['message']}"
         for m in messages

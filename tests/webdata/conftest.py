@@ -6,10 +6,7 @@ Chromium off the network.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import textwrap
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ from p2f_model.load import load_corpus
 from p2f_site.build import build_all
 from p2f_web.config import WebSettings, read_settings
 from tests.conftest import BASE_FILES, PNG, ROOT
+from tests.web.site_server import serve_site
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -110,20 +108,11 @@ def web_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base / "build" / "site"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def web_url(web_site: Path) -> Iterator[str]:
-    """The small site served on 127.0.0.1, as the CDN would serve it."""
-    handler = functools.partial(_QuietHandler, directory=str(web_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    """The small site served on 127.0.0.1, as the CDN would serve it (with its ``_headers``)."""
+    with serve_site(web_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

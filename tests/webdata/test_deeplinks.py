@@ -13,6 +13,7 @@ import pytest
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.rules import PARIS
 from tests.conftest import ROOT
+from tests.web.site_server import inject_axe
 from tests.webdata.conftest import read
 
 
@@ -131,7 +132,7 @@ def test_landing_pages_have_no_axe_violations(browser: Any, web_url: str, path: 
         page.clock.install(time=datetime(2027, 6, 1, 12, 0, tzinfo=PARIS))  # every offer over
         page.goto(web_url + path)
         page.wait_for_selector("h1:visible")
-        page.add_script_tag(path=str(AXE))
+        inject_axe(page, web_url, AXE)
         violations = page.evaluate("async () => (await axe.run()).violations.map((v) => v.id)")
         assert violations == []
     finally:

@@ -14,7 +14,8 @@
 
   var map = L.map(box, { scrollWheelZoom: false }).setView([43.25, 3.45], 11);
   var loaded = 0, failed = 0;
-  L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+  // the tile URL comes from the page (p2f_web/csp.py), the one outside origin the CSP allows
+  L.tileLayer(box.dataset.tiles, {
     maxZoom: 19,
     attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
   }).on("tileload", function () { loaded += 1; notice.hidden = true; })

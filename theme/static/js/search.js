@@ -14,6 +14,24 @@ const messages = {
 
 let pagefind = null;
 
+/* Pagefind's excerpt is HTML meant to hold text and <mark>. It is parsed in an inert document
+ * (nothing loads or runs there) and only its text and <mark> elements are copied, so a page
+ * whose text looks like markup can never add elements to this one. */
+function excerptNodes(html) {
+  const parsed = new DOMParser().parseFromString(html, "text/html").body;
+  const out = [];
+  for (const node of parsed.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      out.push(mark);
+    } else {
+      out.push(document.createTextNode(node.textContent));
+    }
+  }
+  return out;
+}
+
 async function run(query) {
   results.textContent = "";
   if (!query) { status.textContent = ""; return; }
@@ -27,7 +45,7 @@ async function run(query) {
       a.href = page.url;
       a.textContent = page.meta.title || page.url;
       const p = document.createElement("p");
-      p.innerHTML = page.excerpt; // Pagefind's excerpt: text with <mark> only
+      p.append(...excerptNodes(page.excerpt));
       li.append(a, p);
       results.append(li);
     }

@@ -1,0 +1,75 @@
+"""A static server on 127.0.0.1 that serves a built site the way the CDN does.
+
+It adds the response headers of the site's own ``_headers`` file (the Netlify / Cloudflare
+Pages form written by ``p2f_web.csp``), so browser tests run with the Content Security Policy
+both as a header and as the meta element of each page. Shared by tests/web and tests/webdata.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+
+def read_headers_file(path: Path) -> dict[str, str]:
+    """The headers of the ``/*`` rule of a ``_headers`` file (the only rule the build writes)."""
+    headers: dict[str, str] = {}
+    rule = None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        if not line.startswith((" ", "\t")):
+            rule = line.strip()
+            if rule != "/*":
+                raise ValueError(f"{path}:{number}: only the /* rule is served here, not {rule}")
+            continue
+        name, sep, value = line.strip().partition(":")
+        if rule is None or not sep:
+            raise ValueError(f"{path}:{number}: expected '  Name: value' under a rule")
+        headers[name.strip()] = value.strip()
+    return headers
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args: Any, headers: dict[str, str], **kwargs: Any) -> None:
+        self.site_headers = headers  # set first: the base class handles the request at once
+        super().__init__(*args, **kwargs)
+
+    def end_headers(self) -> None:
+        for name, value in self.site_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve_site(site: Path) -> Iterator[str]:
+    """Serve ``site`` with its ``_headers``; yields the base URL (no trailing slash)."""
+    headers = read_headers_file(site / "_headers")
+    handler = functools.partial(SiteHandler, directory=str(site), headers=headers)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def inject_axe(page: Any, origin: str, axe: Path) -> None:
+    """Load axe-core into ``page`` as a same-origin script file.
+
+    The site's policy refuses inline scripts, which is what ``add_script_tag(path=...)`` writes;
+    serving axe from the page's origin keeps the test under the real policy.
+    """
+    url = f"{origin}/__tests__/axe.min.js"
+    page.route(url, lambda route: route.fulfill(path=str(axe), content_type="text/javascript"))
+    page.add_script_tag(url=url)

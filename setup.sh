@@ -16,6 +16,9 @@ APT_PACKAGES=(
     libegl1 libgl1 libgbm1 libnss3 libasound2 libfontconfig1 libxkbcommon-x11-0 libxcb-cursor0
     libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
     libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1 libpulse0
+    # office reports: WeasyPrint's text layout (partner PDFs), pdftotext to read them back in
+    # tests, faketime to start real players at a pinned simulated moment in tests
+    libpango-1.0-0 libpangoft2-1.0-0 poppler-utils faketime
 )
 
 missing=()

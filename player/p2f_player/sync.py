@@ -57,13 +57,13 @@ class SyncResult:
     def ok(self) -> bool:
         return self.status in ("updated", "unchanged")
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
     @property
     def retry_later(self) -> bool:
         """Try again with capped backoff (``retry_delay``), not at the next regular poll."""
         return self.status in ("offline", "retry")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def manifest_key(site: str) -> str:
@@ -261,6 +261,12 @@ class Syncer:
             self.store.add_object(sha, fetched.data)
         return fetched.data
 
+    def _record(self, state: dict[str, Any]) -> dict[str, Any]:
+        """This source's own part of ``state.json`` (ETag, refusals), created if absent."""
+        sources = state.setdefault("sources", {})
+        record: dict[str, Any] = sources.setdefault(self.source.describe(), {})
+        return record
+
     def _remember_etag(self, etag: str | None) -> None:
         state = self.store.read_state()
         self._record(state)["etag"] = etag
@@ -275,12 +281,6 @@ class Syncer:
         record.setdefault("refused", {})[digest] = reason
         record["refused"] = dict(list(record["refused"].items())[-20:])
         self.store.write_state(state)
-    def _record(self, state: dict[str, Any]) -> dict[str, Any]:
-        """This source's own part of ``state.json`` (ETag, refusals), created if absent."""
-        sources = state.setdefault("sources", {})
-        record: dict[str, Any] = sources.setdefault(self.source.describe(), {})
-        return record
-
 
 
 def _held_release(current: LocalRelease | None) -> dict[str, Any] | None:

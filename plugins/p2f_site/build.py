@@ -1,7 +1,20 @@
 """``invoke build``: check, run Pelican into a staging folder, then swap the result in.
 
 A content problem or any error Pelican logs aborts the build and leaves ``build/`` as it was:
-nothing half-done is ever visible.
+nothing half-done is ever visible. The layout of ``build/``::
+
+    site  -> .current/site         fixed links: every tool keeps using build/site, build/kiosk
+    kiosk -> .current/kiosk
+    .current -> .build-<pid>-<ns>  the one link a build replaces (``os.replace``: atomic)
+    .build-<pid>-<ns>/             a finished build: site/, kiosk/ and build.json (its id)
+    .staging-<pid>/                a build in progress (Pelican writes here)
+
+So the website and the kiosk bundles change together, in one rename: a build killed at any
+moment (``kill -9`` included) leaves ``site`` and ``kiosk`` from the same earlier build, and a
+publish never sends a new website with old bundles. Whatever a dead build left behind (a
+staging folder or a finished build never made current, named with the pid of a process that
+no longer runs) is removed by the next build, as are the ``.old-*`` folders of the former
+two-step swap. The first build after that former layout moves the old folders aside once.
 """
 
 from __future__ import annotations
@@ -24,6 +37,11 @@ from p2f_kiosk.plugin import REPORT_NAME
 from p2f_model.problems import ContentError
 
 OUTPUTS = ("site", "kiosk")
+CURRENT = ".current"
+STAGING = ".staging-"
+FINISHED = ".build-"
+OLD = ".old-"
+BUILD_ID = "build.json"
 NOT_PAGES = ("d", "pagefind")  # deep-link landing pages and the search index's own files
 
 
@@ -73,7 +91,8 @@ def build_all(
     """Build site and kiosks into ``output/site`` and ``output/kiosk``. Raises ``BuildError``."""
     started = time.perf_counter()
     output.mkdir(parents=True, exist_ok=True)
-    staging = output / f".staging-{os.getpid()}"
+    remove_leftovers(output)
+    staging = output / f"{STAGING}{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     settings = read_settings(
         str(settings_file),
@@ -118,17 +137,86 @@ def build_all(
 
 
 def _swap_in(staging: Path, output: Path) -> None:
-    # Each output folder is replaced by two renames; the old copy is removed only after.
+    """Make the staging build current with one atomic rename of the ``.current`` link."""
     for name in OUTPUTS:
-        new, live, old = staging / name, output / name, output / f".old-{name}"
-        if not new.exists():
-            new.mkdir(parents=True)
+        (staging / name).mkdir(parents=True, exist_ok=True)
+    finished = output / f"{FINISHED}{os.getpid()}-{time.time_ns()}"
+    (staging / BUILD_ID).write_text(json.dumps({"id": finished.name}) + "\n", encoding="utf-8")
+    staging.rename(finished)
+    _replace_link(output / CURRENT, Path(finished.name))  # the switch
+    for name in OUTPUTS:
+        _fixed_link(output, name)
+    remove_leftovers(output)
+
+
+def _replace_link(link: Path, target: Path) -> None:
+    temporary = link.with_name(f"{link.name}.new-{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(target)
+    os.replace(temporary, link)
+
+
+def _fixed_link(output: Path, name: str) -> None:
+    """``build/<name> -> .current/<name>``; a folder of the former layout goes aside once."""
+    path, target = output / name, Path(CURRENT) / name
+    if path.is_symlink() and Path(os.readlink(path)) == target:
+        return
+    if path.exists() and not path.is_symlink():
+        old = output / f"{OLD}{name}"
         shutil.rmtree(old, ignore_errors=True)
-        if live.exists():
-            live.rename(old)
-        new.rename(live)
-        shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(staging, ignore_errors=True)
+        path.rename(old)
+    _replace_link(path, target)
+
+
+def current_build(output: Path) -> str | None:
+    """The name of the current build folder in ``output``, None before the first build."""
+    link = output / CURRENT
+    return os.readlink(link) if link.is_symlink() else None
+
+
+def remove_leftovers(output: Path) -> None:
+    """Remove what dead or earlier builds left: staging folders and finished builds of
+    processes that no longer run, this process's own earlier builds, former ``.old-*``."""
+    current = current_build(output)
+    for entry in output.iterdir():
+        if entry.name == current or not _is_leftover(entry.name):
+            continue
+        if entry.is_symlink():
+            entry.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _is_leftover(name: str) -> bool:
+    if name.startswith(OLD):
+        return True
+    if ".new-" in name:  # a link a build was about to swap in: ``<link>.new-<pid>``
+        pid = _pid_in(name.rsplit(".new-", 1)[-1])
+        return pid is not None and not _running(pid)
+    if name.startswith((STAGING, FINISHED)):
+        pid = _pid_in(name)
+        if pid is None:
+            return False
+        return not _running(pid) or (name.startswith(FINISHED) and pid == os.getpid())
+    return False
+
+
+def _pid_in(name: str) -> int | None:
+    """The pid in ``.staging-<pid>``, ``.build-<pid>-<ns>`` or ``<pid>``."""
+    digits = name.removeprefix(STAGING).removeprefix(FINISHED).split("-", 1)[0]
+    return int(digits) if digits.isdigit() else None
+
+
+def _running(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _count_pages(site: Path) -> dict[str, int]:

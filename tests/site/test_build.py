@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,3 +150,111 @@ def test_sample_content_builds(tmp_path: Path) -> None:
     assert sorted(p.name for p in kiosk.iterdir() if p.is_dir()) == sites
     for site in sites:
         assert (kiosk / site / "manifest.json").is_file()
+
+
+# --- one swap: site and kiosk bundles change together; leftovers of killed builds go -----------
+
+# A build in a child process that SIGKILLs itself just before its ``kill_at``-th rename into the
+# build folder (``os.rename``/``os.replace``, which ``Path.rename`` uses too): a ``kill -9`` at
+# the worst moments of the swap. The renames still happen for real up to that point.
+KILLED_BUILD = """
+import json, os, signal, sys
+from pathlib import Path
+from p2f_site.build import build_all
+
+root, settings, output, content, now, kill_at = sys.argv[1:]
+output, count = Path(output), [0]
+
+def dying(real):
+    def rename(source, target, *args, **kwargs):
+        if Path(target).parent == output:
+            count[0] += 1
+            if count[0] == int(kill_at):
+                os.kill(os.getpid(), signal.SIGKILL)
+        return real(source, target, *args, **kwargs)
+    return rename
+
+os.rename, os.replace = dying(os.rename), dying(os.replace)
+overrides = {"PATH": content, "P2F_ROOT": str(Path(content).parent), "P2F_NOW": now}
+build_all(Path(root), Path(settings), output, overrides=overrides)
+"""
+
+
+def place_summary(version: str) -> str:
+    return PLACE.replace("Urgences vétérinaires 7 j/7.", f"Urgences, version {version}.")
+
+
+def versions_shown(output: Path) -> tuple[str, str]:
+    """Which content version the website and the kiosk bundle of ``output`` show."""
+    page = (output / "site/lieux/veto-pinede/index.html").read_text(encoding="utf-8")
+    slide = (output / "kiosk/gare/slides/veto-pinede.fr.html").read_text(encoding="utf-8")
+    found = []
+    for text in (page, slide):
+        found.append(next(v for v in ("A", "B") if f"Urgences, version {v}." in text))
+    return found[0], found[1]
+
+
+def killed_build(content: Path, output: Path, kill_at: int) -> int:
+    """Run the build in a child killed before its ``kill_at``-th rename; return its pid."""
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_BUILD, str(ROOT), str(ROOT / "pelicanconf.py"),
+         str(output), str(content), NOW, str(kill_at)],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return child.returncode
+
+
+@pytest.mark.parametrize("kill_at", [1, 2, 3, 4])
+def test_a_build_killed_during_the_swap_leaves_site_and_kiosk_from_one_build(
+    write_content: WriteContent, tmp_path: Path, kill_at: int
+) -> None:
+    """Before: the site and kiosk folders were swapped by four renames, one after the other;
+    killed after the second, build/site was missing, after the third, new beside old."""
+    output = tmp_path / "build"
+    build(write_content({"lieux/veto-pinede.md": place_summary("A")}), output)
+    content = write_content({"lieux/veto-pinede.md": place_summary("B")})
+    code = killed_build(content, output, kill_at)
+    shown = versions_shown(output)
+    assert shown[0] == shown[1], f"website shows {shown[0]}, kiosk bundle {shown[1]}"
+    if code == -signal.SIGKILL:  # killed before the one switch: the earlier build stays
+        assert shown == ("A", "A")
+    else:  # fewer renames than kill_at: the build finished
+        assert code == 0 and shown == ("B", "B")
+    assert (output / "site").resolve().parent == (output / "kiosk").resolve().parent
+
+
+def test_the_next_build_removes_what_a_killed_build_left(
+    write_content: WriteContent, tmp_path: Path
+) -> None:
+    output = tmp_path / "build"
+    content = write_content()
+    build(content, output)
+    assert killed_build(content, output, 1) == -signal.SIGKILL  # killed with its staging
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    dead_pid = int(dead.stdout)  # a process that has exited
+    for name in (f".staging-{dead_pid}", f".build-{dead_pid}-1", ".old-site"):
+        (output / name / "site").mkdir(parents=True)
+    alive = output / f".staging-{os.getppid()}"  # a build of a process that still runs
+    alive.mkdir()
+    leftovers = sorted(p.name for p in output.iterdir() if p.name.startswith((".staging-", ".old")))
+    assert len(leftovers) == 4  # the killed child's staging, the two planted ones and ours
+    build(content, output)
+    names = {p.name for p in output.iterdir()}
+    current = os.readlink(output / ".current")
+    assert names == {"site", "kiosk", ".current", current, alive.name}
+    assert json.loads((output / current / "build.json").read_text()) == {"id": current}
+
+
+def test_a_build_folder_of_the_former_layout_is_taken_over(
+    write_content: WriteContent, tmp_path: Path
+) -> None:
+    output = tmp_path / "build"
+    for name in ("site", "kiosk"):  # real folders, as the former two-step swap left them
+        (output / name).mkdir(parents=True)
+        (output / name / "old.txt").write_text("old")
+    build(write_content(), output)
+    assert (output / "site").is_symlink() and (output / "kiosk").is_symlink()
+    assert not (output / "site" / "old.txt").exists()
+    assert (output / "site" / "index.html").is_file()
+    assert not any(p.name.startswith(".old-") for p in output.iterdir())

@@ -69,13 +69,14 @@ def kiosk(c, site="gare", seconds=0):  # type: ignore[no-untyped-def]
     import os
     import shlex
 
-    from p2f_publish.cli import public_key_path
+    from p2f_publish.cli import public_key_paths
 
     cache = ROOT / "build" / "player" / site
+    pinned = [arg for path in public_key_paths() for arg in ("--public-key", str(path))]
     command = [
         str(ROOT / ".venv" / "bin" / "p2f-player"), "run", "--window", "--site", site,
         "--source", (ROOT / "build" / "store").as_uri(),
-        "--public-key", str(public_key_path()), "--cache", str(cache),
+        *pinned, "--cache", str(cache),
     ]  # fmt: skip
     if int(seconds) > 0:
         command += ["--duration", str(seconds)]
@@ -114,7 +115,7 @@ def all_(c):  # type: ignore[no-untyped-def]
 def player_sync(c, store="", site=""):  # type: ignore[no-untyped-def]
     """Sync the players of every site (or --site) from the store into build/player/<site>."""
     from p2f_player.cli import main as player
-    from p2f_publish.cli import public_key_path
+    from p2f_publish.cli import public_key_paths
 
     source = store or (ROOT / "build" / "store").as_uri()
     sites = (
@@ -129,8 +130,7 @@ def player_sync(c, store="", site=""):  # type: ignore[no-untyped-def]
             name,
             "--source",
             source,
-            "--public-key",
-            str(public_key_path()),
+            *[arg for path in public_key_paths() for arg in ("--public-key", str(path))],
         ]
         args += ["--cache", str(ROOT / "build" / "player" / name)]
         failures += player(["sync", "--once", *args]) != 0
@@ -174,3 +174,17 @@ def rollback(c, to="", site="", store="", key=""):  # type: ignore[no-untyped-de
     from p2f_publish.cli import rollback as run
 
     run(ROOT, store, to or None, site or None, key or None)
+
+
+@task(
+    help={
+        "name": "bucket-public-read, publisher, kiosk or report-reader (docs/policies/)",
+        "site": "kiosk policy: the screen's site id",
+        "device": "kiosk policy: the screen's device id (its site id when one screen per site)",
+    }
+)
+def policy(c, name, bucket, prefix="", site="", device=""):  # type: ignore[no-untyped-def]
+    """Print an example S3/IAM policy filled in for BUCKET/PREFIX (and one kiosk)."""
+    from p2f_publish.cli import policy as run
+
+    run(name, bucket, prefix, site, device)

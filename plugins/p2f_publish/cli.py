@@ -9,6 +9,7 @@ Key files live outside the repository (``keys``); ``keygen`` and ``publish`` say
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import socket
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from p2f_player.contract import trust
-from p2f_publish import keys, releases
+from p2f_publish import keys, policies, releases
 from p2f_publish import publish as publishing
 from p2f_publish.errors import PublishError
 from p2f_publish.lock import Holder, holder, publish_lock
@@ -57,9 +58,26 @@ def key_folder() -> Path:
     return keys.key_dir(os.environ, Path.home())
 
 
-def public_key_path(name: str | None = None) -> Path:
-    """The public key the local players pin (``invoke player-sync``, ``invoke kiosk``)."""
-    return keys.key_files(key_folder(), name or keys.key_name(os.environ)).public
+def public_key_paths() -> list[Path]:
+    """The public keys the local players pin (``invoke player-sync``, ``invoke kiosk``):
+    every ``*.pub`` of the key folder, so a rotation in progress works; at least the current
+    one (missing before ``invoke keygen``: the player then says so)."""
+    current = keys.key_files(key_folder(), keys.key_name(os.environ)).public
+    return sorted({current, *key_folder().glob("*.pub")})
+
+
+def policy(name: str, bucket: str, prefix: str, site: str, device: str) -> None:
+    """Print ``docs/policies/<name>.json`` filled in (``policies.render``)."""
+
+    def action() -> None:
+        if name not in policies.NAMES:
+            raise PublishError(f"policy {name!r}: choose one of {', '.join(policies.NAMES)}")
+        path = Path(__file__).resolve().parents[2] / "docs" / "policies" / f"{name}.json"
+        text = path.read_text(encoding="utf-8")
+        document = policies.render(text, bucket=bucket, prefix=prefix, site=site, device=device)
+        print(json.dumps(document, indent=2))
+
+    _run(action)
 
 
 def keygen(root: Path, force: bool = False, name: str | None = None) -> None:

@@ -201,5 +201,10 @@ def test_a_release_file_is_never_overwritten(
         write_release(store, SITE, 1, b"second")
     assert store.get(layout.release_key(SITE, 1)) == b"first"
     with pytest.raises(AlreadyExists):
-        store.create(layout.release_key(SITE, 1), b"x", content_type="", cache_control="")
+        store.create(
+            layout.release_key(SITE, 1),
+            b"x",
+            content_type="application/json",
+            cache_control="no-store",
+        )
     assert store.list_keys(f"kiosk/{SITE}/") == {layout.release_key(SITE, 1)}  # no temp left

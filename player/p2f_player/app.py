@@ -1,14 +1,14 @@
 """The headless player: wires sync, scheduler, journal and heartbeat, and runs them.
 
-Two loops. The *slide loop* (main thread) asks the scheduler what to play, "shows" it through
+The *slide loop* (main thread) asks the scheduler what to play, "shows" it through
 the injected ``display`` (a log line here; the window comes with the shell), journals it when
-it ends, and picks up a new release only at a slide boundary. The *housekeeping loop* (a
-thread) polls for releases, uploads the journal and writes heartbeats, each on its own timer,
-with capped backoff after transport errors.
+it ends, and picks up a new release only at a slide boundary. The *housekeeping loops* poll
+for releases, upload the journal and write heartbeats: one thread each, so a sync held by a
+slow store never delays a heartbeat, each with capped backoff after errors.
 
 Time comes from an injected ``Clock``: ``SystemClock`` on a screen, ``ScaledClock`` in tests and
-the bench (a 10-second slide lasting 1 s of wall time). Both loops degrade instead of crashing:
-see the two broad ``except`` clauses.
+the bench (a 10-second slide lasting 1 s of wall time). Every loop degrades instead of crashing:
+see the broad ``except`` clauses.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from p2f_player.contract.manifest import ManifestError
-from p2f_player.errors import PlayerError, TransportError
+from p2f_player.errors import TransportError
 from p2f_player.heartbeat import heartbeat_document, heartbeat_key
 from p2f_player.journal import Journal
 from p2f_player.scheduler import Decision, Plan, Play, next_change, select_slide
@@ -35,6 +35,7 @@ from p2f_player.sync import Syncer, load_playable, poll_delay, retry_delay
 
 log = logging.getLogger("p2f_player")
 NO_RELEASE_WAIT_S = 10.0
+HOUSEKEEPING = ("sync", "upload", "heartbeat")  # one thread each (``Player._housekeeping``)
 
 
 class Clock(Protocol):
@@ -149,14 +150,21 @@ class Player:
         for leftover in self.store.recover():
             log.warning("removed half-written %s", leftover)
         self.journal.append("start", self.clock.now(), {"site": self.site})
-        worker = threading.Thread(target=self._housekeeping, name="p2f-housekeeping", daemon=True)
-        worker.start()
+        workers = [
+            threading.Thread(
+                target=self._housekeeping, args=(task,), name=f"p2f-{task}", daemon=True
+            )
+            for task in HOUSEKEEPING
+        ]
+        for worker in workers:
+            worker.start()
         end = self.started + timedelta(seconds=duration_s) if duration_s else None
         try:
             self._slides(end)
         finally:
             self.stop.set()
-            worker.join(timeout=30)
+            for worker in workers:
+                worker.join(timeout=30)
 
     def _slides(self, end: datetime | None) -> None:
         release: LocalRelease | None = None
@@ -253,23 +261,30 @@ class Player:
 
     # -- housekeeping ------------------------------------------------------------------------
 
-    def _housekeeping(self) -> None:
-        now = self.clock.now()
-        due = {"sync": now, "upload": now, "heartbeat": now}
-        failures = {"sync": 0, "upload": 0}
+    def _housekeeping(self, task: str) -> None:
+        """One timer's loop (``sync``, ``upload`` or ``heartbeat``), on a thread of its own: a
+        sync held by a slow store never delays a heartbeat. Its waits run on the monotonic
+        clock, so a step of the wall clock neither freezes nor races them."""
+        failures = {task: 0}  # transport failures in a row (``_run_task`` counts them)
+        crashes = 0  # unexpected errors in a row
+        failing: str | None = None  # the error being reported: logged and journaled once
         while not self.stop.is_set():
-            now = self.clock.now()
-            for task in sorted(due, key=due.__getitem__):
-                if due[task] > now or self.stop.is_set():
-                    continue
-                try:
-                    due[task] = now + timedelta(seconds=self._run_task(task, now, failures))
-                # An unattended screen must degrade, not crash: keep the other timers going.
-                except Exception as error:
-                    log.exception("housekeeping %s", task)
+            try:
+                delay = self._run_task(task, self.clock.now(), failures)
+                if failing is not None:
+                    log.info("%s works again", task)
+                crashes, failing = 0, None
+            # An unattended screen must degrade, not crash: whatever this job raises, the loop
+            # reports it once (not at every retry) and tries again after a capped backoff.
+            except Exception as error:
+                text = f"{type(error).__name__}: {error}"
+                if text != failing:
+                    log.exception("%s failed; retried with backoff", task)
                     self._error(task, error)
-                    due[task] = now + timedelta(seconds=self.retry[1])
-            self.clock.wait(self.stop, min(due.values()))
+                    failing = text
+                crashes += 1
+                delay = retry_delay(crashes - 1, *self.retry, self.rand.random())
+            self.clock.sleep(self.stop, delay)
 
     def _run_task(self, task: str, now: datetime, failures: dict[str, int]) -> float:
         """Run one timer's job; return the seconds until it is due again."""
@@ -280,7 +295,9 @@ class Player:
                 "status": result.status,
                 "reason": result.reason,
             }
-            if result.status == "offline":
+            if result.clock_offset_s is not None:
+                self.status.clock_offset_s = result.clock_offset_s
+            if result.retry_later:  # offline, or a bad copy / expiry to judge again
                 failures["sync"] += 1
                 return retry_delay(failures["sync"] - 1, *self.retry, self.rand.random())
             failures["sync"] = 0
@@ -326,7 +343,9 @@ class Player:
         self.status.errors = [*self.status.errors[-9:], text]
         try:
             self.journal.append("error", self.clock.now(), {"where": where, "reason": text})
-        except (PlayerError, OSError) as again:
+        # Reporting an error must never raise in the loop that reports it (sqlite3.Error, a
+        # full disk, a closed journal...): the log keeps it.
+        except Exception as again:
             log.error("cannot journal the error: %s", again)
 
 

@@ -8,13 +8,31 @@ URL (``https://cdn.example/p2f``) or an S3-compatible bucket and prefix (``s3://
 poll of an unchanged manifest costs one small request. Errors are translated here into the
 player's two roots: ``NotFound`` / ``TransportError`` (retry later). Nothing here checks hashes
 or signatures: that is ``sync``'s job.
+
+The store, the network and a USB stick are untrusted, so every read is bounded here, before
+anything else sees the bytes (issue 9):
+
+* **size**: ``fetch`` reads at most ``max_bytes + 1`` bytes (the caller passes an object's
+  signed size; a manifest is capped at ``MANIFEST_MAX_BYTES``). More is ``TooLarge``, a
+  transport error: nothing of it is kept and the step is retried later.
+* **time**: one HTTP(S) or S3 exchange, redirects included, has an overall deadline
+  (``DEADLINE_S``), enforced by shutting its sockets down. A socket timeout alone bounds one
+  read, and a server that drips one byte before each timeout would hold a sync forever.
+* **redirects**: followed only to the same scheme, host and port (``ForeignRedirect``).
+* **folders and the inbox**: only regular files, opened without following symlinks at any level
+  below the root (``NotRegularFile``): no ``/dev/zero``, FIFO or file outside the folder.
+
+HTTP and S3 requests go through one bounded exchange (``exchange.py``): for S3, botocore only
+presigns the URL (with or without credentials), so the limits above hold for every source.
 """
 
 from __future__ import annotations
 
 import email.utils
-import http.client
+import errno
 import os
+import stat
+import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -24,8 +42,35 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from p2f_player.errors import ConfigError, NotFound, TransportError
+from p2f_player.exchange import (
+    DEADLINE_S,
+    TIMEOUT_S,
+    DeadlineExceeded,
+    ForeignRedirect,
+    TooLarge,
+    exchange,
+    read_capped,
+)
 
-TIMEOUT_S = 20.0
+__all__ = [
+    "MANIFEST_MAX_BYTES",
+    "DeadlineExceeded",
+    "Fetched",
+    "FolderSource",
+    "ForeignRedirect",
+    "HttpSource",
+    "NotRegularFile",
+    "S3Source",
+    "Source",
+    "TooLarge",
+    "open_source",
+]
+
+MANIFEST_MAX_BYTES = 8 * 1024 * 1024  # a signed manifest or part is kilobytes; 8 MB is absurd
+
+
+class NotRegularFile(TransportError):
+    """A folder source holds a symlink, FIFO, device or folder where a file should be."""
 
 
 @dataclass(frozen=True)
@@ -45,8 +90,11 @@ def _http_date(value: str | None) -> datetime | None:
 
 
 class Source(Protocol):
-    def fetch(self, key: str, etag: str | None = None) -> Fetched | None:
-        """The bytes at ``key``; ``None`` when ``etag`` still matches. Raises ``TransportError``."""
+    def fetch(
+        self, key: str, etag: str | None = None, *, max_bytes: int = MANIFEST_MAX_BYTES
+    ) -> Fetched | None:
+        """The bytes at ``key``; ``None`` when ``etag`` still matches. Raises ``TransportError``
+        (``TooLarge`` when there are more than ``max_bytes``)."""
         ...
 
     def put(self, key: str, data: bytes) -> None:
@@ -54,6 +102,53 @@ class Source(Protocol):
         ...
 
     def describe(self) -> str: ...
+
+
+# -- folders -------------------------------------------------------------------------------------
+
+
+def _plain_parts(key: str) -> list[str]:
+    parts = key.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise TransportError(f"{key!r}: not a plain relative key")
+    return parts
+
+
+def open_regular(root: Path, key: str) -> int:
+    """A read-only descriptor of ``root/key``, which must be a regular file reached without any
+    symlink below ``root`` (``root`` itself may be one: it comes from the configuration).
+
+    Raises:
+        FileNotFoundError: nothing there.
+        NotRegularFile: a symlink, FIFO, device or folder on the way or at the end.
+        OSError: anything else the filesystem says.
+    """
+    parts = _plain_parts(key)
+    where = root / key
+    folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            inner = os.open(
+                part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder
+            )
+            os.close(folder)
+            folder = inner
+        # O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below)
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+        fd = os.open(parts[-1], flags, dir_fd=folder)
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise NotRegularFile(
+                f"{where}: a symlink or a file where a folder should be; "
+                "copy the release itself (files and folders), not links"
+            ) from None
+        raise
+    finally:
+        os.close(folder)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotRegularFile(f"{where}: not a regular file (FIFO, device or folder); refused")
+    return fd
 
 
 class FolderSource:
@@ -65,89 +160,126 @@ class FolderSource:
     def describe(self) -> str:
         return f"file://{self.root}"
 
-    def fetch(self, key: str, etag: str | None = None) -> Fetched | None:
+    def fetch(
+        self, key: str, etag: str | None = None, *, max_bytes: int = MANIFEST_MAX_BYTES
+    ) -> Fetched | None:
         path = self.root / key
         try:
-            stat = path.stat()
-            tag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
-            if etag == tag:
-                return None
-            return Fetched(path.read_bytes(), tag)
+            fd = open_regular(self.root, key)
         except FileNotFoundError:
             raise NotFound(f"{path}: not found") from None
         except OSError as error:
             raise TransportError(f"{path}: {error}") from None
-
-    def put(self, key: str, data: bytes) -> None:
-        path = self.root / key
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
+            with os.fdopen(fd, "rb", buffering=0) as file:
+                info = os.fstat(file.fileno())
+                tag = f'"{info.st_mtime_ns:x}-{info.st_size:x}"'
+                if etag == tag:
+                    return None
+                if info.st_size > max_bytes:
+                    raise TooLarge(
+                        f"{path}: {info.st_size} bytes, more than the {max_bytes} expected"
+                    )
+                return Fetched(read_capped(file.read, max_bytes, str(path)), tag)
         except OSError as error:
             raise TransportError(f"{path}: {error}") from None
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self.root / "/".join(_plain_parts(key))
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.unlink(missing_ok=True)
+            # O_EXCL|O_NOFOLLOW: never write through a link planted at the temporary name
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+            with os.fdopen(os.open(tmp, flags, 0o644), "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)
+        except OSError as error:
+            tmp.unlink(missing_ok=True)
+            raise TransportError(f"{path}: {error}") from None
+
+
+# -- HTTP(S): one bounded exchange ---------------------------------------------------------------
+
+
+def _fetch_url(
+    url: str, etag: str | None, max_bytes: int, timeout: float, deadline_s: float
+) -> Fetched | None:
+    request = urllib.request.Request(url, headers={"If-None-Match": etag} if etag else {})
+    try:
+        data, headers = exchange(
+            request, max_bytes=max_bytes, timeout=timeout, deadline_s=deadline_s
+        )
+    except urllib.error.HTTPError as error:
+        error.close()
+        if error.code == 304:
+            return None
+        if error.code == 404:
+            raise NotFound(f"{url}: 404 not found") from None
+        raise TransportError(f"{url}: HTTP {error.code} {error.reason}") from None
+    return Fetched(data, headers.get("ETag"), _http_date(headers.get("Date")))
+
+
+def _put_url(url: str, data: bytes, timeout: float, deadline_s: float) -> None:
+    # an explicit type: urllib's default (a form) makes some servers parse and drop the body
+    headers = {"Content-Type": "application/octet-stream"}
+    request = urllib.request.Request(url, data=data, headers=headers, method="PUT")
+    try:
+        exchange(request, max_bytes=MANIFEST_MAX_BYTES, timeout=timeout, deadline_s=deadline_s)
+    except urllib.error.HTTPError as error:
+        error.close()
+        raise TransportError(f"PUT {url}: HTTP {error.code} {error.reason}") from None
 
 
 class HttpSource:
     """An HTTP(S) base URL (a CDN in front of the bucket). Conditional GET with If-None-Match;
     ``put`` uses HTTP PUT, for servers that accept telemetry that way."""
 
-    def __init__(self, base_url: str, timeout: float = TIMEOUT_S) -> None:
+    def __init__(
+        self, base_url: str, timeout: float = TIMEOUT_S, deadline_s: float = DEADLINE_S
+    ) -> None:
         self.base = base_url.rstrip("/")
-        self.timeout = timeout
+        self.timeout, self.deadline_s = timeout, deadline_s
 
     def describe(self) -> str:
         return self.base
 
-    def fetch(self, key: str, etag: str | None = None) -> Fetched | None:
+    def fetch(
+        self, key: str, etag: str | None = None, *, max_bytes: int = MANIFEST_MAX_BYTES
+    ) -> Fetched | None:
         url = f"{self.base}/{key}"
-        request = urllib.request.Request(url, headers={"If-None-Match": etag} if etag else {})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                data = response.read()
-                return Fetched(
-                    data, response.headers.get("ETag"), _http_date(response.headers.get("Date"))
-                )
-        except urllib.error.HTTPError as error:
-            if error.code == 304:
-                return None
-            if error.code == 404:
-                raise NotFound(f"{url}: 404 not found") from None
-            raise TransportError(f"{url}: HTTP {error.code} {error.reason}") from None
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
-            # IncompleteRead (a cut download) is an HTTPException: never use the partial body
-            raise TransportError(f"{url}: {error}") from None
+        return _fetch_url(url, etag, max_bytes, self.timeout, self.deadline_s)
 
     def put(self, key: str, data: bytes) -> None:
-        url = f"{self.base}/{key}"
-        request = urllib.request.Request(url, data=data, method="PUT")
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout):
-                pass
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
-            raise TransportError(f"PUT {url}: {error}") from None
+        _put_url(f"{self.base}/{key}", data, self.timeout, self.deadline_s)
 
 
 class S3Source:
-    """An S3-compatible bucket through boto3. Without credentials in the environment the
-    requests are unsigned (public-read bucket): a stolen kiosk holds no key that can write
-    content. The endpoint comes from the configuration or ``AWS_ENDPOINT_URL``."""
+    """An S3-compatible bucket. Without credentials in the environment the requests are
+    unsigned (public-read bucket): a stolen kiosk holds no key that can write content. The
+    endpoint comes from the configuration or ``AWS_ENDPOINT_URL``. botocore only presigns each
+    URL (no I/O); the exchange itself is the bounded one above."""
 
-    def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None) -> None:
+    def __init__(
+        self,
+        bucket: str,
+        prefix: str = "",
+        endpoint_url: str | None = None,
+        timeout: float = TIMEOUT_S,
+        deadline_s: float = DEADLINE_S,
+    ) -> None:
         import boto3  # imported here: folder and HTTP players never load botocore
         from botocore import UNSIGNED
         from botocore.config import Config
 
         self.bucket, self.prefix = bucket, prefix.strip("/")
+        self.timeout, self.deadline_s = timeout, deadline_s
         session = boto3.session.Session()
         signed = session.get_credentials() is not None
         config = Config(
-            signature_version=None if signed else UNSIGNED,
+            signature_version="s3v4" if signed else UNSIGNED,
             s3={"addressing_style": "path"},
-            retries={"max_attempts": 2, "mode": "standard"},  # our own backoff does the rest
-            connect_timeout=TIMEOUT_S,
-            read_timeout=TIMEOUT_S,
         )
         self.client: Any = session.client(
             "s3",
@@ -159,39 +291,29 @@ class S3Source:
     def describe(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
 
-    def _key(self, key: str) -> str:
-        return f"{self.prefix}/{key}" if self.prefix else key
+    def _url(self, operation: str, key: str) -> str:
+        from botocore.exceptions import BotoCoreError
 
-    def fetch(self, key: str, etag: str | None = None) -> Fetched | None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        args: dict[str, Any] = {"Bucket": self.bucket, "Key": self._key(key)}
-        if etag:
-            args["IfNoneMatch"] = etag
+        full = f"{self.prefix}/{key}" if self.prefix else key
         try:
-            response = self.client.get_object(**args)
-            data = response["Body"].read()
-            if len(data) != response.get("ContentLength", len(data)):
-                raise TransportError(f"{self.describe()}/{key}: transfer cut")
-            headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
-            return Fetched(data, response.get("ETag"), _http_date(headers.get("date")))
-        except ClientError as error:
-            code = str(error.response.get("Error", {}).get("Code"))
-            if code in ("304", "NotModified"):
-                return None
-            if code in ("404", "NoSuchKey"):
-                raise NotFound(f"{self.describe()}/{key}: not found") from None
-            raise TransportError(f"{self.describe()}/{key}: {code}") from None
-        except (BotoCoreError, OSError, http.client.HTTPException) as error:
+            url: str = self.client.generate_presigned_url(
+                operation, Params={"Bucket": self.bucket, "Key": full}, ExpiresIn=900
+            )
+        except BotoCoreError as error:
             raise TransportError(f"{self.describe()}/{key}: {error}") from None
+        return url
+
+    def fetch(
+        self, key: str, etag: str | None = None, *, max_bytes: int = MANIFEST_MAX_BYTES
+    ) -> Fetched | None:
+        url = self._url("get_object", key)
+        try:
+            return _fetch_url(url, etag, max_bytes, self.timeout, self.deadline_s)
+        except NotFound:
+            raise NotFound(f"{self.describe()}/{key}: not found") from None
 
     def put(self, key: str, data: bytes) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
-            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
-        except (ClientError, BotoCoreError, OSError) as error:
-            raise TransportError(f"PUT {self.describe()}/{key}: {error}") from None
+        _put_url(self._url("put_object", key), data, self.timeout, self.deadline_s)
 
 
 def open_source(url: str, endpoint_url: str | None = None) -> Source:

@@ -23,9 +23,12 @@ are plain functions.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -35,7 +38,7 @@ from p2f_player.contract import trust
 from p2f_player.contract.manifest import ContentMismatch, ManifestError, expand_parts, file_entry
 from p2f_player.errors import NotFound, StoreFull, TransportError
 from p2f_player.scheduler import Plan
-from p2f_player.sources import Fetched, Source
+from p2f_player.sources import MANIFEST_MAX_BYTES, Fetched, Source
 from p2f_player.store import LocalRelease, Store, release_name
 
 log = logging.getLogger("p2f_player.sync")
@@ -117,6 +120,20 @@ def load_playable(store: Store, public_keys: trust.PublicKeys) -> LocalRelease |
     return None
 
 
+@contextmanager
+def sync_lock(root: os.PathLike[str] | str) -> Iterator[None]:
+    """Hold the store's sync lock (``.sync.lock``, ``flock``): it serialises the syncs of every
+    ``Syncer`` of this store, in threads (each call opens its own descriptor, so ``flock``
+    excludes them from each other) and in processes. The kernel drops it if the holder dies."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(os.path.join(root, ".sync.lock"), flags, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 class Syncer:
     def __init__(
         self,
@@ -133,6 +150,12 @@ class Syncer:
         self.emit: Emit = emit or (lambda kind, data: None)
 
     def sync_once(self, now: datetime) -> SyncResult:
+        # One sync at a time per store, whoever runs it (network poll, inbox, ``p2f-player
+        # sync`` in another process): two at once raced on ``objects/.partial/`` and state.json.
+        with sync_lock(self.store.root):
+            return self._sync_locked(now)
+
+    def _sync_locked(self, now: datetime) -> SyncResult:
         result = self._sync(now)
         state = self.store.read_state()
         state["last_sync"] = {"at": now.isoformat(), **result.to_json()}
@@ -225,7 +248,8 @@ class Syncer:
         self.store.check_room(sum(missing.values()) + len(envelope))
         count = size = 0
         for sha, expected_size in missing.items():
-            fetched = self.source.fetch(object_key(sha))
+            # never more than the signed size (+1 to tell "too large"): TooLarge, retried
+            fetched = self.source.fetch(object_key(sha), max_bytes=expected_size)
             if fetched is None:  # no ETag was sent: a 304 here is a confused proxy
                 raise TransportError(f"objects/{sha[:12]}: unexpected 'not modified'")
             entry = file_entry(fetched.data)
@@ -254,7 +278,7 @@ class Syncer:
         manifest: it is read under the manifest's cap."""
         if self.store.has_object(sha):
             return self.store.read_object(sha)
-        fetched = self.source.fetch(object_key(sha))
+        fetched = self.source.fetch(object_key(sha), max_bytes=MANIFEST_MAX_BYTES)
         if fetched is None:  # no ETag was sent: a 304 here is a confused proxy
             raise TransportError(f"objects/{sha[:12]}: unexpected 'not modified'")
         if file_entry(fetched.data).sha256 == sha:

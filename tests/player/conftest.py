@@ -12,6 +12,7 @@ import hashlib
 import http.server
 import json
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -298,3 +299,112 @@ def url_of(server: FileServer) -> str:
 
 def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
+
+
+# -- a hostile HTTP server: drips, redirects elsewhere, sends without end (issue 9) ---------------
+
+
+class HostileServer(http.server.ThreadingHTTPServer):
+    """What a captive portal, a broken CDN or an attacker on the network can answer.
+
+    ``mode``: ``drip-body`` (headers at once, then one body byte every ``drip_s``),
+    ``drip-headers`` (the status line and headers one byte every ``drip_s``), ``endless``
+    (a 400 MB ``Content-Length``, then bytes as fast as the client reads), ``endless-undeclared``
+    (no length, bytes until the client hangs up), ``redirect`` (302 to ``location`` + path;
+    ``/moved/...`` answers ``{}``). PUT answers like GET once it has read the body.
+    ``answered`` is set once a request is being answered; ``sent`` counts body bytes written.
+    """
+
+    daemon_threads = True
+    mode: str
+    drip_s: float
+    location: str
+    answered: threading.Event
+    stopping: threading.Event
+    sent: int
+    paths: list[str]
+
+
+class HostileHandler(http.server.BaseHTTPRequestHandler):
+    server: HostileServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        server = self.server
+        server.paths.append(self.path)
+        server.answered.set()
+        try:
+            if self.path.startswith("/moved/"):  # where a same-host redirect lands
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+            elif server.mode == "redirect":
+                self.send_response(302)
+                self.send_header("Location", server.location + self.path)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif server.mode == "drip-headers":
+                head = b"HTTP/1.1 200 OK\r\nX-Pad: " + b"x" * 10_000 + b"\r\n\r\n"
+                self._drip(head)
+            elif server.mode == "drip-body":
+                self.send_response(200)
+                self.send_header("Content-Length", "10000")
+                self.end_headers()
+                self._drip(b"{" * 10_000)
+            else:
+                self.send_response(200)
+                if server.mode == "endless":
+                    self.send_header("Content-Length", str(400 * 1024 * 1024))
+                else:
+                    self.send_header("Connection", "close")
+                self.end_headers()
+                chunk = b" " * 65536
+                while not server.stopping.is_set() and server.sent < 400 * 1024 * 1024:
+                    self.wfile.write(chunk)
+                    server.sent += len(chunk)
+        except OSError:
+            pass  # the client hung up: what a bounded client does
+        self.close_connection = True
+
+    def do_PUT(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.do_GET()
+
+    def _drip(self, data: bytes) -> None:
+        for byte in data:
+            if self.server.stopping.wait(self.server.drip_s):
+                return
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            self.server.sent += 1
+
+
+@pytest.fixture
+def hostile_server() -> Iterator[HostileServer]:
+    server = HostileServer(("127.0.0.1", 0), HostileHandler)
+    server.mode, server.drip_s, server.location = "drip-body", 0.05, ""
+    server.answered, server.stopping = threading.Event(), threading.Event()
+    server.sent, server.paths = 0, []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.stopping.set()
+    server.shutdown()
+    server.server_close()
+
+
+def hostile_url(server: HostileServer) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def wait_until(condition: Callable[[], object], what: str, timeout_s: float = 60.0) -> None:
+    """Wait for ``condition`` (a generous bound on shared cores; not a timing assertion)."""
+    end = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.02)

@@ -19,7 +19,8 @@ import jinja2
 
 from p2f_kiosk import images
 from p2f_kiosk.directory import write_directory
-from p2f_kiosk.plan import PlannedSlide, plan_site, site_document, sponsor_shares, window_document
+from p2f_kiosk.plan import PlannedSlide, plan_site, site_document, slide_document, sponsor_shares
+from p2f_kiosk.signage import slide_context, template_for
 from p2f_model.corpus import Corpus, Item, site_profile
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.manifest import (
@@ -29,7 +30,6 @@ from p2f_player.contract.manifest import (
     file_entry,
     iso,
 )
-from p2f_site.reader import new_markdown, render_markdown
 
 MANIFEST_LIFETIME = timedelta(days=14)  # a screen cut off longer than this stops trusting it
 
@@ -86,21 +86,15 @@ def write_bundle(
     """Write ``out/`` for one site; return the manifest document and the site's report."""
     out.mkdir(parents=True, exist_ok=True)
     site_item = corpus.items[site_slug]
-    site = site_document(site_item)
+    site = site_document(site_item, corpus.settings)
     report = BundleReport(site_slug)
     writer = _Writer(out, report)
-    md = new_markdown()
-
-    def render(body: str) -> str:
-        return render_markdown(md, body, corpus)
-
-    template = env.get_template("slide.html")
     css = (Path(env.loader.searchpath[0]) / "kiosk.css").read_bytes()  # type: ignore[union-attr]
     writer.put("assets/kiosk.css", css)
     image = _ImageMaker(writer, content_dir, site)
     slides = []
     for planned in plan_site(corpus, site_slug, now, report.left_out):
-        slides.append(_write_slide(planned, site, writer, image, template, render, public_url))
+        slides.append(_write_slide(planned, site, writer, image, env, corpus, now, public_url))
     report.slides = len(slides)
     report.pages = sum(len(s["pages"]) for s in slides)
     report.directory_pages = write_directory(corpus, site, now, writer.put, image.thumb, public_url)
@@ -129,7 +123,7 @@ class _ImageMaker:
 
     def __init__(self, writer: _Writer, content_dir: Path, site: dict[str, Any]) -> None:
         self.writer, self.content_dir = writer, content_dir
-        self.hero_box = images.hero_box(site["width"], site["height"])
+        self.hero_box = media_box(site)
         self.thumb_box = images.thumb_box(site["width"])
 
     def _make(self, src: str, folder: str, box: images.Box) -> str:
@@ -149,37 +143,46 @@ class _ImageMaker:
         return self._make(first.src, "thumbs", self.thumb_box), first.alt
 
 
+def media_box(site: dict[str, Any]) -> images.Box:
+    """The slide's picture area (kiosk.css: 42vh high in portrait, 48vw wide in landscape)."""
+    width, height = site["width"], site["height"]
+    if site["orientation"] == "landscape":
+        return images.Box(max(1, int(width * 0.48)), height)
+    return images.Box(width, max(1, int(height * 0.42)))
+
+
 def _write_slide(
     planned: PlannedSlide,
     site: dict[str, Any],
     writer: _Writer,
     image: _ImageMaker,
-    template: jinja2.Template,
-    render: Callable[[str], str],
+    env: jinja2.Environment,
+    corpus: Corpus,
+    now: datetime,
     public_url: str,
 ) -> dict[str, Any]:
     item = planned.item
     pages, titles, links = {}, {}, {}
     heroes = [image.hero(source.src) for source in item.data.images]
+    partner = corpus.items.get(getattr(item.data, "partner", None) or "")
+    logo = image.thumb(partner) if partner is not None else None
+    template = env.get_template(f"slide-{template_for(item, planned.sponsor)}.html")
     put: Callable[[str, bytes], None] = writer.put
-    for lang in planned.languages:
+    # one page per language the text is written in; a turn without a translation shows the
+    # French page, labelled fr (plan.language_turns)
+    for lang in dict.fromkeys(planned.text_language(turn) for turn in planned.languages):
         text = item.text(lang)
         link = deep_link(item.slug, site["id"], lang, public_url)
-        html = template.render(
-            item=item, data=item.data, text=text, lang=lang, site=site, link=link,
-            images=list(zip(heroes, text.alt, strict=True)), body=render(text.body),
-        )  # fmt: skip
+        values = slide_context(item, lang, now, corpus, heroes, partner, logo, planned.level)
+        values["template"] = template_for(item, planned.sponsor)
+        html = template.render(site=site, link=link, **values)
         path = f"slides/{item.slug}.{lang}.html"
         put(path, html.encode())
         pages[lang], titles[lang], links[lang] = path, text.title, link
-    return {
-        "id": item.slug,
-        "kind": item.kind,
-        "titles": titles,
-        "pages": pages,
-        "rules": item.rules.to_json(),
-        "window": window_document(planned.window),
-        "sponsor": planned.sponsor,
-        "interrupt": planned.interrupt,
-        "deep_links": links,
-    }
+    turns = {turn: planned.text_language(turn) for turn in planned.languages}
+    return slide_document(
+        planned,
+        {turn: pages[lang] for turn, lang in turns.items()},
+        {turn: titles[lang] for turn, lang in turns.items()},
+        {turn: links[lang] for turn, lang in turns.items()},
+    )

@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from p2f_kiosk.labels import labels, subcategory_label
+from p2f_kiosk.screen_words import screen_words
 from p2f_model.corpus import Item
 from p2f_player.contract.rules import PARIS
 from p2f_site.hours_words import Phase, event_phases, open_intervals, state_phases
@@ -114,7 +115,10 @@ def now_data(
                 "until": int((event.data.ends - start).total_seconds() // 60),
             }
         )
+    said = screen_words(lang)
     return {
+        "lang": lang,
+        "words": {key: said[f"now_{key}"] for key in ("title", "open", "events", "alerts", "none")},
         "start": start.isoformat(timespec="minutes"),
         "end": int((end - start).total_seconds() // 60),
         "texts": list(texts.index),

@@ -3,6 +3,7 @@ whose NFC reader is missing: it plays anyway and says so once."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,8 +21,14 @@ from tests.shell.conftest import (
     zbar,
 )
 
-SHOTS = ROOT / "docs" / "screenshots"
 NO_READER = "tty:P2FNOREADER:pn532"  # a serial reader that is not plugged in
+
+
+def screenshot_path(name: str, tmp: Path) -> Path:
+    """Where a screenshot goes: ``docs/screenshots/`` (the README's pictures) only when
+    ``UPDATE_SCREENSHOTS=1``, else ``tmp``: a test run never rewrites tracked files."""
+    folder = ROOT / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") else tmp
+    return folder / name
 
 
 @pytest.fixture(scope="module")
@@ -42,17 +49,19 @@ def qr_on_screen(kiosk: Kiosk, shot: Path) -> list[str]:
     return wait_for(lambda: zbar(kiosk.display.screenshot(shot)), what=f"a QR code in {shot}")
 
 
-def test_landscape_loop_and_touch_mode(landscape_kiosk: Kiosk) -> None:
+def test_landscape_loop_and_touch_mode(landscape_kiosk: Kiosk, tmp_path: Path) -> None:
     kiosk = landscape_kiosk
     page = kiosk.settled()
-    assert qr_on_screen(kiosk, SHOTS / "kiosk-loop-landscape.png") == [page["link"]]
+    assert qr_on_screen(kiosk, screenshot_path("kiosk-loop-landscape.png", tmp_path)) == [
+        page["link"]
+    ]
     kiosk.js("document.body.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true})) && 1")
     wait_for(lambda: kiosk.page()["touchPath"], what="the directory")
     kiosk.frame_js("dir", "document.querySelector('a[href=\"places-services.html\"]').click()")
     wait_for(lambda: kiosk.page()["touchPath"].endswith("places-services.html"), what="services")
     kiosk.frame_js("dir", "document.querySelector('a[href=\"items/veto-pinede.html\"]').click()")
     vet = wait_for(lambda: kiosk.page()["touchLink"], what="the vet's deep link")
-    assert qr_on_screen(kiosk, SHOTS / "kiosk-touch-landscape.png") == [vet]
+    assert qr_on_screen(kiosk, screenshot_path("kiosk-touch-landscape.png", tmp_path)) == [vet]
 
 
 def test_a_missing_nfc_reader_is_logged_once_and_the_screen_plays_on(

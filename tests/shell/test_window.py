@@ -8,6 +8,7 @@ next slide or the alert's window.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -34,7 +35,14 @@ from tests.shell.conftest import (
     zbar,
 )
 
-SHOTS = ROOT / "docs" / "screenshots"
+
+def screenshot_path(name: str, tmp: Path) -> Path:
+    """Where a screenshot goes: ``docs/screenshots/`` (the README's pictures) only when
+    ``UPDATE_SCREENSHOTS=1``, else ``tmp``: a test run never rewrites tracked files."""
+    folder = ROOT / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") else tmp
+    return folder / name
+
+
 COVER = "(document.getElementById('veille') || {style: {display: 'none'}}).style.display"
 
 
@@ -104,7 +112,7 @@ def test_loop_shows_the_slide_the_scheduler_chose(portrait_kiosk: Kiosk, tmp_pat
     link = slide_link(kiosk, first.slide_id, first.language)
     assert page["link"] == link and page["qr"]
     # the screen itself: the QR code drawn on it decodes to the deep link of that slide
-    assert qr_on_screen(kiosk, SHOTS / "kiosk-loop-portrait.png") == [link]
+    assert qr_on_screen(kiosk, screenshot_path("kiosk-loop-portrait.png", tmp_path)) == [link]
 
     # the loop advances: at the end of the slide, the scheduler's next choice is on screen
     after = START + timedelta(seconds=SLIDE_S)
@@ -134,7 +142,9 @@ def test_nfc_tag_carries_the_slide_on_screen_then_the_next(portrait_kiosk: Kiosk
     assert any(page["link"] in t for t in taps) and any(changed["link"] in t for t in taps)
 
 
-def test_touch_opens_the_directory_and_the_vet_in_three_touches(portrait_kiosk: Kiosk) -> None:
+def test_touch_opens_the_directory_and_the_vet_in_three_touches(
+    portrait_kiosk: Kiosk, tmp_path: Path
+) -> None:
     kiosk = portrait_kiosk
     lang = kiosk.settled()["lang"]
     release = kiosk.state()["python"]["last_play"]["release"]
@@ -171,7 +181,7 @@ def test_touch_opens_the_directory_and_the_vet_in_three_touches(portrait_kiosk: 
     assert page["touchLink"] == vet
     assert any(c.isdigit() for c in page["countdown"])  # the visible countdown to the loop
     with finger_resting(kiosk):
-        assert qr_on_screen(kiosk, SHOTS / "kiosk-touch-portrait.png") == [vet]
+        assert qr_on_screen(kiosk, screenshot_path("kiosk-touch-portrait.png", tmp_path)) == [vet]
         assert read_nfc(kiosk.nfc or "") == vet  # the phone gets the vet, not the slide behind
         assert kiosk.page()["mode"] == "touch"
 

@@ -188,3 +188,21 @@ def policy(c, name, bucket, prefix="", site="", device=""):  # type: ignore[no-u
     from p2f_publish.cli import policy as run
 
     run(name, bucket, prefix, site, device)
+
+
+# -- translations (issue 10, point 3) ----------------------------------------------------------
+
+
+@task(help={"limit": "rows shown per language (default 15)"})
+def translations(c, limit=15, content="content"):  # type: ignore[no-untyped-def]
+    """Per language, what is not yet translated, most played on the screens first."""
+    from datetime import UTC, datetime
+
+    import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other
+    from p2f_kiosk.translations import missing_translations, table
+    from p2f_model.load import load_corpus
+
+    corpus = load_corpus(ROOT / content, relative_to=ROOT)
+    if corpus.problems:
+        sys.exit("content problems: run `invoke check` first")
+    print(table(missing_translations(corpus, datetime.now(UTC)), int(limit)))

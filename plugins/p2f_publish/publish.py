@@ -87,6 +87,7 @@ def read_bundles(kiosk_dir: Path) -> list[Bundle]:
         try:
             document = parse_manifest(manifest.read_bytes())
             for path in document["files"]:
+                _refuse_symlink(root, root / path)
                 check_file(path, (root / path).read_bytes(), document)
         except (ManifestError, FileNotFoundError) as error:
             raise PublishError(f"{manifest}: {error}: run `invoke build` again") from None
@@ -94,6 +95,19 @@ def read_bundles(kiosk_dir: Path) -> list[Bundle]:
     if not bundles:
         raise PublishError(f"{kiosk_dir}: no kiosk bundle: run `invoke build` first")
     return bundles
+
+
+def _refuse_symlink(root: Path, path: Path) -> None:
+    """A bundle file reached through a symlink (the file or a folder below ``root``) would
+    publish whatever it points to: a build never makes one."""
+    for step in [path, *path.parents]:
+        if step == root:
+            return
+        if step.is_symlink():
+            raise PublishError(
+                f"{step}: a symlink in the kiosk bundle: refusing to publish what it points "
+                "to; run `invoke check` and `invoke build` again"
+            )
 
 
 def live_document(store: Store, site: str) -> dict[str, Any] | None:

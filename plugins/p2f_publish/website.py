@@ -99,6 +99,11 @@ def read_site(site_dir: Path) -> SiteFiles:
     files: dict[str, str] = {}
     forms: dict[str, bytes] = {}
     for path in sorted(site_dir.rglob("*")):
+        if path.is_symlink():  # a build never makes one: it would publish what it points to
+            raise PublishError(
+                f"{path}: a symlink in the built website: refusing to publish what it points "
+                "to; run `invoke check` and `invoke build` again"
+            )
         if not path.is_file():
             continue
         name = path.relative_to(site_dir).as_posix()

@@ -16,6 +16,7 @@ import pytest
 from p2f_player.contract import trust
 from p2f_publish import cli, keys
 from p2f_publish.errors import PublishError
+from tests.publish.conftest import Build
 
 
 @pytest.fixture
@@ -185,3 +186,26 @@ def test_a_key_left_inside_the_repository_is_not_used_and_the_move_is_explained(
         cli.keygen(repo)  # a new key would not be trusted by the players: refused
     assert "mkdir -p -m 700" in capsys.readouterr().err
     assert not (_private_key_folder / "kiosk.key").exists()
+
+
+def test_invoke_publish_says_which_key_signs_and_publishes_one_build(
+    build_fixture: Build,
+    tmp_path: Path,
+    _private_key_folder: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``invoke keygen`` then ``invoke publish`` (their functions), on a built checkout."""
+    build = build_fixture()  # tmp_path/build: site and kiosk are links into one build
+    assert (build / "site").is_symlink() and (build / "kiosk").is_symlink()
+    cli.keygen(tmp_path)
+    store = tmp_path / "store"
+    cli.publish(tmp_path, store.as_uri())
+    out = capsys.readouterr().out
+    public = keys.load_public_key(_private_key_folder / "kiosk.pub")
+    assert (
+        f"signing with {_private_key_folder / 'kiosk.key'} (key id {trust.key_id(public)})" in out
+    )
+    assert out.splitlines()[-1].startswith("release ")
+    envelope = (store / "kiosk" / "gare" / "manifest.json").read_bytes()
+    assert trust.verify_signature(envelope, public)["release"]["counter"] == 1
+    assert not (store / "locks" / "publish.json").exists()  # the lock went with the publish

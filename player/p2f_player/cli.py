@@ -2,7 +2,8 @@
 
 Exit codes: 0 fine; 1 a release was refused or the disk is full (the reason is printed);
 2 the configuration is invalid; 3 the source could not be reached (nothing published, or
-offline): the old release, if any, stays in place.
+offline): the old release, if any, stays in place; 4 ``simulate --check`` found a booked sponsor
+under-delivered.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from p2f_player import simulate as simulation
 from p2f_player.app import Player, ScaledClock, SystemClock
 from p2f_player.config import PlayerConfig, load_config
 from p2f_player.contract import trust
@@ -24,12 +26,12 @@ from p2f_player.contract.manifest import ManifestError, expand_parts
 from p2f_player.contract.rules import PARIS
 from p2f_player.errors import ConfigError, TransportError
 from p2f_player.journal import Journal
-from p2f_player.scheduler import Plan, Play, select_slide
+from p2f_player.scheduler import Plan
 from p2f_player.sources import Source, open_source
 from p2f_player.store import Store
 from p2f_player.sync import Syncer, load_playable, manifest_key, object_key
 
-EXIT_REFUSED, EXIT_CONFIG, EXIT_OFFLINE = 1, 2, 3
+EXIT_REFUSED, EXIT_CONFIG, EXIT_OFFLINE, EXIT_UNDER_DELIVERED = 1, 2, 3, 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,6 +72,17 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--hours", type=float, default=24.0)
     sim.add_argument("--manifest", type=Path, help="a manifest or signed envelope file to preview")
     sim.add_argument("--json", action="store_true", help="machine-readable output")
+    sim.add_argument(
+        "--check",
+        action="store_true",
+        help=f"exit {EXIT_UNDER_DELIVERED} when a booked sponsor is under-delivered (for CI)",
+    )
+    sim.add_argument(
+        "--threshold",
+        type=float,
+        default=0.05,
+        help="with --check: the shortfall allowed, relative to the booking (default 0.05)",
+    )
     return parser
 
 
@@ -199,66 +212,48 @@ def status(config: PlayerConfig, store: Store) -> int:
 def simulate(
     args: argparse.Namespace, config: PlayerConfig, source: Source | None, key: bytes
 ) -> int:
+    """Print what would play and each booked sponsor's booked and delivered shares (the
+    logic is in ``p2f_player.simulate``)."""
     try:
         document = _simulation_manifest(args, config, source, key)
         plan = Plan.from_manifest(document)
         start = datetime.fromisoformat(args.start)
-    except (ManifestError, TransportError, ValueError) as error:
+        if not 0 <= args.threshold < 1:
+            raise ValueError(f"--threshold {args.threshold}: expected a share in 0..1")
+    except (ManifestError, TransportError, ValueError, OSError) as error:
         print(f"p2f-player: simulate: {error}", file=sys.stderr)
         return EXIT_REFUSED
     start = start.replace(tzinfo=PARIS) if start.tzinfo is None else start
-    minutes, shares = simulate_plays(plan, start, timedelta(hours=args.hours))
+    result = simulation.simulate(plan, start, timedelta(hours=args.hours), document["site"])
+    short = simulation.shortfalls(result, args.threshold)
     if args.json:
-        print(json.dumps({"minutes": minutes, "shares": shares}, indent=1))
-        return 0
-    print(
-        f"site {plan.site.id}, release {plan.release_id}, from {start.isoformat()}, {args.hours} h"
-    )
-    for minute in minutes:
-        print(f"{minute['at']}  {minute['slide']} [{minute['lang']}]  {minute['reason']}")
-    print("\nshare of screen time (booked):")
-    for group, share in shares.items():
-        booked = plan.sponsors.get(group)
+        print(json.dumps(result.to_json(), indent=1))
+    else:
         print(
-            f"  {group:30s} {share * 100:6.2f} %"
-            + (f"  (booked {booked * 100:.2f} %)" if booked else "")
+            f"site {plan.site.id}, release {plan.release_id}, from {start.isoformat()}, "
+            f"{args.hours} h"
         )
-    return 0
-
-
-def simulate_plays(
-    plan: Plan, start: datetime, span: timedelta
-) -> tuple[list[dict[str, str]], dict[str, float]]:
-    """Run the scheduler over ``span``; what plays at each minute, and each group's share."""
-    now, end = start, start + span
-    recent: list[Play] = []
-    seconds: dict[str, float] = {}
-    minutes: list[dict[str, str]] = []
-    next_minute = start
-    while now < end:
-        decision = select_slide(plan, recent[-2000:], now)
-        sponsor = decision.slide.sponsor if decision.slide else None
-        duration = (decision.until - now).total_seconds()
-        recent.append(Play(decision.slide_id, sponsor, now, duration))
-        group = (
-            sponsor
-            if sponsor in plan.sponsors
-            else ("alerts" if decision.reason == "alert" else "house")
-        )
-        seconds[group or "house"] = seconds.get(group or "house", 0.0) + duration
-        while next_minute < decision.until and next_minute < end:
-            minutes.append(
-                {
-                    "at": next_minute.astimezone(PARIS).isoformat(timespec="minutes"),
-                    "slide": decision.slide_id,
-                    "lang": decision.language,
-                    "reason": decision.reason,
-                }
+        for minute in result.minutes:
+            print(f"{minute['at']}  {minute['slide']} [{minute['lang']}]  {minute['reason']}")
+        print("\nshare of screen time while on (booked):")
+        for group, share in result.shares.items():
+            booked = plan.sponsors.get(group)
+            print(
+                f"  {group:30s} {share * 100:6.2f} %"
+                + (f"  (booked {booked * 100:.2f} %)" if booked else "")
             )
-            next_minute += timedelta(minutes=1)
-        now = decision.until
-    total = sum(seconds.values()) or 1.0
-    return minutes, {g: s / total for g, s in sorted(seconds.items())}
+        print()
+        for line in simulation.report_lines(result, plan.site.id, args.threshold):
+            print(line)
+    if args.check and short:
+        names = ", ".join(f"{r.sponsor} ({r.delivered:.2%} of {r.booked:.2%})" for r in short)
+        print(
+            f"p2f-player: simulate --check: under-delivered by more than "
+            f"{args.threshold:.0%}: {names}",
+            file=sys.stderr,
+        )
+        return EXIT_UNDER_DELIVERED
+    return 0
 
 
 def _simulation_manifest(

@@ -421,21 +421,26 @@ def _window_moments(rules: Rules, now: datetime) -> Iterable[datetime]:
         yield from _day_moments(rules, today + timedelta(days=offset))
 
 
-def _boundaries_of(plan: Plan, slide: Slide, now: datetime) -> Iterable[datetime]:
+def _boundaries_of(
+    plan: Plan, slide: Slide, now: datetime, audiences: bool = True
+) -> Iterable[datetime]:
     yield from moment_boundaries(
         slide.kind, slide.window, slide.open_times, plan.settings.moments, now
     )
     yield from _window_moments(slide.rules, now)
-    for block in plan.audience_hours:
-        yield from _window_moments(block.rules, now)
+    if audiences:
+        for block in plan.audience_hours:
+            yield from _window_moments(block.rules, now)
 
 
 def next_change(plan: Plan, now: datetime, recent: Sequence[Play] = ()) -> datetime | None:
     """The first moment after ``now`` at which the set of eligible slides may change."""
     now = now.astimezone(UTC)
     candidates: list[datetime] = [hour_start(now) + HOUR]
+    for block in plan.audience_hours:  # once for all slides
+        candidates.extend(_window_moments(block.rules, now))
     for slide in plan.slides:
-        candidates.extend(_boundaries_of(plan, slide, now))
+        candidates.extend(_boundaries_of(plan, slide, now, audiences=False))
     # a slide held back by max_per_hour comes back when its oldest play leaves the hour
     candidates.extend(p.start.astimezone(UTC) + HOUR for p in recent)
     future = [m for m in candidates if m > now]

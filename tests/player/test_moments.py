@@ -210,6 +210,18 @@ def test_an_old_manifest_without_settings_plays_with_the_defaults() -> None:
         ({"level": "danger"}, "level 'danger' is not one of critical, warning, info"),
         ({"text_langs": {"fr": "fr"}}, "text_langs must name the languages of pages"),
         ({"open": {"until": "2026-12-22", "intervals": []}}, "times need a UTC offset"),
+        (
+            {
+                "open": {
+                    "until": "2026-12-22T00:00:00+01:00",
+                    "intervals": [
+                        ["2026-12-09T06:30:00+01:00", "2026-12-09T13:00:00+01:00"],
+                        ["2026-12-08T06:30:00+01:00", "2026-12-08T13:00:00+01:00"],
+                    ],
+                }
+            },
+            "intervals must be sorted",
+        ),
     ],
 )
 def test_a_malformed_moment_field_refuses_the_manifest(

@@ -19,6 +19,7 @@ applies only where the content says nothing. Pure: no clock reads, no I/O.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -141,7 +142,9 @@ def is_open_or_soon(open_times: OpenTimes, now: datetime, within_h: float) -> bo
     if now >= open_times.until:
         return False
     soon = now + timedelta(hours=within_h)
-    return any(start <= soon and now < end for start, end in open_times.intervals)
+    # the first interval that has not ended (sorted, disjoint: ends are sorted too)
+    first = bisect_right(open_times.intervals, now, key=lambda span: span[1])
+    return first < len(open_times.intervals) and open_times.intervals[first][0] <= soon
 
 
 def moment_boundaries(
@@ -162,9 +165,12 @@ def moment_boundaries(
         low, high = around - timedelta(days=1), around + timedelta(days=2)
         ahead = timedelta(hours=moments.open_within_h)
         out.append(open_times.until)
-        for start, end in open_times.intervals:
-            if end >= low and start - ahead <= high:
-                out += [start - ahead, end]
+        # intervals are sorted and disjoint: their ends are sorted too
+        first = bisect_left(open_times.intervals, low, key=lambda span: span[1])
+        for start, end in open_times.intervals[first:]:
+            if start - ahead > high:
+                break
+            out += [start - ahead, end]
     return out
 
 
@@ -349,4 +355,9 @@ def parse_open_times(raw: Any, where: str = "open") -> OpenTimes | None:
         ) from None
     if until.tzinfo is None or any(a.tzinfo is None or b.tzinfo is None for a, b in intervals):
         raise RuleError(where, "times need a UTC offset")
+    # the judging bisects them: each must end after it starts and before the next one starts
+    if any(a >= b for a, b in intervals) or any(
+        first[1] > second[0] for first, second in pairwise(intervals)
+    ):
+        raise RuleError(where, "intervals must be sorted, each [from, until) before the next")
     return OpenTimes(until, intervals)

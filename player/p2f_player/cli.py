@@ -1,9 +1,14 @@
-"""``p2f-player``: run | sync --once | status | simulate.
+"""``p2f-player``: run | sync --once | status | simulate | reset-trust.
 
-Exit codes: 0 fine; 1 a release was refused or the disk is full (the reason is printed);
-2 the configuration is invalid; 3 the source could not be reached (nothing published, or
-offline): the old release, if any, stays in place; 4 ``simulate --check`` found a booked sponsor
-under-delivered.
+Exit codes: 0 fine; 1 a release was refused or not taken this time (bad copy of a file,
+expired), or the disk is full (the reason is printed); 2 the configuration is invalid; 3 the
+source could not be reached (nothing published, or offline): the old release, if any, stays in
+place; 4 ``simulate --check`` found a booked sponsor under-delivered.
+
+``reset-trust --yes`` is the technician's way out when a screen holds a release it must not
+keep trusting as the newest (e.g. one signed by mistake with a huge counter): it forgets the
+releases held and the refusal records, so the next sync takes the newest validly signed release
+whatever its counter (docs/player.md).
 """
 
 from __future__ import annotations
@@ -22,14 +27,15 @@ from p2f_player import simulate as simulation
 from p2f_player.app import Player, ScaledClock, SystemClock
 from p2f_player.config import PlayerConfig, load_config
 from p2f_player.contract import trust
-from p2f_player.contract.manifest import ManifestError, expand_parts
+from p2f_player.contract.manifest import FILE_PARTS, ManifestError, expand_parts
 from p2f_player.contract.rules import PARIS
+from p2f_player.contract.validation import loads, validate_manifest
 from p2f_player.errors import ConfigError, TransportError
 from p2f_player.journal import Journal
 from p2f_player.scheduler import Plan
 from p2f_player.sources import Source, open_source
 from p2f_player.store import Store
-from p2f_player.sync import Syncer, load_playable, manifest_key, object_key
+from p2f_player.sync import Syncer, load_playable, manifest_key, object_key, sync_lock
 
 EXIT_REFUSED, EXIT_CONFIG, EXIT_OFFLINE, EXIT_UNDER_DELIVERED = 1, 2, 3, 4
 
@@ -42,7 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--site", help="site id, e.g. gare")
     common.add_argument("--source", help="s3://bucket/prefix, https://..., http://..., file:///...")
     common.add_argument(
-        "--public-key", dest="public_key", help="pinned ed25519 public key (base64 file)"
+        "--public-key",
+        dest="public_key",
+        action="append",
+        help="pinned ed25519 public key (base64 file); repeat it to pin several (key rotation)",
     )
     common.add_argument("--cache", help="local state folder (default /var/lib/p2f-player)")
     common.add_argument("--endpoint-url", dest="endpoint_url", help="S3-compatible endpoint")
@@ -63,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     sync = commands.add_parser("sync", parents=[common], help="fetch and verify the newest release")
     sync.add_argument("--once", action="store_true", required=True, help="one poll, then exit")
     commands.add_parser("status", parents=[common], help="what this screen holds and did last")
+    reset = commands.add_parser(
+        "reset-trust",
+        parents=[common],
+        help="forget the releases held and the refusals: the next sync takes any signed release",
+    )
+    reset.add_argument("--yes", action="store_true", required=True, help="yes, reset the trust")
     sim = commands.add_parser(
         "simulate", parents=[common], help="what would play, minute by minute"
     )
@@ -105,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             overrides["source"] = overrides["source"] or "file:///nonexistent"
             overrides["public_key"] = overrides["public_key"] or "-"
         config = load_config(config_file, os.environ, overrides)
-        key = trust.load_public_key(config.public_key) if needs_source else b""
+        key = trust.load_public_keys(config.public_key) if needs_source else ()
         source = open_source(config.source, config.endpoint_url) if needs_source else None
     except (ConfigError, ValueError) as error:
         print(f"p2f-player: configuration: {error}", file=sys.stderr)
@@ -116,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert source is not None
     if args.command == "status":
         return status(config, store)
+    if args.command == "reset-trust":
+        return reset_trust(store)
     journal = Journal(
         config.cache / "journal.sqlite", config.site, config.device_id, config.journal_max_rows
     )
@@ -128,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def sync_once(
-    config: PlayerConfig, store: Store, source: Source, key: bytes, journal: Journal
+    config: PlayerConfig, store: Store, source: Source, key: tuple[bytes, ...], journal: Journal
 ) -> int:
     store.recover()
     syncer = Syncer(
@@ -139,7 +156,7 @@ def sync_once(
     if result.ok:
         return 0
     print(f"p2f-player: sync {result.status}: {result.reason}", file=sys.stderr)
-    return EXIT_REFUSED if result.status in ("refused", "full") else EXIT_OFFLINE
+    return EXIT_REFUSED if result.status in ("refused", "retry", "full") else EXIT_OFFLINE
 
 
 def run(
@@ -147,7 +164,7 @@ def run(
     config: PlayerConfig,
     store: Store,
     source: Source,
-    key: bytes,
+    key: tuple[bytes, ...],
     journal: Journal,
 ) -> int:
     clock = ScaledClock(_now(), args.speed) if args.speed != 1.0 else SystemClock()
@@ -194,7 +211,11 @@ def status(config: PlayerConfig, store: Store) -> int:
         "previous": (r.name if (r := store.release("previous")) else None),
         "last_sync": state.get("last_sync"),
         "last_good_sync": state.get("last_good_sync"),
-        "refused": list(state.get("refused", {}).values())[-3:],
+        "refused": [
+            reason
+            for record in (state.get("sources") or {}).values()
+            for reason in list((record.get("refused") or {}).values())[-3:]
+        ],
         "disk_free_bytes": store.disk.free_bytes(store.root),
     }
     journal_path = config.cache / "journal.sqlite"
@@ -209,8 +230,30 @@ def status(config: PlayerConfig, store: Store) -> int:
     return 0
 
 
+def reset_trust(store: Store) -> int:
+    """Forget ``current``/``previous`` and every source's refusals and ETag (under the sync
+    lock). Verified objects stay: the next sync reuses them. Prints what was forgotten."""
+    with sync_lock(store.root):
+        forgotten = {}
+        for link in ("current", "previous"):
+            release = store.release(link)
+            forgotten[link] = release.name if release else None
+            (store.root / link).unlink(missing_ok=True)
+        state = store.read_state()
+        for key in ("sources", "refused", "refused_by", "etag"):  # old players kept them flat
+            state.pop(key, None)
+        store.write_state(state)
+    print(json.dumps({"forgotten": forgotten}, sort_keys=True))
+    print(
+        "p2f-player: trust reset: the next sync takes the newest validly signed release "
+        "(run 'p2f-player sync --once' now)",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def simulate(
-    args: argparse.Namespace, config: PlayerConfig, source: Source | None, key: bytes
+    args: argparse.Namespace, config: PlayerConfig, source: Source | None, key: tuple[bytes, ...]
 ) -> int:
     """Print what would play and each booked sponsor's booked and delivered shares (the
     logic is in ``p2f_player.simulate``)."""
@@ -257,11 +300,10 @@ def simulate(
 
 
 def _simulation_manifest(
-    args: argparse.Namespace, config: PlayerConfig, source: Source | None, key: bytes
+    args: argparse.Namespace, config: PlayerConfig, source: Source | None, key: tuple[bytes, ...]
 ) -> dict[str, Any]:
     if args.manifest is not None:
-        data = json.loads(args.manifest.read_bytes())
-        return dict(data.get("signed", data))
+        return _manifest_file(args.manifest)
     local = load_playable(Store(config.cache), key) if config.cache.exists() else None
     if local is not None:
         return local.document
@@ -270,6 +312,24 @@ def _simulation_manifest(
     assert fetched is not None
     # A preview of the published release: the signature must hold, expiry does not matter.
     return expand_parts(trust.verify_signature(fetched.data, key), _object_reader(source))
+
+
+def _manifest_file(path: Path) -> dict[str, Any]:
+    """A manifest or signed envelope file to preview, strictly validated (its signature is
+    not checked: a fresh build is not signed yet). A parts-form one is expanded from the
+    ``objects/`` folder of the storage layout it sits in (``kiosk/<site>/manifest.json``)."""
+    data = loads(path.read_bytes(), str(path))
+    document = data.get("signed", data) if isinstance(data, dict) else data
+    document = validate_manifest(document)
+    if FILE_PARTS not in document:
+        return document
+    objects = path.resolve().parent.parent.parent / "objects"
+    if not objects.is_dir():
+        raise ManifestError(
+            f"{path}: a parts-form manifest needs its parts ({objects} is not a folder): "
+            "preview the published release with --source instead"
+        )
+    return expand_parts(document, lambda sha: (objects / sha).read_bytes())
 
 
 def _object_reader(source: Source) -> Callable[[str], bytes]:

@@ -3,11 +3,16 @@
 Precedence: command-line options > environment (``P2F_<NAME>``, e.g. ``P2F_SITE``,
 ``P2F_POLL_INTERVAL_S``) > file (``/etc/p2f-player.toml`` or ``--config``) > defaults.
 Everything is checked at start-up; an invalid value stops the player with the setting named.
+
+``public_key`` is a *list* of pinned public key files (a manifest signed by any of them is
+trusted; two during a key rotation): ``--public-key`` repeated, a TOML string or list of
+strings, or ``P2F_PUBLIC_KEY`` with the files separated by ``:``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -35,7 +40,7 @@ class LoopTimings(TypedDict):
 class PlayerConfig:
     site: str
     source: str
-    public_key: Path
+    public_key: tuple[Path, ...]  # the pinned public key files; any of them may sign
     cache: Path = Path("/var/lib/p2f-player")
     endpoint_url: str | None = None  # S3-compatible endpoint; else AWS_ENDPOINT_URL / AWS
     device: str = ""  # defaults to the site id: one screen per site
@@ -96,6 +101,17 @@ def load_config(
     return _validate(values)
 
 
+def _paths(value: object) -> tuple[Path, ...]:
+    """A list of files: a list (TOML, repeated option) or one string, ``:``-separated (env)."""
+    items = value.split(os.pathsep) if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(i, str | Path) for i in items):
+        raise ValueError("expected a file name or a list of file names")
+    paths = tuple(Path(item).expanduser() for item in items if str(item).strip())
+    if not paths:
+        raise ValueError("expected at least one file")
+    return paths
+
+
 def _validate(values: dict[str, Any]) -> PlayerConfig:
     for required in ("site", "source", "public_key"):
         if not values.get(required):
@@ -125,6 +141,8 @@ def _validate(values: dict[str, Any]) -> PlayerConfig:
                     raise ValueError("must be 0 or more")
             elif kind == "Path":
                 typed[name] = Path(value).expanduser()
+            elif kind == "tuple[Path, ...]":
+                typed[name] = _paths(value)
             else:
                 typed[name] = None if value is None else str(value)
         except ValueError as error:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import subprocess
@@ -235,3 +236,98 @@ def test_run_headless_plays_journals_uploads_and_picks_up_a_new_release(
         (bucket_root / "telemetry" / "gare" / "gare" / "heartbeat.json").read_text()
     )
     assert heartbeat["site"] == "gare" and heartbeat["release"]
+
+
+# -- issue 9: pinned key set, validated previews, the way out of a bogus counter -----------------
+
+
+def test_several_public_keys_are_pinned_from_flags_file_and_environment(
+    tmp_path: Path,
+    keys: tuple[bytes, bytes, Path],
+    bucket_root: Path,
+    folder_publisher: Publisher,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A key rotation: the screen pins the old and the new key; releases signed by either are
+    taken, one signed by a third key is refused."""
+    new_private, new_public = trust.generate_keypair()
+    new_key = tmp_path / "new.pub"
+    trust.write_key(new_key, new_public, private=False)
+    args = [
+        *common(keys, f"file://{bucket_root}", tmp_path / "cache"),
+        "--public-key",
+        str(new_key),
+    ]
+    folder_publisher.publish(1)
+    assert main(["sync", "--once", *args]) == 0
+    folder_publisher.private_key = new_private
+    folder_publisher.publish(2)
+    assert main(["sync", "--once", *args]) == 0
+    folder_publisher.private_key = trust.generate_keypair()[0]
+    folder_publisher.publish(3)
+    assert main(["sync", "--once", *args]) == 1
+    assert "BadSignature" in capsys.readouterr().err
+    config = tmp_path / "p2f.toml"
+    config.write_text(
+        f'site = "gare"\nsource = "file:///x"\npublic_key = ["{keys[2]}", "{new_key}"]\n'
+    )
+    assert load_config(config).public_key == (keys[2], new_key)
+    from_env = load_config(config, {"P2F_PUBLIC_KEY": f"{new_key}:{keys[2]}"})
+    assert from_env.public_key == (new_key, keys[2])
+    with pytest.raises(ConfigError, match="public_key"):
+        load_config(config, overrides={"public_key": [7]})
+
+
+def test_simulate_refuses_a_hostile_manifest_file(
+    tmp_path: Path, keys: tuple[bytes, bytes, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    publisher = Publisher(folder_put(tmp_path / "bucket"), keys[0])
+    document = publisher.document(1, [slide("a")], release_files([slide("a")]))
+    document["files"]["../../outside.html"] = {"size": 1, "sha256": "/etc/passwd"}
+    manifest = tmp_path / "manifest.json"
+    manifest.write_bytes(trust.sign_manifest(document, keys[0]))
+    simulate = [
+        "simulate",
+        "--site",
+        "gare",
+        "--manifest",
+        str(manifest),
+        "--from",
+        "2026-07-14T06:00",
+    ]
+    assert main([*simulate, "--cache", str(tmp_path / "cache")]) == 1
+    assert "not a safe relative path" in capsys.readouterr().err
+    manifest.write_bytes(b'{"signed": {"schema": "livep2f-kiosk-manifest/1", "a": 1, "a": 2}}')
+    assert main([*simulate, "--cache", str(tmp_path / "cache")]) == 1
+    assert "appears twice" in capsys.readouterr().err
+    assert main([*simulate[:4], str(tmp_path / "missing.json"), *simulate[5:]]) == 1
+
+
+def test_reset_trust_lets_a_screen_pinned_by_a_bogus_counter_take_real_releases(
+    tmp_path: Path,
+    keys: tuple[bytes, bytes, Path],
+    bucket_root: Path,
+    folder_publisher: Publisher,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A release signed by mistake with the largest valid counter pins the screen above every
+    real release; ``reset-trust --yes`` (docs/player.md) is the technician's way out."""
+    args = common(keys, f"file://{bucket_root}", tmp_path / "cache")
+    slides = [slide("a")]
+    bogus = folder_publisher.document(2**53 - 1, slides, release_files(slides))
+    for data in release_files(slides).values():
+        folder_put(bucket_root)(f"objects/{hashlib.sha256(data).hexdigest()}", data)
+    folder_publisher.put_envelope(trust.sign_manifest(bogus, keys[0]))
+    assert main(["sync", "--once", *args]) == 0
+    folder_publisher.publish(7)
+    assert main(["sync", "--once", *args]) == 1
+    assert "RollbackRefused" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["reset-trust", *args])  # --yes is required
+    assert main(["reset-trust", "--yes", *args]) == 0
+    assert json.loads(capsys.readouterr().out)["forgotten"]["current"].startswith("900719925")
+    assert main(["sync", "--once", *args]) == 0
+    capsys.readouterr()
+    assert main(["status", *args]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["current"] == "00000007-r7" and status["refused"] == []

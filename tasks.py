@@ -206,3 +206,45 @@ def translations(c, limit=15, content="content"):  # type: ignore[no-untyped-def
     if corpus.problems:
         sys.exit("content problems: run `invoke check` first")
     print(table(missing_translations(corpus, datetime.now(UTC)), int(limit)))
+
+
+@task(name="sample-photos", help={"dry_run": "list what would be drawn, write nothing"})
+def sample_photos(c, dry_run=False, content="content"):  # type: ignore[no-untyped-def]
+    """Draw a generated, public-domain picture for each sample place without one (not services,
+    whose screens show the designed fallback) and add it to the place's front matter."""
+    import re as regex
+
+    import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other
+    from p2f_kiosk.sample_photos import draw, scene_of, translation_with_alt, with_image
+
+    folder = ROOT / content
+    made = 0
+    for path in sorted((folder / "lieux").glob("*.md")):
+        if regex.search(r"\.[a-z]{2}\.md$", path.name):
+            continue  # a translation: pictures belong to the French file
+        text = path.read_text(encoding="utf-8")
+        category = regex.search(r"^category:\s*(\S+)", text, regex.MULTILINE)
+        sub = regex.search(r"^subcategory:\s*(\S+)", text, regex.MULTILINE)
+        if not category or not sub or category[1] == "services":
+            continue
+        slug = path.name.removesuffix(".md")
+        scene = scene_of(category[1], sub[1])
+        if f"images/{slug}.webp" in text:  # drawn before: its translations still need the alt
+            for other in sorted(folder.glob(f"lieux/{slug}.??.md")):
+                words = other.read_text(encoding="utf-8")
+                lang = other.name.split(".")[-2]
+                if not dry_run:
+                    other.write_text(translation_with_alt(words, lang, scene), encoding="utf-8")
+            continue
+        if regex.search(r"^images:", text, regex.MULTILINE):
+            continue
+        print(f"{path.relative_to(ROOT)}: images/{slug}.webp ({scene})")
+        made += 1
+        if not dry_run:
+            (folder / "images" / f"{slug}.webp").write_bytes(draw(slug, category[1], sub[1]))
+            path.write_text(with_image(text, slug, scene), encoding="utf-8")
+            for other in sorted(folder.glob(f"lieux/{slug}.??.md")):
+                words = other.read_text(encoding="utf-8")
+                lang = other.name.split(".")[-2]
+                other.write_text(translation_with_alt(words, lang, scene), encoding="utf-8")
+    print(f"{made} pictures {'to draw' if dry_run else 'drawn'}")

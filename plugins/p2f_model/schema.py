@@ -133,6 +133,7 @@ class Image(Strict):
     src: Annotated[str, AfterValidator(_check_image_src)]
     alt: str
     decorative: bool = False
+    credit: Annotated[str, Field(max_length=200)] | None = None  # author, licence: who may reuse it
 
 
 class Provenance(Strict):

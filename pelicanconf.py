@@ -56,3 +56,10 @@ JINJA_ENVIRONMENT = {
     "extensions": [],
     "autoescape": True,
 }
+
+# Editorial workflow (plugins/p2f_editorial/settings.py): how many days a verification stays
+# good per kind, [limit, hard limit]; kinds left out keep the defaults written there.
+P2F_EDITORIAL = {
+    "stale_days": {"place": [183, 365], "page": [365, 730], "partner": [365, 730]},
+    "hide_past_hard_limit": False,
+}

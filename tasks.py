@@ -248,3 +248,21 @@ def sample_photos(c, dry_run=False, content="content"):  # type: ignore[no-untyp
                 lang = other.name.split(".")[-2]
                 other.write_text(translation_with_alt(words, lang, scene), encoding="utf-8")
     print(f"{made} pictures {'to draw' if dry_run else 'drawn'}")
+
+
+# -- editorial workflow (issue 13): freshness, review page, proposals, web editor ---------------
+
+
+@task(help={"limit": "rows shown (default 30)", "today": "YYYY-MM-DD (default: today, Paris)"})
+def stale(c, limit=30, today="", content="content"):  # type: ignore[no-untyped-def]
+    """Items whose verification is older than their kind's limit (P2F_EDITORIAL in
+    pelicanconf.py), most played on the screens first (estimated from build/kiosk)."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from p2f_editorial.cli import stale as run
+
+    day = date.fromisoformat(today) if today else datetime.now(ZoneInfo("Europe/Paris")).date()
+    code = run(ROOT, day, content=content, limit=int(limit))
+    if code:
+        sys.exit(code)

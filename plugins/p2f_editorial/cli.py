@@ -1,0 +1,50 @@
+"""What the ``invoke`` tasks of the editorial workflow call: wiring of edges and pure parts."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from p2f_editorial import stale as freshness
+from p2f_editorial.edges import editorial_settings, read_manifests
+from p2f_editorial.settings import SettingsError
+from p2f_editorial.visibility import plays_per_week
+
+
+def stale(
+    root: Path,
+    today: date,
+    content: str = "content",
+    build: str = "build",
+    limit: int = 30,
+    out: TextIO | None = None,
+) -> int:
+    """Print the stale items of ``root/content`` ranked by plays per week estimated from the
+    kiosk manifests of ``root/build``; return the exit code (0, or 2 for unusable input)."""
+    import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other
+    from p2f_model.load import load_corpus
+
+    out = out or sys.stdout
+    try:
+        settings = editorial_settings(root / "pelicanconf.py")
+    except SettingsError as error:
+        print(f"pelicanconf.py: {error}", file=out)
+        return 2
+    corpus = load_corpus(root / content, relative_to=root)
+    if corpus.problems:
+        print("stale: content problems, run `invoke check` first", file=out)
+        return 2
+    manifests = read_manifests(root / build / "kiosk")
+    if not manifests:
+        print(
+            f"stale: no kiosk bundles in {build}/kiosk, plays per week unknown "
+            "(run `invoke build` first to rank by visibility)",
+            file=out,
+        )
+    rows = freshness.stale_items(
+        corpus.items.values(), settings, today, plays_per_week(manifests.values())
+    )
+    print(freshness.table(rows, limit, settings.hide_past_hard_limit), end="", file=out)
+    return 0

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
+from p2f_model.images import decode_error
+
 HERO_HEIGHT = 0.45  # share of the screen height (kiosk.css: .hero max-height 45vh)
 THUMB_WIDTH = 1 / 3
 JPEG_QUALITY = 80
@@ -65,6 +67,6 @@ def fit(data: bytes, src: str, box: Box) -> bytes:
         # Pillow's decoders raise many types on malformed bytes (OSError, SyntaxError,
         # ValueError, EOFError...): whichever it is, the reader needs the file's name.
         raise ImageProblem(
-            f"content/{src}: cannot read the image ({type(error).__name__}: {error}); "
+            f"content/{src}: cannot read the image ({decode_error(error)}); "
             "run `invoke check`, then export it again as JPEG, PNG or WebP"
         ) from None

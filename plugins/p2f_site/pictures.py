@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
+from p2f_model.images import decode_error
+
 WIDTHS = (400, 800)  # a phone (1x/2x of ~390 CSS px) and the desktop column (62rem)
 WEBP_QUALITY = 78
 
@@ -50,7 +52,7 @@ def make_picture(src: str, data: bytes) -> Picture:
         # Pillow's decoders raise many types on malformed bytes (UnidentifiedImageError,
         # SyntaxError, ValueError...): whichever it is, the reader needs the file's name.
         raise PictureError(
-            f"content/{src}: cannot read the image ({type(error).__name__}: {error}); "
+            f"content/{src}: cannot read the image ({decode_error(error)}); "
             "run `invoke check`, then export the image again as JPEG, PNG or WebP"
         ) from error
 

@@ -16,8 +16,11 @@ from p2f_model import vocabulary as v
 # Markdown, not HTML, and code spans/blocks are removed before looking. The scan is linear in
 # the line's length: a pattern such as ``<tag\s[^>]*>`` searched from every "<" rereads the rest
 # of the line each time, and "<a " x 8000 (or a 1 MB line) took seconds to hours.
-_TAG_START = re.compile(r"<(!--|/?[A-Za-z][A-Za-z0-9-]*)")
-_DANGEROUS = re.compile(r"</?(?:script|iframe|style)\b", re.I)
+# With a ">" further on the line: a tag, closed at once or followed by a space (then that ">"
+# closes it). Without one: only a comment or a script/iframe/style opening can be HTML.
+# Possessive "*+": a name is never re-read, so the search stays linear.
+_TAG = re.compile(r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*+(?:/?>|\s)|/?(?:script|iframe|style)\b)", re.I)
+_UNCLOSED = re.compile(r"<(?:!--|/?(?:script|iframe|style)\b)", re.I)
 _FENCE = re.compile(r"^(```|~~~)")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _JS_LINK = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.I)
@@ -26,23 +29,19 @@ _JS_LINK = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.I)
 def raw_html(text: str) -> str | None:
     """The first raw HTML tag or comment in one line of text (at most 40 characters), or None.
 
-    Same language as ``<(?:!--|/?NAME(?:\\s[^>]*)?/?>|/?(?:script|iframe|style)\\b)``: a tag
-    with attributes needs a ">" somewhere after it, which one look at the last ">" of the line
+    Same answers as ``<(?:!--|/?NAME(?:\\s[^>]*)?/?>|/?(?:script|iframe|style)\\b)``: a tag
+    with attributes needs a ">" somewhere after it, which one look at the line's last ">"
     answers for every "<" at once.
     """
     last_close = text.rfind(">")
-    for match in _TAG_START.finditer(text):
-        start, after = match.start(), match.end()
-        found = (
-            match.group(1) == "!--"
-            or _DANGEROUS.match(text, start) is not None
-            or text.startswith((">", "/>"), after)
-            or (after < len(text) and text[after].isspace() and last_close > after)
-        )
-        if found:
-            close = text.find(">", start, start + 40)
-            return text[start : close + 1 if close >= 0 else start + 40]
-    return None
+    match = (_TAG.search(text, 0, last_close + 1) if last_close >= 0 else None) or _UNCLOSED.search(
+        text
+    )
+    if match is None:
+        return None
+    start = match.start()
+    close = text.find(">", start, start + 40)
+    return text[start : close + 1 if close >= 0 else start + 40]
 
 
 def body_problems(body: str) -> Iterator[tuple[int, str]]:

@@ -5,16 +5,17 @@ Every value of the header is read as YAML *without* the YAML 1.1 date and sexage
 reporter's value reaches the model as written.
 
 The reader is the first thing that touches a pull request's text, so it is bounded: a file
-larger than ``MAX_FILE_BYTES``, a header with more than ``MAX_NODES`` values (aliases
-expanded), ``MAX_ALIASES`` aliases, ``MAX_DEPTH`` levels or a value of ``MAX_VALUE_CHARS``
-characters is refused with a ``FrontMatterError`` before anything is built from it, and so
-is a control character (NUL, ESC...) in the header. Whatever the text, ``parse`` returns or
-raises ``FrontMatterError``; it never runs out of memory or time on a small file.
+larger than ``MAX_FILE_BYTES``, a header longer than ``MAX_HEADER_CHARS``, or with more than
+``MAX_NODES`` values (aliases expanded), ``MAX_ALIASES`` aliases, ``MAX_DEPTH`` levels or a
+value of ``MAX_VALUE_CHARS`` characters is refused with a ``FrontMatterError`` before anything
+is built from it, and so is a control character (NUL, ESC...) in the header. Whatever the
+text, ``parse`` returns or raises ``FrontMatterError``; it never runs out of memory or time.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,7 @@ for _first, _resolvers in _Loader.yaml_implicit_resolvers.items():
 
 # Limits of one content file. Real items are a few kilobytes with under 200 header values.
 MAX_FILE_BYTES = 1_000_000
+MAX_HEADER_CHARS = 50_000  # YAML is parsed whole before it can be measured: keep it small
 MAX_NODES = 5_000  # keys and values in the header, counted with aliases expanded
 MAX_ALIASES = 20  # "*name" references; reporters never need them, CMSes never write them
 MAX_DEPTH = 20  # nesting of lists and mappings
@@ -123,6 +125,12 @@ def parse(text: str) -> Parsed:
         ) from None
     _check_characters(lines[1:end])
     header = "\n".join(lines[1:end])
+    if len(header) > MAX_HEADER_CHARS:
+        raise FrontMatterError(
+            2,
+            f"the header holds {len(header):,} characters, more than {MAX_HEADER_CHARS:,}; "
+            "put long text in the body",
+        )
     try:
         loader = _Loader(header)
         try:
@@ -236,7 +244,7 @@ def _check_scalar(value: str, line: int, path: str) -> None:
         raise FrontMatterError(line, control_message(bad.group(0)), path)
 
 
-def line_of(lines: dict[str, int], field: str, default: int = 1) -> int:
+def line_of(lines: Mapping[str, int], field: str, default: int = 1) -> int:
     """The line of ``field``, or of its nearest parent that has one."""
     path = field
     while path:

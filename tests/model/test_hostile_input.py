@@ -186,3 +186,11 @@ def test_character_yaml_refuses_is_a_problem_not_a_crash() -> None:
         frontmatter.parse("---\ntitle: ok\nsummary: a\x85\x9fb\n---\n")
     assert error.value.line == 3
     assert "not valid YAML" in error.value.message
+
+
+def test_a_huge_header_is_refused_before_yaml_reads_it() -> None:
+    text = "---\ntags: [" + "a," * 400_000 + "a]\n---\n"
+    assert check_one("content/lieux/big.md", text) == [
+        "content/lieux/big.md:2: the header holds 800,009 characters, more than 50,000; "
+        "put long text in the body"
+    ]

@@ -22,6 +22,7 @@ from typing import Any
 from p2f_model import schema
 from p2f_model import vocabulary as v
 from p2f_model.corpus import Corpus, Item, site_profile
+from p2f_model.drafts import is_draft
 from p2f_model.settings import ContentSettings, site_audience_hours, site_settings
 from p2f_player.contract.manifest import iso
 from p2f_player.contract.rules import Rules, SiteProfile, to_local
@@ -82,7 +83,7 @@ def plan_site(
         corpus.items.values(),
         key=lambda i: (SLIDE_KINDS.index(i.kind) if i.kind in SLIDE_KINDS else 9, i.slug),
     ):
-        if not is_slide(item):
+        if not is_slide(item) or is_draft(item):  # a draft shows on no screen
             continue
         if not item.rules.applies_to_site(profile):
             drop("not for this site")

@@ -5,17 +5,27 @@ Usable without invoke: ``python -m p2f_model.check [CONTENT_DIR]``.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from p2f_model.load import load_corpus
+from p2f_model.territory import ENV, Territory, TerritoryError, from_environ
 
 
-def run(content_dir: Path, out: TextIO | None = None) -> int:
-    """Print every problem (sorted by file and line) and a summary; return the exit code."""
+def run(content_dir: Path, out: TextIO | None = None, territory: Territory | None = None) -> int:
+    """Print every problem (sorted by file and line) and a summary; return the exit code.
+
+    ``territory``: the one coordinates must fall in (default: ``P2F_TERRITORY`` in the
+    environment, else ``p2f_model.territory.DEFAULT``)."""
     out = out or sys.stdout  # looked up now, not at import: tests capture it
-    corpus = load_corpus(content_dir)
+    try:
+        area = territory or from_environ(os.environ)
+    except TerritoryError as error:
+        print(f"check: {error} (in {ENV})", file=out)
+        return 2
+    corpus = load_corpus(content_dir, territory=area)
     for problem in sorted(corpus.problems):
         print(problem, file=out)
     count = len(corpus.problems)

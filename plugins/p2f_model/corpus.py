@@ -15,10 +15,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from p2f_model import checks, frontmatter, schema
+from p2f_model import checks, drafts, frontmatter, schema
 from p2f_model import settings as screens
 from p2f_model import vocabulary as v
 from p2f_model.problems import Problem
+from p2f_model.territory import DEFAULT as DEFAULT_TERRITORY
+from p2f_model.territory import Territory
 from p2f_player.contract.rules import RuleError, Rules, SiteProfile, parse_rules
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
@@ -98,8 +100,12 @@ def validate_corpus(
     files: Iterable[tuple[str, str | None]],
     image_files: set[str],
     bad_images: Mapping[str, str] | None = None,
+    territory: Territory | None = None,
 ) -> Corpus:
     """Validate every ``(path, text)``; ``path`` is relative to the repository root.
+
+    ``territory`` is the one coordinates must fall in (``p2f_model.territory``; default:
+    ``DEFAULT``).
 
     ``text`` is None for a file that exists but was not read (a link, too large, not UTF-8:
     its problem is already reported); it still counts as the item its name says, so that
@@ -135,7 +141,9 @@ def validate_corpus(
                         dup.path, 1, "slug", f'"{slug}" is already used by {first}; rename one file'
                     )
                 )
-        item = _validate_original(sources[0], image_files, bad_images or {}, problems)
+        item = _validate_original(
+            sources[0], image_files, bad_images or {}, problems, territory or DEFAULT_TERRITORY
+        )
         if item is not None:
             items[slug] = item
 
@@ -147,6 +155,7 @@ def validate_corpus(
     existing = {slug: sources[0].kind for slug, sources in originals.items()}
     existing = {**unreadable, **existing}
     _check_references(items, existing, problems)
+    problems.extend(drafts.reference_problems(items))
     found = screens.validate_settings(settings_files, items, problems)
     return Corpus(items=items, problems=problems, settings=found)
 
@@ -209,11 +218,15 @@ def _identify(
 
 
 def _validate_original(
-    source: _Source, images: set[str], bad_images: Mapping[str, str], problems: list[Problem]
+    source: _Source,
+    images: set[str],
+    bad_images: Mapping[str, str],
+    problems: list[Problem],
+    territory: Territory = DEFAULT_TERRITORY,
 ) -> Item | None:
     model = schema.MODELS[source.kind]
     try:
-        data = model.model_validate(source.parsed.fields)
+        data = model.model_validate(source.parsed.fields, context={"territory": territory})
     except ValidationError as error:
         problems.extend(_pydantic_problems(source, model, error))
         return None

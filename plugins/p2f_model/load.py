@@ -25,6 +25,7 @@ from p2f_model import images
 from p2f_model.corpus import Corpus, validate_corpus
 from p2f_model.frontmatter import MAX_FILE_BYTES
 from p2f_model.problems import Problem
+from p2f_model.territory import Territory
 
 IMAGES_FOLDER = "images"
 SYMLINK_MESSAGE = (
@@ -55,9 +56,12 @@ class _Found:
     problems: list[Problem] = field(default_factory=list)
 
 
-def load_corpus(content_dir: Path, relative_to: Path | None = None) -> Corpus:
+def load_corpus(
+    content_dir: Path, relative_to: Path | None = None, territory: Territory | None = None
+) -> Corpus:
     """Validate every file under ``content_dir``; paths in problems are relative to
-    ``relative_to`` (default: the parent of ``content_dir``, i.e. the repository root)."""
+    ``relative_to`` (default: the parent of ``content_dir``, i.e. the repository root);
+    coordinates must fall in ``territory`` (default: ``p2f_model.territory.DEFAULT``)."""
     given = Path(content_dir)
     base = (relative_to or given.absolute().parent).resolve()
     if given.is_symlink():
@@ -78,7 +82,7 @@ def load_corpus(content_dir: Path, relative_to: Path | None = None) -> Corpus:
             )
         else:
             _read_one(content_dir, rel, shown, found)
-    corpus = validate_corpus(found.texts, found.images, found.bad_images)
+    corpus = validate_corpus(found.texts, found.images, found.bad_images, territory)
     corpus.problems.extend(found.problems)
     return corpus
 

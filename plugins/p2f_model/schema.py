@@ -12,8 +12,16 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import opening_hours
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+)
 
+from p2f_model import territory
 from p2f_model import vocabulary as v
 from p2f_model.images import SVG_MESSAGE
 from p2f_player.contract.rules import PARIS
@@ -101,16 +109,18 @@ def _check_image_src(value: str) -> str:
     return value
 
 
-def _in_range(name: str, low: float, high: float) -> Any:
-    def check(value: float) -> float:
-        if not low <= value <= high:
-            raise ValueError(
-                f"{value} is outside the territory ({name} {low}..{high}); "
-                "check for swapped lat/lon or a typo"
-            )
-        return value
-
-    return AfterValidator(check)
+def _inside_territory(value: float, info: ValidationInfo) -> float:
+    """The territory comes from the validation context (``p2f_model.territory``): the check,
+    the build and the importers pass the one in force, ``DEFAULT`` otherwise."""
+    axis = str(info.field_name)
+    low, high = territory.of_context(info.context).span(axis)
+    if not low <= value <= high:
+        raise ValueError(
+            f"{value} is outside the territory ({axis} {low}..{high}); "
+            "check for swapped lat/lon or a typo (a trial run on another region: "
+            f"set {territory.ENV}, see docs/importing.md)"
+        )
+    return value
 
 
 LocalDateTime = Annotated[datetime, BeforeValidator(_local_datetime)]
@@ -125,8 +135,8 @@ class Strict(BaseModel):
 
 
 class Geo(Strict):
-    lat: Annotated[float, _in_range("lat", *v.BOUNDS["lat"])]
-    lon: Annotated[float, _in_range("lon", *v.BOUNDS["lon"])]
+    lat: Annotated[float, AfterValidator(_inside_territory)]
+    lon: Annotated[float, AfterValidator(_inside_territory)]
 
 
 class Image(Strict):
@@ -142,7 +152,29 @@ class Provenance(Strict):
     verified_on: date
 
 
+class Imported(Strict):
+    """What ``invoke import`` keeps in an item it wrote (``p2f_import``): the record it came
+    from and a short hash of each field as last imported, so that a later import updates only
+    what upstream changed and never what a reporter edited. Reporters leave it alone."""
+
+    source: Word  # datatourisme, apidae, ical
+    id: Text  # the record's identifier upstream (a URI, an Apidae id, an iCalendar UID)
+    licence: str | None = None
+    url: str | None = None
+    retrieved_at: str  # ISO 8601: when the values written here were read upstream
+    updated_upstream: str | None = None  # the record's own last update, as upstream says it
+    hashes: dict[str, str] = {}
+    flags: list[str] = []  # what the reviewer must look at (text kept where no field fits)
+    # pictures upstream, referenced not copied: {url, credits, title}; a reviewer downloads
+    # the ones worth showing into content/images/ and adds them to images:
+    media: list[dict[str, str]] = []
+
+
 class Common(Strict):
+    # draft: checked by `invoke check` but built into neither the website nor a kiosk bundle
+    # until a reviewer switches it to published (imports always arrive as drafts)
+    status: Literal["draft", "published"] = "published"
+    imported: Imported | None = None
     title: Annotated[str, Field(min_length=1, max_length=140)]
     summary: Annotated[str, Field(max_length=240)] | None = None
     images: list[Image] = []

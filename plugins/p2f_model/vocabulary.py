@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from p2f_model.territory import DEFAULT as DEFAULT_TERRITORY
 from p2f_player.contract.rules import AUDIENCES, LANGUAGES
 
 DEFAULT_LANGUAGE = "fr"
@@ -37,9 +38,9 @@ RENAMED_SEVERITIES = {"danger": "critical", "attention": "warning"}  # the words
 PARTNER_KINDS = ("transport", "plateforme-hebergement", "activite", "commerce", "entreprise-locale")
 ORIENTATIONS = ("portrait", "landscape")
 
-# The territory: a fictional stretch of coast. Coordinates outside are typos (a swapped
-# lat/lon, a missing minus, a point copied from another town).
-BOUNDS = {"lat": (43.10, 43.40), "lon": (3.20, 3.70)}
+# The default territory, as (low, high) per axis; the setting itself (and its override for a
+# trial run) is p2f_model.territory, which the check and the importers both read.
+BOUNDS = {"lat": DEFAULT_TERRITORY.span("lat"), "lon": DEFAULT_TERRITORY.span("lon")}
 
 # folder under content/ -> kind
 FOLDERS = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -13,9 +14,11 @@ from babel.dates import format_date
 from pelican import signals
 
 from p2f_kiosk.plugin import build_time
+from p2f_model.drafts import published
 from p2f_model.images import MAX_IMAGE_BYTES, image_problem
 from p2f_model.load import ContentFileError, load_corpus, read_content_file
 from p2f_model.problems import ContentError, Problem
+from p2f_model.territory import from_environ
 from p2f_model.vocabulary import CATEGORIES, KIND_FOLDERS, SITE_LANGUAGES
 from p2f_player.contract.rules import PARIS
 from p2f_site.hours import hours_coverage_end, open_windows, week_schedule
@@ -62,9 +65,10 @@ def load_content(pelican: Any) -> None:
     """
     content = Path(pelican.settings["PATH"])
     base = Path(pelican.settings.get("P2F_ROOT", content.parent)).resolve()
-    corpus = load_corpus(content, relative_to=base)
+    corpus = load_corpus(content, relative_to=base, territory=from_environ(os.environ))
     if corpus.problems:
         raise ContentError(corpus.problems)
+    corpus = published(corpus)  # drafts are checked above, built nowhere (p2f_model.drafts)
     sources = {}
     for item in corpus.items.values():
         for lang, text in item.texts.items():

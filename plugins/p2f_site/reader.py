@@ -51,7 +51,10 @@ class ContentModelReader(BaseReader):
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         corpus: Corpus = self.settings["P2F_CORPUS"]
         index: dict[str, tuple[Item, str]] = self.settings["P2F_SOURCES"]
-        item, lang = index[str(Path(source_path).resolve())]
+        found = index.get(str(Path(source_path).resolve()))
+        if found is None:  # a draft (left out of the built corpus): Pelican writes nothing
+            return "", {"title": Path(source_path).stem, "save_as": "", "status": "hidden"}
+        item, lang = found
         text = item.text(lang)
         path = item_path(item.kind, item.slug, lang)
         metadata: dict[str, Any] = {

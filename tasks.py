@@ -266,3 +266,43 @@ def stale(c, limit=30, today="", content="content"):  # type: ignore[no-untyped-
     code = run(ROOT, day, content=content, limit=int(limit))
     if code:
         sys.exit(code)
+
+
+@task(
+    help={
+        "base": "the branch or commit the change goes into (default main; its merge base)",
+        "head": "the change (default HEAD)",
+        "out": "folder for review.html, review.md and shots/ (default build/review)",
+        "at": "the hour each screen's plays are shown for, YYYY-MM-DDTHH:MM Paris "
+        "(default: the next whole hour)",
+        "shots": "most pages photographed before/after (default 6)",
+    }
+)
+def review(c, base="main", head="HEAD", out="build/review", at="", shots=6):  # type: ignore[no-untyped-def]
+    """The reviewer's page for a change: check, items' field diff and provenance, changed
+    pages with before/after screenshots, each screen's hour before/after, sponsor shares."""
+    from datetime import datetime, timedelta
+
+    from p2f_editorial.edges import editorial_settings
+    from p2f_editorial.review.run import review as run
+    from p2f_editorial.review.worktrees import ReviewError
+
+    from p2f_player.contract.rules import PARIS
+
+    now = datetime.now(PARIS).replace(microsecond=0)
+    hour = (
+        datetime.fromisoformat(at).replace(tzinfo=PARIS)
+        if at
+        else (now + timedelta(hours=1)).replace(minute=0, second=0)
+    )
+    try:
+        result = run(
+            ROOT, ROOT / out, editorial_settings(ROOT / "pelicanconf.py"), now, hour,
+            base=base, head=head, max_shots=int(shots),
+        )  # fmt: skip
+    except ReviewError as error:
+        sys.exit(f"review: {error}")
+    print((ROOT / out / "review.md").read_text(encoding="utf-8"))
+    print(f"review: {ROOT / out / 'review.html'}")
+    if not result.ok:
+        sys.exit(1)

@@ -8,6 +8,10 @@
  * that crosses midnight belongs to the day it started (Friday 22:00-02:00 still runs on
  * Saturday at 01:00, judged as Friday).
  *
+ * The moment rules (momentWeight: places open now or soon, events by how soon they start,
+ * offers by how soon they end; audiencesAt: audience segments by hour) port
+ * player/p2f_player/contract/rules_moments.py and run the same vectors.
+ *
  * It deliberately does not choose which item to show (the player's scheduler does) nor read
  * the clock: every judgement takes the moment as an argument (a Date, ISO string or ms).
  *
@@ -380,9 +384,78 @@
     return parseRules(data.rules).expiredAt(moment);
   }
 
+  // -- moment rules (a port of rules_moments.py: same vectors) --------------------------
+
+  var DEFAULT_MOMENTS = {
+    open_within_h: 1, event_horizon_h: 48,
+    event_weights: [{within_h: 3, weight: 4}, {within_h: 12, weight: 2}],
+    offer_weights: [{within_h: 48, weight: 3}, {within_h: 168, weight: 1.5}]
+  };
+  var HOUR_MS = 3600000;
+
+  /** The ``moments`` of settings (the build writes them whole; missing fields: defaults). */
+  function momentSettings(settings) {
+    var given = (settings && settings.moments) || {}, out = {};
+    Object.keys(DEFAULT_MOMENTS).forEach(function (k) {
+      out[k] = given[k] === undefined ? DEFAULT_MOMENTS[k] : given[k];
+    });
+    return out;
+  }
+
+  function stepWeight(steps, hours) {
+    for (var i = 0; i < steps.length; i++) if (hours <= steps[i].within_h) return steps[i].weight;
+    return 1;
+  }
+
+  /** Open now, or opening within ``withinH`` hours: open = {until, intervals: [[from, until]]}. */
+  function isOpenOrSoon(open, moment, withinH) {
+    var now = toDate(moment).getTime();
+    if (now >= Date.parse(open.until)) return false;
+    var soon = now + withinH * HOUR_MS;
+    return open.intervals.some(function (span) {
+      return Date.parse(span[0]) <= soon && now < Date.parse(span[1]);
+    });
+  }
+
+  /**
+   * How much a slide is worth showing at ``moment``; 0: not now (rules_moments.moment_weight).
+   * item = {kind, window: {from, until} | null, open: {until, intervals} | null}.
+   */
+  function momentWeight(item, moment, settings) {
+    var m = momentSettings(settings), now = toDate(moment).getTime(), w = item.window;
+    if (w) {
+      var start = Date.parse(w.from), end = Date.parse(w.until);
+      if (now >= end) return 0;
+      if (item.kind === "event") {
+        var hours = (start - now) / HOUR_MS;
+        if (hours > m.event_horizon_h) return 0;
+        return stepWeight(m.event_weights, Math.max(0, hours));
+      }
+      if (now < start) return 0;
+      if (item.kind === "offer") return stepWeight(m.offer_weights, (end - now) / HOUR_MS);
+    }
+    if (item.open && !isOpenOrSoon(item.open, moment, m.open_within_h)) return 0;
+    return 1;
+  }
+
+  /**
+   * Audiences at a moment from an audience_hours table ([{audiences, weekdays, hours}]):
+   * those of every matching block, else ``fallback`` (rules_moments.audiences_at).
+   */
+  function audiencesAt(table, fallback, moment) {
+    var found = [];
+    (table || []).forEach(function (block) {
+      var rules = parseRules({weekdays: block.weekdays || [], hours: block.hours || []});
+      if (!rules.activeAt(moment)) return;
+      block.audiences.forEach(function (a) { if (found.indexOf(a) < 0) found.push(a); });
+    });
+    return (found.length ? found : (fallback || []).slice()).sort();
+  }
+
   return {
     WEEKDAYS: WEEKDAYS, AUDIENCES: AUDIENCES, LANGUAGES: LANGUAGES, RULE_FIELDS: RULE_FIELDS,
     Rules: Rules, RuleError: RuleError, parseRules: parseRules, matches: matches, isOver: isOver,
-    parisParts: parisParts, distanceKm: distanceKm
+    parisParts: parisParts, distanceKm: distanceKm, momentWeight: momentWeight,
+    isOpenOrSoon: isOpenOrSoon, audiencesAt: audiencesAt
   };
 });

@@ -306,3 +306,45 @@ def review(c, base="main", head="HEAD", out="build/review", at="", shots=6):  # 
     print(f"review: {ROOT / out / 'review.html'}")
     if not result.ok:
         sys.exit(1)
+
+
+# --- importers (p2f_import): DATAtourisme, Apidae, iCalendar -> drafts ------------------------
+
+
+@task(
+    name="import",
+    positional=["source", "inputs"],
+    help={
+        "source": "datatourisme, apidae or ical",
+        "inputs": "comma-separated: flux folders / object files, Apidae export pages, .ics files"
+        " or URLs",
+        "territory": "lat1,lon1,lat2,lon2 for a trial on another region (or $P2F_TERRITORY)",
+        "place": "place slug for events whose venue is not found",
+        "report": "Markdown report path (default build/import-SOURCE.md)",
+    },
+)
+def import_(  # type: ignore[no-untyped-def]
+    c,
+    source,
+    inputs,
+    content="content",
+    territory="",
+    horizon=365,
+    place="",
+    report="",
+    dry_run=False,
+):
+    """Import outside records as drafts in content/ (status: draft), idempotently; a
+    reporter's edits are kept and conflicts reported. See docs/importing.md."""
+    from p2f_import.cli import main
+
+    args = [source, *[i for i in inputs.split(",") if i], "--content", str(ROOT / content),
+            "--horizon-days", str(horizon)]  # fmt: skip
+    for flag, value in (("--territory", territory), ("--place", place), ("--report", report)):
+        if value:
+            args += [flag, value]
+    if dry_run:
+        args.append("--dry-run")
+    code = main(args)
+    if code:
+        sys.exit(code)

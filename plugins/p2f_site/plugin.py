@@ -101,7 +101,9 @@ def load_content(pelican: Any) -> None:
         public_url=pelican.settings.get("P2F_PUBLIC_URL", "").rstrip("/"),
         hours=hours,
         week=week,
-        hours_words=lambda expression, lang: week_words(expression, lang, now.astimezone(PARIS).date()),
+        hours_words=lambda expression, lang: week_words(
+            expression, lang, now.astimezone(PARIS).date()
+        ),
         day_name=day_name,
         hours_until=iso(hours_coverage_end(now)),
         iso=iso,

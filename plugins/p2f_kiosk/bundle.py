@@ -22,6 +22,8 @@ from p2f_kiosk.directory import write_directory
 from p2f_kiosk.plan import PlannedSlide, plan_site, site_document, slide_document, sponsor_shares
 from p2f_kiosk.signage import slide_context, template_for
 from p2f_model.corpus import Corpus, Item, site_profile
+from p2f_model.images import MAX_IMAGE_BYTES
+from p2f_model.load import read_content_file
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.manifest import (
     MANIFEST_NAME,
@@ -129,7 +131,8 @@ class _ImageMaker:
     def _make(self, src: str, folder: str, box: images.Box) -> str:
         path = f"assets/{folder}/{images.resized_name(src).removeprefix('images/')}"
         if path not in self.writer.files:
-            data = (self.content_dir / src).read_bytes()
+            # never through a link, even one planted after the check ran
+            data = read_content_file(self.content_dir, src, MAX_IMAGE_BYTES)
             self.writer.put(path, images.fit(data, src, box))
         return path
 

@@ -16,6 +16,8 @@ from pelican.generators import Generator
 
 from p2f_kiosk.plugin import build_time
 from p2f_model.corpus import Corpus, Item
+from p2f_model.images import MAX_IMAGE_BYTES
+from p2f_model.load import read_content_file
 from p2f_model.vocabulary import SITE_LANGUAGES
 from p2f_player.contract.rules import PARIS
 from p2f_site.pictures import Picture, make_picture
@@ -85,9 +87,9 @@ class ListsGenerator(Generator):
                 continue
             for image in item.data.images:
                 if image.src not in pictures:
-                    pictures[image.src] = make_picture(
-                        image.src, (content / image.src).read_bytes()
-                    )
+                    # never through a link, even one planted after the check ran
+                    data = read_content_file(content, image.src, MAX_IMAGE_BYTES)
+                    pictures[image.src] = make_picture(image.src, data)
         return pictures
 
     def generate_output(self, writer: Any) -> None:

@@ -33,7 +33,7 @@ from p2f_player.contract.validation import loads, validate_manifest
 from p2f_player.errors import ConfigError, TransportError
 from p2f_player.journal import Journal
 from p2f_player.scheduler import Plan
-from p2f_player.sources import Source, open_source
+from p2f_player.sources import FolderSource, Source, open_source
 from p2f_player.store import Store
 from p2f_player.sync import Syncer, load_playable, manifest_key, object_key, sync_lock
 
@@ -318,7 +318,8 @@ def _manifest_file(path: Path) -> dict[str, Any]:
     """A manifest or signed envelope file to preview, strictly validated (its signature is
     not checked: a fresh build is not signed yet). A parts-form one is expanded from the
     ``objects/`` folder of the storage layout it sits in (``kiosk/<site>/manifest.json``)."""
-    data = loads(path.read_bytes(), str(path))
+    # the same reader as a folder source: a regular file, never a link, at most the manifest cap
+    data = loads(_read_local(path.parent, path.name), str(path))
     document = data.get("signed", data) if isinstance(data, dict) else data
     document = validate_manifest(document)
     if FILE_PARTS not in document:
@@ -329,7 +330,13 @@ def _manifest_file(path: Path) -> dict[str, Any]:
             f"{path}: a parts-form manifest needs its parts ({objects} is not a folder): "
             "preview the published release with --source instead"
         )
-    return expand_parts(document, lambda sha: (objects / sha).read_bytes())
+    return expand_parts(document, lambda sha: _read_local(objects, sha))
+
+
+def _read_local(folder: Path, name: str) -> bytes:
+    fetched = FolderSource(folder).fetch(name)
+    assert fetched is not None  # no ETag was given, so the folder always answers with bytes
+    return fetched.data
 
 
 def _object_reader(source: Source) -> Callable[[str], bytes]:

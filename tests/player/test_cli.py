@@ -301,6 +301,11 @@ def test_simulate_refuses_a_hostile_manifest_file(
     assert main([*simulate, "--cache", str(tmp_path / "cache")]) == 1
     assert "appears twice" in capsys.readouterr().err
     assert main([*simulate[:4], str(tmp_path / "missing.json"), *simulate[5:]]) == 1
+    # a link to an endless device is neither followed nor read whole (no MemoryError)
+    endless = tmp_path / "endless.json"
+    endless.symlink_to("/dev/zero")
+    assert main([*simulate[:4], str(endless), *simulate[5:]]) == 1
+    assert "endless.json" in capsys.readouterr().err
 
 
 def test_reset_trust_lets_a_screen_pinned_by_a_bogus_counter_take_real_releases(

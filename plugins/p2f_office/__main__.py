@@ -1,0 +1,5 @@
+import sys
+
+from p2f_office.cli import main
+
+sys.exit(main())

@@ -1,0 +1,192 @@
+"""``p2f-office report`` (also ``invoke report`` and ``python -m p2f_office``): every report.
+
+Reads the content (campaigns, partners, sites), the store's telemetry, loads it into DuckDB
+and writes the dashboard, the CSVs and the partner PDFs into ``--out`` (``build/office``).
+Prints one line per campaign and the anomalies found. Exit codes: 0 done; 1 the store could
+not be read; 2 a bad option or a campaign with a problem (``invoke check`` says which).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+import duckdb
+
+from p2f_model.campaigns import Campaign, is_campaign_path, validate_campaigns
+from p2f_model.frontmatter import MAX_FILE_BYTES
+from p2f_model.load import ContentFileError, load_corpus, read_content_file
+from p2f_model.problems import Problem
+from p2f_office import dashboard, loader, reports
+from p2f_player.contract.rules import PARIS
+
+DEFAULT_STORE = Path("build/store")
+HEARTBEAT_INTERVAL_S = 300  # the player's default (docs/player.md); silent after two
+
+
+@dataclass(frozen=True)
+class Options:
+    store: str
+    content: Path
+    out: Path
+    cache: Path
+    since: date
+    until: date
+    as_of: datetime
+    campaign: str | None
+    silent_after: timedelta
+
+
+def parse_options(argv: Sequence[str] | None, now: datetime) -> Options:
+    parser = argparse.ArgumentParser(prog="p2f-office", description="livep2f office reports")
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser("report", help="dashboard, CSVs and partner PDFs")
+    report.add_argument(
+        "--store",
+        default="",
+        help="file:///PATH or s3://BUCKET/PREFIX "
+        f"(default {DEFAULT_STORE}); S3 takes AWS_ENDPOINT_URL like publishing",
+    )
+    report.add_argument("--content", type=Path, default=Path("content"))
+    report.add_argument("--out", type=Path, default=Path("build/office"))
+    report.add_argument(
+        "--cache",
+        type=Path,
+        default=Path("build/office-cache"),
+        help="where an S3 store's telemetry is mirrored",
+    )
+    report.add_argument("--since", type=date.fromisoformat, help="first day (default 1 Jan)")
+    report.add_argument("--until", type=date.fromisoformat, help="last day (default today)")
+    report.add_argument("--campaign", help="only this campaign (its file name)")
+    report.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=datetime.fromisoformat,
+        help="the moment the fleet is judged at (default now)",
+    )
+    report.add_argument(
+        "--heartbeat-interval",
+        type=float,
+        default=HEARTBEAT_INTERVAL_S,
+        help="the players' heartbeat_interval_s: silent after two",
+    )
+    args = parser.parse_args(argv)
+    as_of = args.as_of or now
+    as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=PARIS)
+    until = args.until or as_of.astimezone(PARIS).date()
+    since = args.since or date(until.year, 1, 1)
+    if since > until:
+        parser.error(f"--since {since} is after --until {until}")
+    return Options(
+        args.store,
+        args.content,
+        args.out,
+        args.cache,
+        since,
+        until,
+        as_of,
+        args.campaign,
+        timedelta(seconds=2 * args.heartbeat_interval),
+    )
+
+
+def read_campaigns(content: Path) -> tuple[dict[str, Campaign], dict[str, str], list[Problem]]:
+    """The checked campaigns, partner names, and the problems of the campaign files."""
+    corpus = load_corpus(content)
+    folder = content / "campagnes"
+    files: list[tuple[str, str | None]] = []
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.md")):
+            rel = path.relative_to(content).as_posix()
+            try:
+                text = read_content_file(content, rel, MAX_FILE_BYTES).decode("utf-8")
+            except (ContentFileError, UnicodeDecodeError) as error:
+                corpus.problems.append(Problem(f"{content.name}/{rel}", 1, "file", str(error)))
+                text = None
+            files.append((f"{content.name}/{rel}", text))
+    problems: list[Problem] = []
+    campaigns = validate_campaigns(
+        [f for f in files if is_campaign_path(f[0])], corpus.items, problems
+    )
+    partners = {item.slug: item.data.title for item in corpus.of_kind("partner")}
+    return campaigns, partners, problems
+
+
+def run(options: Options, out: TextIO) -> int:
+    started = time.monotonic()
+    campaigns, partners, problems = read_campaigns(options.content)
+    for problem in sorted(problems):
+        print(problem, file=out)
+    if problems:
+        print("report: fix the campaigns first (invoke check)", file=out)
+        return 2
+    if options.campaign is not None:
+        if options.campaign not in campaigns:
+            known = ", ".join(sorted(campaigns)) or "none"
+            print(
+                f"report: --campaign {options.campaign}: no such campaign (known: {known})",
+                file=out,
+            )
+            return 2
+        campaigns = {options.campaign: campaigns[options.campaign]}
+    try:
+        store = loader.open_store(options.store, DEFAULT_STORE)
+        telemetry = loader.gather(store, options.cache)
+    except loader.ReportError as error:
+        print(f"report: {error}", file=out)
+        return 1
+    con = duckdb.connect()
+    loader.load(con, telemetry)
+    proofs = [
+        reports.proof_of_play(con, c, options.since, options.until)
+        for c in campaigns.values()
+        if c.starts <= options.until and c.ends >= options.since
+    ]
+    audience = reports.audience(con, options.since, options.until)
+    visitors = reports.visitors_year_to_date(con, options.until)
+    screens = reports.fleet(con, options.as_of, telemetry.live, options.silent_after)
+    anomalies = con.execute("SELECT * FROM anomalies ORDER BY kind, key").fetchall()
+    ctx = dashboard.Context(options.since, options.until, options.as_of, partners)
+    shots = {device: path for (_, device), path in telemetry.screenshots.items()}
+    dashboard.write_dashboard(
+        options.out,
+        ctx,
+        proofs,
+        audience,
+        visitors,
+        screens,
+        shots,
+        anomalies,
+        options.silent_after.total_seconds() / 60,
+    )
+    for proof in proofs:
+        print(
+            f"{proof.campaign.slug}: {proof.total('plays'):.0f} plays, "
+            f"{proof.total('seconds'):.0f} s, delivered {dashboard.pct(proof.delivered_share)} "
+            f"of {dashboard.pct(proof.booked_share)} booked, shortfall "
+            f"{proof.shortfall_seconds:.0f} s, {proof.total('nfc_taps'):.0f} NFC taps",
+            file=out,
+        )
+    alarms = sum(1 for s in screens if s.alarms)
+    lines = sum(int(a[2]) for a in anomalies)
+    print(
+        f"report: {len(screens)} screens ({alarms} with alarms), {visitors} visitors this "
+        f"year, {len(anomalies)} anomalies ({lines} lines not counted); "
+        f"{options.out}/index.html in {time.monotonic() - started:.1f} s",
+        file=out,
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(parse_options(argv, datetime.now(UTC)), sys.stdout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

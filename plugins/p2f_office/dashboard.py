@@ -1,0 +1,244 @@
+"""Write the office's files: the static dashboard, the CSVs, the charts and the partner PDFs.
+
+Everything goes under one folder (``build/office/`` by default), never under the public
+website's ``build/site``: it names partners, prices and screens' faults. Pages are plain HTML
+and CSS (no script), charts are SVG files with the same figures in a table beside them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from p2f_office import plots
+from p2f_office.pdf import write_pdf
+from p2f_office.reports import (
+    METHOD,
+    VISITORS_DEFINITION,
+    CampaignDay,
+    ProofOfPlay,
+    Screen,
+)
+
+AUDIENCE_TABLES = (  # (report name, title, header)
+    ("by_site", "Touch sessions per site", ("Site", "Sessions", "Mean s", "Median s", "Items")),
+    ("handoffs_by_site", "Hand-offs per site", ("Site", "NFC taps", "QR hand-offs", "QR shown")),
+    ("by_hour", "Touch sessions per hour of day", ("Hour", "Sessions")),
+    ("by_weekday", "Touch sessions per weekday", ("Weekday", "Sessions")),
+    ("languages", "Languages chosen", ("Language", "Sessions")),
+    ("top_items", "Top items (opened last or tapped)", ("Item", "Uses")),
+)
+CAMPAIGN_CSV_HEADER = (
+    "campaign",
+    "partner",
+    "site",
+    "day",
+    "plays",
+    "seconds",
+    "screen_seconds",
+    "delivered_share",
+    "booked_share",
+    "alert_seconds",
+    "screen_off_seconds",
+    "browsing_seconds",
+    "nothing_eligible_seconds",
+    "not_playing_seconds",
+    "nfc_taps",
+    "qr_shown",
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    since: date
+    until: date
+    as_of: datetime
+    partners: Mapping[str, str]  # partner slug -> name
+
+
+def pct(value: float) -> str:
+    return f"{value * 100:.1f} %"
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("p2f_office", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.globals["pct"] = pct
+    return env
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def per_site(proof: ProofOfPlay) -> list[CampaignDay]:
+    """The campaign's days summed per site (the PDF's table)."""
+    sums: dict[str, CampaignDay] = {}
+    for row in proof.days:
+        seen = sums.get(row.site)
+        if seen is None:
+            sums[row.site] = row
+            continue
+        numbers = {
+            name: getattr(seen, name) + getattr(row, name)
+            for name in CampaignDay.__dataclass_fields__
+            if name not in ("site", "day")
+        }
+        sums[row.site] = replace(seen, **numbers)
+    return [sums[site] for site in sorted(sums)]
+
+
+def campaign_rows(proof: ProofOfPlay) -> list[tuple[Any, ...]]:
+    c = proof.campaign
+    return [
+        (
+            c.slug,
+            c.partner,
+            d.site,
+            d.day.isoformat(),
+            d.plays,
+            round(d.seconds, 3),
+            round(d.screen_seconds, 3),
+            round(d.delivered_share, 6),
+            round(proof.booked_share, 6),
+            round(d.alert_seconds, 3),
+            round(d.screen_off_seconds, 3),
+            round(d.browsing_seconds, 3),
+            round(d.idle_seconds, 3),
+            round(d.not_playing_seconds, 3),
+            d.nfc_taps,
+            d.qr_shown,
+        )
+        for d in proof.days
+    ]
+
+
+def write_campaign(env: Environment, out: Path, proof: ProofOfPlay, ctx: Context) -> None:
+    slug = proof.campaign.slug
+    folder = out / "campaigns"
+    chart = folder / f"{slug}.svg"
+    plots.campaign_chart(proof, chart)
+    write_csv(folder / f"{slug}.csv", CAMPAIGN_CSV_HEADER, campaign_rows(proof))
+    c = proof.campaign
+    booking = (
+        f"{pct(c.share)} of screen time"
+        if c.share is not None
+        else f"{c.plays_per_hour:g} plays per hour"
+    )
+    values = {
+        "p": proof,
+        "partner_name": ctx.partners.get(c.partner, c.partner),
+        "booking": booking,
+        "chart": chart.name,
+        "per_site": per_site(proof),
+        "method": METHOD,
+    }
+    template = env.get_template("campaign.html")
+    (folder / f"{slug}.html").write_text(template.render(values, pdf=False), encoding="utf-8")
+    write_pdf(template.render(values, pdf=True), folder, folder / f"{slug}.pdf")
+
+
+def write_dashboard(
+    out: Path,
+    ctx: Context,
+    proofs: Sequence[ProofOfPlay],
+    audience: Mapping[str, list[tuple[Any, ...]]],
+    visitors: int,
+    screens: Sequence[Screen],
+    screenshots: Mapping[str, Path],
+    anomalies: Sequence[tuple[Any, ...]],
+    silent_minutes: float,
+) -> None:
+    """Every page, CSV, chart and PDF of one report run, into ``out``."""
+    env = _env()
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(Path(__file__).parent / "templates" / "office.css", out / "office.css")
+    common = {
+        "root": "",
+        "since": ctx.since,
+        "until": ctx.until,
+        "as_of": ctx.as_of.isoformat(timespec="minutes"),
+    }
+    for proof in proofs:
+        write_campaign(env, out, proof, ctx)
+    write_csv(
+        out / "csv" / "anomalies.csv", ("kind", "key", "lines", "first_line", "example"), anomalies
+    )
+    (out / "index.html").write_text(
+        env.get_template("index.html").render(
+            common,
+            page="index",
+            title="Overview",
+            proofs=proofs,
+            visitors=visitors,
+            visitors_definition=VISITORS_DEFINITION,
+            method=METHOD,
+            anomalies=anomalies,
+            partners=ctx.partners,
+        ),
+        encoding="utf-8",
+    )
+    tables = []
+    for name, title, header in AUDIENCE_TABLES:
+        rows = audience[name]
+        if name == "by_weekday":
+            rows = [(plots.WEEKDAYS[int(day) - 1], n) for day, n in rows]
+        write_csv(out / "csv" / f"{name}.csv", header, rows)
+        chart = None
+        if name in ("by_hour", "by_weekday"):
+            chart = f"plots/{name}.svg"
+            plots.bar_chart(
+                [str(r[0]) for r in rows], [r[1] for r in rows], "sessions", out / chart
+            )
+        tables.append({"id": name, "title": title, "header": header, "rows": rows, "chart": chart})
+    (out / "audience.html").write_text(
+        env.get_template("audience.html").render(
+            common,
+            page="audience",
+            title="Audience",
+            tables=tables,
+            visitors=visitors,
+            visitors_definition=VISITORS_DEFINITION,
+        ),
+        encoding="utf-8",
+    )
+    shots = {}
+    for device, source in screenshots.items():
+        target = out / "screenshots" / f"{device}.jpg"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        shots[device] = f"screenshots/{device}.jpg"
+    fields = [name for name in Screen.__dataclass_fields__ if name != "alarms"]
+    write_csv(
+        out / "csv" / "fleet.csv",
+        [*fields, "alarms"],
+        [[*(getattr(s, f) for f in fields), "; ".join(s.alarms)] for s in screens],
+    )
+    (out / "fleet.html").write_text(
+        env.get_template("fleet.html").render(
+            common,
+            page="fleet",
+            title="Fleet",
+            screens=screens,
+            shots=shots,
+            silent_minutes=round(silent_minutes),
+        ),
+        encoding="utf-8",
+    )

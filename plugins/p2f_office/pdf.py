@@ -1,0 +1,24 @@
+"""A partner's proof of play as a one-page PDF (WeasyPrint), from the campaign's HTML page.
+
+The page is the dashboard's campaign page without the day-by-day table (that goes in the CSV
+sent with it), so the PDF and the page never disagree. WeasyPrint needs pango (setup.sh).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from weasyprint import HTML
+
+# WeasyPrint and fontTools log every font subset they write at INFO/WARNING
+for name in ("weasyprint", "fontTools"):
+    logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def write_pdf(html: str, base: Path, path: Path) -> None:
+    """Render ``html`` (relative links resolved from ``base``) into ``path``, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".part")
+    HTML(string=html, base_url=str(base) + "/").write_pdf(temporary)
+    temporary.replace(path)

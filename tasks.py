@@ -348,3 +348,27 @@ def import_(  # type: ignore[no-untyped-def]
     code = main(args)
     if code:
         sys.exit(code)
+
+
+@task(help={"port": "port on 127.0.0.1 (default 8001)", "host": "address to bind (127.0.0.1)"})
+def proposals_serve(c, port=8001, host="127.0.0.1", content="content"):  # type: ignore[no-untyped-def]
+    """Serve build/site with the proposal form's receiver (/proposer/ -> POST /proposer/envoi):
+    each good submission becomes a draft in content/agenda/ or content/bons-plans/."""
+    import time
+
+    from p2f_editorial.proposals_server import Receiver, serve
+
+    import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other
+    from p2f_model.load import load_corpus
+
+    corpus = load_corpus(ROOT / content, relative_to=ROOT)
+    places = {item.slug for item in corpus.of_kind("place")}
+    partners = {item.slug for item in corpus.of_kind("partner")}
+    receiver = Receiver(ROOT / content, places, partners)
+    with serve(ROOT / "build" / "site", receiver, host, int(port)) as url:
+        print(f"proposal form: {url}/proposer/ — drafts go to {content}/ (Ctrl-C stops)")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass

@@ -25,7 +25,7 @@ from p2f_site.reader import new_markdown, render_markdown
 from p2f_site.urls import item_path, item_url, list_path, view_path
 
 LISTED_KINDS = ("place", "event", "offer", "page", "alert", "partner")
-VIEWS = ("search", "map", "404")
+VIEWS = ("search", "map", "404", "proposal")  # proposal: p2f_editorial.proposals
 HOME_EVENTS = 40  # upcoming events on the home page, for "today" and "this weekend"
 
 

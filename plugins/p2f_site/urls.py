@@ -32,7 +32,13 @@ def home_path(lang: str) -> str:
 
 
 # Pages that are not items: one per language, under the language prefix.
-VIEWS = {"home": "", "search": "recherche/", "map": "carte/", "404": "404.html"}
+VIEWS = {
+    "home": "",
+    "search": "recherche/",
+    "map": "carte/",
+    "404": "404.html",
+    "proposal": "proposer/",  # the public proposal form (p2f_editorial.proposals)
+}
 
 
 def view_url(view: str, lang: str) -> str:

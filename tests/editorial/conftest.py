@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,3 +63,20 @@ def make_repo(folder: Path) -> Path:
 @pytest.fixture
 def review_repo(tmp_path: Path) -> Path:
     return make_repo(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium, never a downloaded browser; off the network."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url() -> str:
+    """Replaces pytest-base-url's fixture (a class-method fixture pytest now warns about);
+    tests here open absolute 127.0.0.1 addresses."""
+    return ""

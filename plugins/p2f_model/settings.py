@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from p2f_model.corpus import Item
 
 
+AUDIENCES_PATH = "data/audiences.json"  # on the website, read by theme/static/js/site.js
+
+
 @dataclass(frozen=True)
 class ContentSettings:
     """The settings file, validated (``DEFAULTS`` and no segments when there is none)."""

@@ -9,6 +9,7 @@ import json
 from datetime import datetime
 
 from p2f_model.corpus import Corpus
+from p2f_model.settings import AUDIENCES_PATH, audience_table
 from p2f_model.vocabulary import SITE_LANGUAGES
 from p2f_web import atom, csp, geojson, ical, landing, sitemap
 from p2f_web.config import WebSettings
@@ -20,6 +21,8 @@ def website_documents(corpus: Corpus, web: WebSettings, now: datetime) -> dict[s
         "robots.txt": sitemap.robots_txt(web).encode(),
         "_headers": csp.headers_file().encode(),  # security headers, for Netlify-style hosts
         "d/index.html": landing.unknown_page().encode(),
+        # the audience segments of content/reglages/ecrans.md, for site.js's "for you now"
+        AUDIENCES_PATH: json.dumps(audience_table(corpus.settings), ensure_ascii=False).encode(),
     }
     for lang in SITE_LANGUAGES:
         collection = geojson.places_geojson(corpus, lang)

@@ -5,8 +5,9 @@
  * - [data-open] (open windows computed at build time) or [data-oh] (OpenStreetMap syntax,
  *   evaluated by opening_hours.js where the page loads it) give "open now".
  * - home and agenda: [data-when=today|weekend] lists are filled from [data-pool] events.
- * - ranking by audience: cards whose audiences match the moment come first
- *   (business early morning and evening on weekdays, day-trippers at weekends).
+ * - ranking by audience: cards whose audiences match the moment come first; who is around
+ *   when comes from the content (content/reglages/ecrans.md, written by the build to
+ *   /data/audiences.json and judged by P2FRules.audiencesAt, as on the kiosks).
  * - "near me": sorts [data-sortable] lists by distance once the visitor allows geolocation.
  * - places directory: filters by category, open now, accessibility, language spoken.
  * All times come from `new Date()`, so a test can move the page clock.
@@ -97,11 +98,24 @@
   }
 
   /* --- ranking by audience ------------------------------------------------------------- */
+  var audienceTable = null;  // {audiences, audience_hours}: /data/audiences.json
   function audiencesAt(now) {
-    var p = parisParts(now), weekend = p.weekday >= 5, list = ["familles", "seniors", "residents"];
-    if (weekend) { list.unshift("excursionnistes"); }
-    else if (p.hour < 9 || p.hour >= 18) { list.unshift("affaires"); }
-    return list;
+    // the audiences at this moment (P2FRules.audiencesAt), in the order the matching blocks
+    // list them: the block listed first, and its first audience, rank first
+    if (!audienceTable || !window.P2FRules || !window.P2FRules.audiencesAt) { return []; }
+    var rules = window.P2FRules, table = audienceTable.audience_hours || [];
+    var order = [];
+    var matching = table.filter(function (b) { return rules.audiencesAt([b], [], now).length; });
+    (matching.length ? matching : [{ audiences: audienceTable.audiences || [] }]).forEach(function (block) {
+      block.audiences.forEach(function (a) { if (order.indexOf(a) < 0) { order.push(a); } });
+    });
+    return order;
+  }
+  function loadAudiences() {
+    if (!document.querySelector("[data-ranked]") || !window.fetch) { return; }
+    fetch("/data/audiences.json").then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (table) { if (table) { audienceTable = table; refresh(); } })
+      .catch(function () { /* no table: the build order stays */ });
   }
   function score(li, audiences, now) {
     var mine = (li.dataset.audiences || "").split(" ").filter(Boolean);
@@ -117,6 +131,7 @@
     return best;
   }
   function applyRanking(now) {
+    if (!audienceTable) { return; }  // keep the build order until the table is there
     var audiences = audiencesAt(now);
     $$("[data-ranked]").forEach(function (list) {
       var items = $$(":scope > li", list);
@@ -244,6 +259,7 @@
     $$(".js-only").forEach(function (el) { el.hidden = false; });
     setupFilters();
     setupNearMe();
+    loadAudiences();
     refresh();
     // once a minute: what ended disappears, what opened appears
     setInterval(refresh, 60000);

@@ -23,6 +23,7 @@ from p2f_model import vocabulary as v
 from p2f_model.problems import Problem
 from p2f_player.contract.rules_moments import (
     DEFAULTS,
+    LEVELS,
     ScreenSettings,
     parse_audience_hours,
     parse_settings,
@@ -134,6 +135,13 @@ def site_audience_hours(settings: ContentSettings, site: Item) -> list[dict[str,
         {"audiences": list(b.audiences), "weekdays": list(b.weekdays), "hours": b.hours}
         for b in blocks
     ]
+
+
+def banner_levels(settings: ContentSettings) -> list[str]:
+    """Alert levels the website shows as a banner on every page, as the screens do (a takeover
+    or a strip); the others are only listed on the alerts page."""
+    screen = settings.screen
+    return [n for n in LEVELS if screen.level(n).takeover or screen.level(n).strip]
 
 
 def audience_table(settings: ContentSettings) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from p2f_model.drafts import published
 from p2f_model.images import MAX_IMAGE_BYTES, image_problem
 from p2f_model.load import ContentFileError, load_corpus, read_content_file
 from p2f_model.problems import ContentError, Problem
+from p2f_model.settings import banner_levels
 from p2f_model.territory import from_environ
 from p2f_model.vocabulary import CATEGORIES, KIND_FOLDERS, SITE_LANGUAGES
 from p2f_player.contract.rules import PARIS
@@ -101,6 +102,7 @@ def load_content(pelican: Any) -> None:
         public_url=pelican.settings.get("P2F_PUBLIC_URL", "").rstrip("/"),
         hours=hours,
         week=week,
+        banner_levels=banner_levels(corpus.settings),
         hours_words=lambda expression, lang: week_words(
             expression, lang, now.astimezone(PARIS).date()
         ),

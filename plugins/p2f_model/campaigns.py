@@ -148,7 +148,8 @@ def _read(
         data = CampaignModel.model_validate(parsed.fields)
     except ValidationError as error:
         for detail in error.errors():
-            name = ".".join(str(part) for part in detail["loc"]) or "file"
+            # the one check on the whole model is the booking: share or plays_per_hour
+            name = ".".join(str(part) for part in detail["loc"]) or "share"
             at(name, str(detail["msg"]).removeprefix("Value error, "))
         return None
     if data.ends < data.starts:

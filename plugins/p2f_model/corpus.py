@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from p2f_model import campaigns as sales
 from p2f_model import checks, drafts, frontmatter, schema
 from p2f_model import settings as screens
 from p2f_model import vocabulary as v
@@ -68,6 +69,7 @@ class Corpus:
     # the same body appears on the website, on 12 kiosks' slides and in their directories).
     memo: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     settings: screens.ContentSettings = field(default_factory=screens.ContentSettings)
+    campaigns: dict[str, sales.Campaign] = field(default_factory=dict)  # content/campagnes/
 
     def remember(self, purpose: str, key: str, compute: Callable[[str], str]) -> str:
         value = self.memo.get((purpose, key))
@@ -119,9 +121,13 @@ def validate_corpus(
     unreadable: dict[str, str] = {}  # slug -> kind, of originals that could not be read
     translations: list[_Source] = []
     settings_files: list[tuple[str, str | None]] = []
+    campaign_files: list[tuple[str, str | None]] = []
     for path, text in files:
         if screens.is_settings_path(path):  # not an item: p2f_model.settings reads it
             settings_files.append((path, text))
+            continue
+        if sales.is_campaign_path(path):  # not an item: p2f_model.campaigns reads it
+            campaign_files.append((path, text))
             continue
         source = _identify(path, text, problems, unreadable)
         if source is None:
@@ -157,7 +163,8 @@ def validate_corpus(
     _check_references(items, existing, problems)
     problems.extend(drafts.reference_problems(items))
     found = screens.validate_settings(settings_files, items, problems)
-    return Corpus(items=items, problems=problems, settings=found)
+    booked = sales.validate_campaigns(campaign_files, items, problems)
+    return Corpus(items=items, problems=problems, settings=found, campaigns=booked)
 
 
 def _identify(

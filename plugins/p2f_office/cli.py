@@ -19,9 +19,8 @@ from typing import TextIO
 
 import duckdb
 
-from p2f_model.campaigns import Campaign, is_campaign_path, validate_campaigns
-from p2f_model.frontmatter import MAX_FILE_BYTES
-from p2f_model.load import ContentFileError, load_corpus, read_content_file
+from p2f_model.campaigns import Campaign, is_campaign_path
+from p2f_model.load import load_corpus
 from p2f_model.problems import Problem
 from p2f_office import dashboard, loader, reports
 from p2f_player.contract.rules import PARIS
@@ -97,25 +96,12 @@ def parse_options(argv: Sequence[str] | None, now: datetime) -> Options:
 
 
 def read_campaigns(content: Path) -> tuple[dict[str, Campaign], dict[str, str], list[Problem]]:
-    """The checked campaigns, partner names, and the problems of the campaign files."""
+    """The checked campaigns (``Corpus.campaigns``), partner names, and the problems of the
+    campaign files (the rest of the content is ``invoke check``'s business)."""
     corpus = load_corpus(content)
-    folder = content / "campagnes"
-    files: list[tuple[str, str | None]] = []
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.md")):
-            rel = path.relative_to(content).as_posix()
-            try:
-                text = read_content_file(content, rel, MAX_FILE_BYTES).decode("utf-8")
-            except (ContentFileError, UnicodeDecodeError) as error:
-                corpus.problems.append(Problem(f"{content.name}/{rel}", 1, "file", str(error)))
-                text = None
-            files.append((f"{content.name}/{rel}", text))
-    problems: list[Problem] = []
-    campaigns = validate_campaigns(
-        [f for f in files if is_campaign_path(f[0])], corpus.items, problems
-    )
+    problems = [p for p in corpus.problems if is_campaign_path(p.path)]
     partners = {item.slug: item.data.title for item in corpus.of_kind("partner")}
-    return campaigns, partners, problems
+    return corpus.campaigns, partners, problems
 
 
 def run(options: Options, out: TextIO) -> int:

@@ -372,3 +372,67 @@ def proposals_serve(c, port=8001, host="127.0.0.1", content="content"):  # type:
                 time.sleep(3600)
         except KeyboardInterrupt:
             pass
+
+
+# --- the office's view (p2f_office): reports from the screens' telemetry ------------------------
+
+
+@task(
+    help={
+        "store": "file:///PATH or s3://BUCKET/PREFIX (default build/store; AWS_ENDPOINT_URL as "
+        "for publish)",
+        "since": "first day, 2026-11-01 (default 1 January)",
+        "until": "last day (default today)",
+        "campaign": "only this campaign (its file name in content/campagnes/)",
+        "as_of": "the moment the fleet is judged at (default now)",
+    }
+)
+def report(c, store="", since="", until="", campaign="", as_of="", out="build/office"):  # type: ignore[no-untyped-def]
+    """Proof of play per campaign (CSV + partner PDF), audience and fleet from the store's
+    telemetry, as a static dashboard in build/office/ (private: never under build/site)."""
+    from p2f_office.cli import main
+
+    args = ["report", "--content", str(ROOT / "content"), "--out", str(ROOT / out)]
+    args += ["--cache", str(ROOT / "build" / "office-cache")]
+    for flag, value in (("--store", store), ("--since", since), ("--until", until),
+                        ("--campaign", campaign), ("--as-of", as_of)):  # fmt: skip
+        if value:
+            args += [flag, value]
+    code = main(args)
+    if code:
+        sys.exit(code)
+
+
+@task(
+    name="play-day",
+    help={
+        "sites": "comma-separated site ids (default gare,bureau-port-genet)",
+        "speed": "clock speed (default 1440: a day in a minute)",
+        "hours": "simulated hours (default 24)",
+    },
+)
+def play_day(c, sites="gare,bureau-port-genet", speed=1440, hours=24):  # type: ignore[no-untyped-def]
+    """Play the published releases of a few sites for a simulated day with real headless
+    players (fast clock), uploading their telemetry to build/store: then `invoke report`."""
+    import subprocess
+
+    from p2f_publish.cli import public_key_paths
+
+    keys = [arg for path in public_key_paths() for arg in ("--public-key", str(path))]
+    players = []
+    (ROOT / "build" / "player").mkdir(parents=True, exist_ok=True)
+    for site in sites.split(","):
+        log = (ROOT / "build" / "player" / f"{site}.log").open("w")
+        command = [sys.executable, "-m", "p2f_player.cli", "run", "--site", site,
+                   "--source", (ROOT / "build" / "store").as_uri(), *keys,
+                   "--cache", str(ROOT / "build" / "player" / site),
+                   "--speed", str(speed), "--duration", str(float(hours) * 3600)]  # fmt: skip
+        players.append((site, subprocess.Popen(command, stderr=log), log))
+    print(f"play-day: {len(players)} players, {hours} h at x{speed} (logs in build/player/)")
+    failed = 0
+    for site, process, log in players:
+        failed += process.wait() != 0
+        log.close()
+        print(f"play-day: {site} done (exit {process.returncode})")
+    if failed:
+        sys.exit(1)

@@ -39,6 +39,8 @@ VIEWS = {
     "404": "404.html",
     "proposal": "proposer/",  # the public proposal form (p2f_editorial.proposals)
 }
+# In the sitemap, in every language (home and lists come first; the 404 never).
+INDEXED_VIEWS = ("search", "map", "proposal")
 
 
 def view_url(view: str, lang: str) -> str:

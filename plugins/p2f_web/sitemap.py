@@ -1,8 +1,8 @@
 """``sitemap.xml`` with hreflang alternates, and ``robots.txt`` pointing to it (pure).
 
-Items are listed in the languages they are written in: a French fallback page under ``/en/``
-is the same text as the original, so it is not offered to search engines as a translation.
-Items already over (past events, expired offers and alerts) are left out.
+Every canonical, indexable page, with the alternates its own head lists: both come from
+``p2f_web.alternates`` (a French fallback page is canonical to the original, so it is not
+here; items already over are ``noindex``, so they are not here either).
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 from p2f_model.corpus import Corpus
-from p2f_model.vocabulary import DEFAULT_LANGUAGE, SITE_LANGUAGES
-from p2f_site.urls import home_path, item_url, list_path, view_url
+from p2f_model.vocabulary import SITE_LANGUAGES
+from p2f_site.urls import INDEXED_VIEWS
+from p2f_web.alternates import PageLinks, item_links, view_links
 from p2f_web.config import WebSettings
-from p2f_web.items import LISTED_KINDS, is_over, real_languages, sort_key
+from p2f_web.items import LISTED_KINDS, sort_key
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -22,45 +23,35 @@ ET.register_namespace("", SITEMAP_NS)
 ET.register_namespace("xhtml", XHTML_NS)
 
 
-def _url(parent: ET.Element, loc: str, alternates: dict[str, str], lastmod: str | None) -> None:
+def _url(parent: ET.Element, links: PageLinks, lastmod: str | None) -> None:
     url = ET.SubElement(parent, f"{{{SITEMAP_NS}}}url")
-    ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = loc
+    ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = links.canonical
     if lastmod:
         ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = lastmod
-    if len(alternates) < 2:
-        return
-    for lang, href in [*alternates.items(), ("x-default", alternates.get(DEFAULT_LANGUAGE))]:
-        if href:
-            ET.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=lang, href=href)
+    for lang, href in links.alternates.items():
+        ET.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=lang, href=href)
 
 
-def _page_url(path: str) -> str:
-    return "/" + path.removesuffix("index.html")
+def _indexed(links: PageLinks, own: str) -> bool:
+    return not links.noindex and links.canonical == own
 
 
 def sitemap_xml(corpus: Corpus, web: WebSettings, now: datetime) -> bytes:
     root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-    pages = [lambda lang: home_path(lang)] + [
-        (lambda lang, kind=kind: list_path(kind, lang)) for kind in LISTED_KINDS
-    ]
-    page_urls = [lambda lang, path_of=path_of: _page_url(path_of(lang)) for path_of in pages]
-    page_urls += [lambda lang, view=view: view_url(view, lang) for view in ("search", "map")]
-    for url_of in page_urls:
-        alternates = {lang: web.absolute(url_of(lang)) for lang in SITE_LANGUAGES}
+    views = ["home", *(f"list:{kind}" for kind in LISTED_KINDS), *INDEXED_VIEWS]
+    for view in views:
         for lang in SITE_LANGUAGES:
-            _url(root, alternates[lang], alternates, None)
+            _url(root, view_links(view, lang, web), None)
     items = sorted(
-        (i for i in corpus.items.values() if i.kind in LISTED_KINDS and not is_over(i, now)),
+        (i for i in corpus.items.values() if i.kind in LISTED_KINDS),
         key=lambda i: (LISTED_KINDS.index(i.kind), sort_key(i)),
     )
     for item in items:
-        alternates = {
-            lang: web.absolute(item_url(item.kind, item.slug, lang))
-            for lang in real_languages(item)
-        }
         lastmod = item.data.provenance.verified_on.isoformat()
-        for href in alternates.values():
-            _url(root, href, alternates, lastmod)
+        for lang in SITE_LANGUAGES:
+            links = item_links(item, lang, web, now)
+            if lang in item.texts and _indexed(links, links.canonical or ""):
+                _url(root, links, lastmod)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 

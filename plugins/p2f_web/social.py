@@ -5,8 +5,9 @@ from __future__ import annotations
 from html import escape
 
 from p2f_model.corpus import Item
-from p2f_model.vocabulary import DEFAULT_LANGUAGE, SITE_LANGUAGES
+from p2f_model.vocabulary import SITE_LANGUAGES
 from p2f_site.urls import item_url
+from p2f_web.alternates import canonical_item_url
 from p2f_web.config import WebSettings
 from p2f_web.items import describe, image_paths
 
@@ -15,8 +16,7 @@ OG_LOCALES = {"fr": "fr_FR", "en": "en_GB", "de": "de_DE", "es": "es_ES"}
 
 def canonical_url(item: Item, lang: str, web: WebSettings) -> str:
     """The page search engines should keep: a French fallback page points to the original."""
-    shown = lang if lang in item.texts else DEFAULT_LANGUAGE
-    return web.absolute(item_url(item.kind, item.slug, shown))
+    return canonical_item_url(item, lang, web)
 
 
 def social_tags(item: Item, lang: str, web: WebSettings) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from p2f_model.corpus import Corpus, Item
-from p2f_web import atom, csp, geojson, ical, jsonld, social
+from p2f_web import alternates, atom, csp, geojson, ical, jsonld, social
 from p2f_web.config import WebSettings
 from p2f_web.items import window_of
 from p2f_web.texts import word
@@ -42,6 +42,19 @@ class TemplateApi:
 
     def canonical_url(self, page: Any) -> str:
         return social.canonical_url(page.item, page.lang, self._web)
+
+    def head_links(
+        self, page: Any = None, view: str | None = None, lang: str | None = None
+    ) -> Markup:
+        """Canonical link, hreflang alternates and robots ``noindex`` of a page's ``<head>``
+        (``p2f_web.alternates``: the sitemap says the same). An item page's canonical link is
+        already in ``social_meta(page)``."""
+        if page is not None:
+            links = alternates.item_links(page.item, page.lang, self._web, self._web.now)
+            return Markup(alternates.head_html(links, canonical=False))
+        if view is None or lang is None:
+            raise ValueError("head_links: give page=, or view= and lang=")
+        return Markup(alternates.head_html(alternates.view_links(view, lang, self._web)))
 
     def feed_links(self, lang: str) -> Markup:
         links = [
@@ -88,6 +101,7 @@ class TemplateApi:
             "map_tiles": self.map_tiles,
             "structured_data": self.structured_data,
             "social_meta": self.social_meta,
+            "head_links": self.head_links,
             "canonical_url": self.canonical_url,
             "feed_links": self.feed_links,
             "item_rules": self.item_rules,

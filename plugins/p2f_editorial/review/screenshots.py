@@ -52,7 +52,30 @@ def serve(folder: Path) -> Iterator[str]:
 def take(
     before_site: Path, after_site: Path, urls: list[tuple[str, str]], shots: Path
 ) -> list[Shot]:
-    """Photograph each ``(url, status)`` on both sides into ``shots``; returns what was taken."""
+    """Photograph each ``(url, status)`` on both sides into ``shots``; returns what was taken.
+
+    Runs in a thread of its own: Playwright's sync API refuses to start in a thread that
+    already has an asyncio loop (a caller's, or a test runner's)."""
+    result: list[list[Shot]] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            result.append(_take(before_site, after_site, urls, shots))
+        except BaseException as error:  # handed to the caller's thread below
+            errors.append(error)
+
+    thread = threading.Thread(target=work, name="review-screenshots")
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
+def _take(
+    before_site: Path, after_site: Path, urls: list[tuple[str, str]], shots: Path
+) -> list[Shot]:
     from playwright.sync_api import sync_playwright
 
     shots.mkdir(parents=True, exist_ok=True)

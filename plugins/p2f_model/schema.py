@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    model_validator,
 )
 
 from p2f_model import territory
@@ -183,6 +184,26 @@ class Common(Strict):
     provenance: Provenance
 
 
+class Booking(Strict):
+    """How to book a place (lodgings above all): its page shows it first; with ``tonight``
+    it is listed on the website's "Tonight" page as reachable late."""
+
+    url: Https | None = None  # the place's own booking page
+    phone: Annotated[str, AfterValidator(_check_phone)] | None = None  # reservations line
+    platform: Word | None = None  # a partner platform that sells it (partenaires/<slug>.md)
+    platform_url: Https | None = None  # the place's page on that platform
+    # still reachable tonight: 24 h reception, late or self check-in
+    tonight: bool = False
+
+    @model_validator(mode="after")
+    def _some_way(self) -> Booking:
+        if not (self.url or self.phone or self.platform_url):
+            raise ValueError("booking: give at least one of url, phone or platform_url")
+        if self.platform_url and not self.platform:
+            raise ValueError("booking: platform_url needs platform (the partner's slug)")
+        return self
+
+
 class Place(Common):
     category: Literal[v.CATEGORIES]  # type: ignore[valid-type]
     subcategory: Word
@@ -198,6 +219,7 @@ class Place(Common):
     price_range: Literal[v.PRICE_RANGES] | None = None  # type: ignore[valid-type]
     accessibility: list[Literal[v.ACCESSIBILITY]] = []  # type: ignore[valid-type]
     languages_spoken: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = []
+    booking: Booking | None = None  # how to book it now: the main action of its page
 
 
 class Event(Common):
@@ -206,6 +228,7 @@ class Event(Common):
     place: Word
     price: Annotated[float, Field(ge=0)] | None = None
     booking_url: Https | None = None
+    organizer: Annotated[str, Field(min_length=1, max_length=140)] | None = None  # who runs it
 
 
 class Offer(Common):

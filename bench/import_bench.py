@@ -1,0 +1,110 @@
+"""Time an import of 5,000 DATAtourisme records, then the idempotent re-import, then the check.
+
+    .venv/bin/python bench/import_bench.py [--records 5000] [--keep]
+
+The records are synthetic but made of real ones: the place objects of the committed 2020
+flux fixture (tests/importers/fixtures/datatourisme-2020-flux) multiplied with distinct ids
+and names, written in the flux layout with the flux's context.jsonld. They are imported
+(territory: all of France) into a temporary copy of the small test content, each step in a
+fresh subprocess; wall time and peak RSS come from ``os.wait4``. Figures only, no assertion.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+FLUX = ROOT / "tests" / "importers" / "fixtures" / "datatourisme-2020-flux"
+FRANCE = "41,-5.5,51.5,10"
+NOW = "2020-09-01T08:00:00+00:00"
+
+
+def make_flux(target: Path, records: int) -> None:
+    objects = [json.loads(p.read_text()) for p in sorted((FLUX / "objects").rglob("*.json"))]
+    places = [o for o in objects if "schema:Event" not in o["@type"] and "Tour" not in o["@type"]]
+    shutil.copy(FLUX / "context.jsonld", target / "context.jsonld")
+    for index in range(records):
+        obj = json.loads(json.dumps(places[index % len(places)]))
+        ident = uuid.UUID(int=index + 1)
+        obj["@id"] = f"https://data.datatourisme.gouv.fr/15/{ident}"
+        obj["rdfs:label"] = {"fr": [f"{obj['rdfs:label']['fr'][0]} n°{index + 1}"]}
+        folder = target / "objects" / ident.hex[0] / ident.hex[:2]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"15-{ident}.json").write_text(json.dumps(obj), encoding="utf-8")
+
+
+def timed(label: str, code: str) -> dict[str, float]:
+    started = time.perf_counter()
+    child = subprocess.Popen([str(PYTHON), "-c", textwrap.dedent(code)], cwd=ROOT)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        sys.exit(f"{label}: failed with status {status}")
+    figures = {"seconds": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024)}
+    print(f"{label:<28} {figures['seconds']:>7.1f} s   peak RSS {figures['peak_rss_mb']:>5} MB")
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=5000)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="import-bench-"))
+    try:
+        flux = work / "flux"
+        flux.mkdir()
+        make_flux(flux, args.records)
+        sys.path.insert(0, str(ROOT))
+        from tests.conftest import BASE_FILES, PNG
+
+        content = work / "content"
+        for name, text in BASE_FILES.items():
+            (content / name).parent.mkdir(parents=True, exist_ok=True)
+            (content / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        (content / "images").mkdir()
+        (content / "images" / "veto.png").write_bytes(PNG)
+        run = f"""
+            import sys
+            from p2f_import.cli import main
+            sys.exit(main(["datatourisme", "{flux}", "--content", "{content}",
+                           "--territory", "{FRANCE}", "--now", "{NOW}",
+                           "--report", "{work}/report.md"]))
+        """
+        print(f"import bench: {args.records} DATAtourisme records (real objects multiplied)")
+        timed("import (first run)", run)
+        before = {p: p.read_bytes() for p in sorted(content.rglob("*.md"))}
+        timed("re-import (unchanged)", run)
+        after = {p: p.read_bytes() for p in sorted(content.rglob("*.md"))}
+        print(f"re-import changed {sum(before.get(p) != b for p, b in after.items())} files")
+        timed("invoke check (all drafts)", f"""
+            import io, sys
+            from pathlib import Path
+            from p2f_model.check import run
+            from p2f_model.territory import parse
+            out = io.StringIO()
+            code = run(Path("{content}"), out, territory=parse("{FRANCE}"))
+            print(out.getvalue().splitlines()[-1])
+            sys.exit(code)
+        """)  # fmt: skip
+        print(f"files in content/: {len(after)}")
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()

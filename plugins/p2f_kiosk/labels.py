@@ -20,6 +20,7 @@ LABELS: dict[str, dict[str, str]] = {
         "hebergement": "Hébergement", "restauration": "Restauration", "activites": "Activités",
         "patrimoine-nature": "Patrimoine et nature", "shopping": "Shopping",
         "services": "Services",
+        "in_french": "Texte en français",  # the FR marker of an untranslated slide
     },
     "en": {
         "search": "Search", "search_hint": "Touch the letters to type a word.",
@@ -37,7 +38,7 @@ LABELS: dict[str, dict[str, str]] = {
         "until": "until", "continue": "Continue on your phone",
         "hebergement": "Where to stay", "restauration": "Food and drink",
         "activites": "Things to do", "patrimoine-nature": "Heritage and nature",
-        "shopping": "Shopping", "services": "Services",
+        "shopping": "Shopping", "services": "Services", "in_french": "Text in French",
     },
     "de": {
         "search": "Suchen",
@@ -56,7 +57,7 @@ LABELS: dict[str, dict[str, str]] = {
         "until": "bis", "continue": "Auf dem Handy weiterlesen",
         "hebergement": "Unterkünfte", "restauration": "Essen und Trinken",
         "activites": "Aktivitäten", "patrimoine-nature": "Kultur und Natur",
-        "shopping": "Einkaufen", "services": "Dienste",
+        "shopping": "Einkaufen", "services": "Dienste", "in_french": "Text auf Französisch",
     },
     "es": {
         "search": "Buscar", "search_hint": "Toque las letras para escribir una palabra.",
@@ -74,7 +75,7 @@ LABELS: dict[str, dict[str, str]] = {
         "until": "hasta", "continue": "Seguir en su móvil",
         "hebergement": "Alojamiento", "restauration": "Comer y beber",
         "activites": "Actividades", "patrimoine-nature": "Patrimonio y naturaleza",
-        "shopping": "Compras", "services": "Servicios",
+        "shopping": "Compras", "services": "Servicios", "in_french": "Texto en francés",
     },
 }  # fmt: skip
 

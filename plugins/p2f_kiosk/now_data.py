@@ -24,7 +24,8 @@ from p2f_kiosk.labels import labels, subcategory_label
 from p2f_kiosk.screen_words import screen_words
 from p2f_model.corpus import Item
 from p2f_player.contract.rules import PARIS
-from p2f_site.hours_words import Phase, event_phases, open_intervals, state_phases
+from p2f_site.hours import open_intervals
+from p2f_site.hours_words import Phase, event_phases, state_phases
 
 DAYS = 14  # as long as a manifest is trusted (bundle.MANIFEST_LIFETIME)
 LOOKAHEAD = timedelta(days=8)  # past the end, to say when the last phase changes
@@ -55,10 +56,13 @@ def span_start(now: datetime) -> datetime:
     return datetime.combine(now.astimezone(PARIS).date(), time(0, 0), tzinfo=PARIS)
 
 
-def place_phases(expression: str, now: datetime, lang: str) -> list[Phase]:
+def place_phases(expression: str, season: str | None, now: datetime, lang: str) -> list[Phase]:
+    """Open/closed phrases over the covered span: the same intervals as the scheduler's
+    (``p2f_site.hours.open_intervals``: French holidays, and closed out of season)."""
     start = span_start(now)
     end = start + timedelta(days=DAYS)
-    return state_phases(open_intervals(expression, start, end + LOOKAHEAD), start, end, lang)
+    intervals = open_intervals(expression, season, start, end + LOOKAHEAD)
+    return state_phases(intervals, start, end, lang)
 
 
 class _Texts:
@@ -100,7 +104,8 @@ def now_data(
             "m": distance_m(here, _geo(place)),
         }
         if data.opening_hours:
-            row["s"] = compact(phases_of(data.opening_hours, now, lang))
+            season = getattr(data, "season", None)
+            row["s"] = compact(phases_of(data.opening_hours, season, now, lang))
         rows.append(row)
     shows = []
     for event in events:

@@ -276,18 +276,6 @@ def _iso(moment: datetime) -> str:
     return _local(moment).isoformat(timespec="minutes")
 
 
-def open_intervals(
-    expression: str, start: datetime, end: datetime
-) -> list[tuple[datetime, datetime]]:
-    """Open intervals between two moments, with French public holidays (``PH off``)."""
-    rule = opening_hours.OpeningHours(expression, timezone=PARIS, country="FR")
-    return [
-        (_local(b), _local(e))
-        for b, e, state, _ in rule.intervals(_local(start), _local(end))
-        if state == opening_hours.State.OPEN
-    ]
-
-
 def _closes(closes: datetime, now: datetime, lang: str) -> str:
     """``ferme à 19 h`` within a day (``ferme à 1 h`` after midnight), else with its weekday."""
     w = words(lang)

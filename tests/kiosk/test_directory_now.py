@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from p2f_kiosk.now_data import distance_m
+from p2f_kiosk.now_data import distance_m, place_phases
+from p2f_player.contract.rules import PARIS
 from tests.kiosk.conftest import Build
 from tests.kiosk.test_directory_search import AXE, CHROMIUM, CHROMIUM_ARGS
 
@@ -179,3 +181,12 @@ def test_axe_reports_no_violation_on_touch_pages(screen: Any, bundle: Path, page
         for v in violations
     ]
     assert report == [], "\n".join(report)
+
+
+def test_an_out_of_season_place_is_closed_on_the_touch_pages_as_on_the_slides() -> None:
+    """The touch directory's open/closed phrases use the scheduler's intervals: season included."""
+    december = datetime(2026, 12, 4, 12, 0, tzinfo=PARIS)
+    in_season = place_phases("Mo-Su 10:00-19:00", None, december, "fr")
+    out_of_season = place_phases("Mo-Su 10:00-19:00", "Jun-Sep", december, "fr")
+    assert any(phase.open for phase in in_season)
+    assert not any(phase.open for phase in out_of_season)

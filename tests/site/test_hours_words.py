@@ -9,13 +9,13 @@ import opening_hours
 import pytest
 
 from p2f_player.contract.rules import PARIS
+from p2f_site.hours import open_intervals
 from p2f_site.hours_words import (
     LANGS,
     event_phases,
     event_when,
     money,
     offer_fact,
-    open_intervals,
     state_at,
     state_phases,
     week_words,
@@ -124,7 +124,7 @@ STATES = {  # the vet, from Friday 20:30: (moment, fr, en, de, es)
 @pytest.mark.parametrize("case", list(STATES))
 def test_state_now_in_words(case: str) -> None:
     moment, *texts = STATES[case]
-    intervals = open_intervals(VET, FRIDAY_EVENING, FRIDAY_EVENING + timedelta(days=14))
+    intervals = open_intervals(VET, None, FRIDAY_EVENING, FRIDAY_EVENING + timedelta(days=14))
     for lang, text in zip(LANGS, texts, strict=True):
         phases = state_phases(intervals, FRIDAY_EVENING, FRIDAY_EVENING + timedelta(days=5), lang)
         phase = state_at(phases, moment)
@@ -135,7 +135,7 @@ def test_state_now_in_words(case: str) -> None:
 def test_phases_cover_the_span_without_gap_and_agree_with_the_library() -> None:
     start = datetime(2026, 12, 20, 0, 0, tzinfo=PARIS)  # Christmas inside: PH off holds
     rule = "Mo-Sa 09:00-12:30,14:00-19:00; PH off"
-    phases = state_phases(open_intervals(rule, start, start + timedelta(days=20)), start,
+    phases = state_phases(open_intervals(rule, None, start, start + timedelta(days=20)), start,
                           start + timedelta(days=10), "fr")  # fmt: skip
     assert phases[0].start == start and phases[-1].end == start + timedelta(days=10)
     for before, after in itertools.pairwise(phases):
@@ -152,7 +152,7 @@ def test_phases_cover_the_span_without_gap_and_agree_with_the_library() -> None:
 
 def test_always_open_says_so() -> None:
     start = FRIDAY_EVENING
-    phases = state_phases(open_intervals("24/7", start, start + timedelta(days=20)), start,
+    phases = state_phases(open_intervals("24/7", None, start, start + timedelta(days=20)), start,
                           start + timedelta(days=7), "en")  # fmt: skip
     assert [p.text for p in phases] == ["Open 24/7"]
 

@@ -9,7 +9,8 @@ One dict in ``pelicanconf.py``, ``P2F_EDITORIAL``, read and checked once by ``fr
 
 A kind left out keeps its default below. The *limit* puts an item on ``invoke stale``'s list;
 past the *hard limit* the review page flags it in red, and with ``hide_past_hard_limit`` the
-list says it should leave the screens (the kiosk plan does not yet read this setting).
+list says it has left the screens: the kiosk build (``p2f_kiosk.plan``) leaves such items out
+of the bundles and names each one in the kiosk report.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from p2f_editorial.settings import EditorialSettings
 
 from p2f_kiosk import images
 from p2f_kiosk.directory import write_directory
@@ -84,8 +85,10 @@ def write_bundle(
     env: jinja2.Environment,
     now: datetime,
     public_url: str,
+    editorial: EditorialSettings | None = None,
 ) -> tuple[dict[str, Any], BundleReport]:
-    """Write ``out/`` for one site; return the manifest document and the site's report."""
+    """Write ``out/`` for one site; return the manifest document and the site's report
+    (``editorial``: the P2F_EDITORIAL settings, for ``hide_past_hard_limit``)."""
     out.mkdir(parents=True, exist_ok=True)
     site_item = corpus.items[site_slug]
     site = site_document(site_item, corpus.settings)
@@ -95,7 +98,7 @@ def write_bundle(
     writer.put("assets/kiosk.css", css)
     image = _ImageMaker(writer, content_dir, site)
     slides = []
-    for planned in plan_site(corpus, site_slug, now, report.left_out):
+    for planned in plan_site(corpus, site_slug, now, report.left_out, editorial):
         slides.append(_write_slide(planned, site, writer, image, env, corpus, now, public_url))
     report.slides = len(slides)
     report.pages = sum(len(s["pages"]) for s in slides)

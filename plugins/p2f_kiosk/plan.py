@@ -2,7 +2,10 @@
 
 An item is left out of a site's bundle when its rules can never admit that site, when it has
 already ended at build time, or (a place) when it is closed or out of season for the whole
-life of the bundle. Linear in the number of items per site.
+life of the bundle, or when its verification is past its kind's hard limit and the
+editorial setting ``hide_past_hard_limit`` is on (``p2f_editorial.settings``: a place last
+checked two years ago must not send visitors to a closed door). Linear in the number of items
+per site.
 
 The build also settles what the player must not have to compute: each place slide carries its
 open intervals for the bundle's life (``open``, from OSM ``opening_hours`` and ``season`` with
@@ -18,6 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from p2f_editorial.settings import EditorialSettings
+from p2f_editorial.stale import freshness
 
 from p2f_model import schema
 from p2f_model import vocabulary as v
@@ -65,9 +71,19 @@ def is_slide(item: Item) -> bool:
 
 
 def plan_site(
-    corpus: Corpus, site_slug: str, now: datetime, left_out: dict[str, int] | None = None
+    corpus: Corpus,
+    site_slug: str,
+    now: datetime,
+    left_out: dict[str, int] | None = None,
+    editorial: EditorialSettings | None = None,
 ) -> list[PlannedSlide]:
-    """The slides of a site's bundle, in a stable order; ``left_out`` counts the rest by reason."""
+    """The slides of a site's bundle, in a stable order; ``left_out`` counts the rest by reason.
+
+    With ``editorial.hide_past_hard_limit``, an item verified longer ago than its kind's hard
+    limit is left out, under a reason naming it (the reviewer sees which ones in the report).
+    """
+    hide_unverified = editorial is not None and editorial.hide_past_hard_limit
+    today = to_local(now).date()
     dropped: dict[str, int] = {} if left_out is None else left_out
 
     def drop(reason: str) -> None:
@@ -91,6 +107,9 @@ def plan_site(
         window = window_of(item)
         if (window is not None and window[1] <= now) or item.rules.expired_at(now):
             drop("ended")
+            continue
+        if hide_unverified and editorial is not None and freshness(item, editorial, today)[2]:
+            drop(f"verification past the hard limit: {item.path}")
             continue
         text_langs = language_turns(item, site.languages, settings)
         if not text_langs:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from p2f_editorial.settings import from_dict as editorial_settings
 from pelican import signals
 
 from p2f_kiosk.bundle import write_bundle
@@ -36,6 +37,7 @@ def write_bundles(pelican: Any) -> None:
         undefined=jinja2.StrictUndefined,
     )
     now = build_time(settings)
+    editorial = editorial_settings(settings.get("P2F_EDITORIAL"))  # hide_past_hard_limit
     reports = {}
     for site in sorted(item.slug for item in corpus.of_kind("site")):
         _, report = write_bundle(
@@ -46,6 +48,7 @@ def write_bundles(pelican: Any) -> None:
             env,
             now,
             settings.get("P2F_PUBLIC_URL", "https://livep2f.com"),
+            editorial,
         )
         reports[site] = report.as_dict()
         left_out = ", ".join(f"{n} {why}" for why, n in sorted(report.left_out.items()))

@@ -28,6 +28,7 @@ from p2f_office.reports import (
     Screen,
 )
 
+STYLESHEET = Path(__file__).parent / "templates" / "office.css"
 AUDIENCE_TABLES = (  # (report name, title, header)
     ("by_site", "Touch sessions per site", ("Site", "Sessions", "Mean s", "Median s", "Items")),
     ("handoffs_by_site", "Hand-offs per site", ("Site", "NFC taps", "QR hand-offs", "QR shown")),
@@ -133,6 +134,8 @@ def campaign_rows(proof: ProofOfPlay) -> list[tuple[Any, ...]]:
 def write_campaign(env: Environment, out: Path, proof: ProofOfPlay, ctx: Context) -> None:
     slug = proof.campaign.slug
     folder = out / "campaigns"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(STYLESHEET, out / "office.css")  # the PDF is laid out with it
     chart = folder / f"{slug}.svg"
     plots.campaign_chart(proof, chart)
     write_csv(folder / f"{slug}.csv", CAMPAIGN_CSV_HEADER, campaign_rows(proof))
@@ -169,7 +172,7 @@ def write_dashboard(
     """Every page, CSV, chart and PDF of one report run, into ``out``."""
     env = _env()
     out.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(Path(__file__).parent / "templates" / "office.css", out / "office.css")
+    shutil.copyfile(STYLESHEET, out / "office.css")
     common = {
         "root": "",
         "since": ctx.since,

@@ -159,6 +159,8 @@ def test_partner_pdf_names_the_partner_and_its_figures(played_day: Day, tmp_path
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    assert "Pages:           1" in info.stdout  # one page per campaign
     assert PARTNER_NAME in text
     assert f"Plays {int(proof.total('plays'))}" in " ".join(text.split())
     assert f"{int(proof.total('nfc_taps'))}" in text

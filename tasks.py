@@ -436,3 +436,35 @@ def play_day(c, sites="gare,bureau-port-genet", speed=1440, hours=24):  # type: 
         print(f"play-day: {site} done (exit {process.returncode})")
     if failed:
         sys.exit(1)
+
+
+@task(
+    help={
+        "port": "the editor's port on 127.0.0.1 (default 8080): open /admin/",
+        "backend_port": "decap-server's port on 127.0.0.1 (default 8081)",
+    }
+)
+def editor(c, port=8080, backend_port=8081):  # type: ignore[no-untyped-def]
+    """The web editor (Decap CMS) at http://127.0.0.1:PORT/admin/ over content/, its
+    config.yml generated from the content model; saved files are written in the house
+    style (p2f_editorial.cms_files). The built site, if any, is served at / (docs/editing.md)."""
+    import signal
+    import time
+
+    from p2f_editorial.cli import open_editor
+    from p2f_editorial.editor_server import EditorError
+
+    def stop(signum, frame):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt  # so that decap-server is stopped too, not left running
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        with open_editor(ROOT, int(port), int(backend_port), site=ROOT / "build" / "site") as url:
+            print(f"editor: {url}/admin/ (content/ of {ROOT}); Ctrl-C to stop")
+            while True:
+                time.sleep(3600)
+    except EditorError as error:
+        print(f"editor: {error}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("editor: stopped")

@@ -15,12 +15,12 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))  # when invoke runs outside the project venv
 
 
-@task
-def check(c, content="content"):  # type: ignore[no-untyped-def]
+@task(help={"territory": "lat1,lon1,lat2,lon2 for a trial on another region (or $P2F_TERRITORY)"})
+def check(c, content="content", territory=""):  # type: ignore[no-untyped-def]
     """Validate all content; one line per problem (file:line: field: what to do)."""
     from p2f_model.check import run
 
-    code = run(ROOT / content)
+    code = run(ROOT / content, given=territory)
     if code:
         sys.exit(code)
 
@@ -321,6 +321,7 @@ def review(c, base="main", head="HEAD", out="build/review", at="", shots=6):  # 
         "territory": "lat1,lon1,lat2,lon2 for a trial on another region (or $P2F_TERRITORY)",
         "place": "place slug for events whose venue is not found",
         "report": "Markdown report path (default build/import-SOURCE.md)",
+        "no-images": "do not download the records' pictures",
     },
 )
 def import_(  # type: ignore[no-untyped-def]
@@ -333,6 +334,7 @@ def import_(  # type: ignore[no-untyped-def]
     place="",
     report="",
     dry_run=False,
+    no_images=False,
 ):
     """Import outside records as drafts in content/ (status: draft), idempotently; a
     reporter's edits are kept and conflicts reported. See docs/importing.md."""
@@ -345,6 +347,8 @@ def import_(  # type: ignore[no-untyped-def]
             args += [flag, value]
     if dry_run:
         args.append("--dry-run")
+    if no_images:
+        args.append("--no-images")
     code = main(args)
     if code:
         sys.exit(code)

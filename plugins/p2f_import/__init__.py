@@ -7,7 +7,8 @@ changes no file; a changed record updates only the fields the importer owns and 
 reporter edited (the conflict is reported). See docs/importing.md.
 
 Layout: pure mappings (``datatourisme``/``jsonld``, ``apidae``, ``ical``, ``hours``,
-``categories``) and merge (``merge``); the I/O edge (``sources``, ``run``); the report
-(``report``); the command line (``cli``). It does not download pictures: they are listed in
-``imported.media`` for a reviewer to choose.
+``categories``), merge (``merge``), venues (``venues``) and pictures (``pictures``); the I/O
+edge (``sources``, ``existing``, ``gallery``, ``run``) with one network seam (``fetch``);
+the report (``report``); the command line (``cli``). Pictures are downloaded into
+content/images/<source>/ when reachable, and referenced in ``imported.media`` otherwise.
 """

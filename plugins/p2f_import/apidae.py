@@ -125,6 +125,7 @@ def map_object(
         flags.append(f"Sitra identifier {obj['identifierSitra1']}")
     if target == categories.EVENT:
         venue = (obj.get("informationsFeteEtManifestation") or {}).get("nomLieu")
+        common["venue_address"] = address
         return _events(key, fields, body, contact, tariff, opening, flags, common,
                        venue, (lat, lon), now, horizon)  # fmt: skip
     category, subcategory = target
@@ -195,6 +196,7 @@ def _translations(obj: Mapping[str, Any], title: str) -> tuple[Translation, ...]
 
 
 def _media(obj: Mapping[str, Any]) -> tuple[dict[str, str], ...]:
+    """Pictures: URL, copyright, caption (``legende``, else ``nom``) in each language."""
     out = []
     for picture in obj.get("illustrations") or []:
         files = picture.get("traductionFichiers") or []
@@ -203,8 +205,10 @@ def _media(obj: Mapping[str, Any]) -> tuple[dict[str, str], ...]:
         entry = {"url": str(files[0]["url"])}
         if _text(picture.get("copyright")):
             entry["credits"] = _text(picture.get("copyright"))
-        if _text(picture.get("legende")) or _text(picture.get("nom")):
-            entry["title"] = _text(picture.get("legende")) or _text(picture.get("nom"))
+        for lang in LANG_KEYS:
+            words = _text(picture.get("legende"), lang) or _text(picture.get("nom"), lang)
+            if words:
+                entry["title" if lang == "fr" else f"title_{lang}"] = words
         out.append(entry)
     return tuple(out)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from p2f_import import report
+from p2f_import.fetch import Fetch
 from p2f_import.run import SOURCES, Options, run
 from p2f_model.territory import ENV, TerritoryError, from_environ
 
@@ -38,10 +39,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--report", default="", help="where to write the Markdown report")
     p.add_argument("--now", default="", help="ISO date-time the run takes as now (tests)")
     p.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    p.add_argument(
+        "--no-images",
+        action="store_true",
+        help="do not download pictures (those already stored are kept; images: is left alone)",
+    )
     return p
 
 
-def main(argv: list[str], out: TextIO | None = None) -> int:
+def main(argv: list[str], out: TextIO | None = None, fetch: Fetch | None = None) -> int:
+    """Run the command; ``fetch``: the network seam (default ``HttpFetcher()``)."""
     out = out or sys.stdout
     args = parser().parse_args(argv)
     try:
@@ -60,8 +67,9 @@ def main(argv: list[str], out: TextIO | None = None) -> int:
         horizon=timedelta(days=args.horizon_days),
         place=args.place or None,
         dry_run=args.dry_run,
+        images=not args.no_images,
     )
-    result = run(options)
+    result = run(options, fetch)
     target = Path(args.report or f"build/import-{args.source}.md")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(report.markdown(result, options.now.isoformat()), encoding="utf-8")

@@ -105,7 +105,8 @@ def map_object(
 
 
 def _media(node: ld.Node) -> tuple[dict[str, str], ...]:
-    """Pictures of an object: URL, credits and title (referenced, not downloaded)."""
+    """Pictures of an object: URL, credits, caption (``title``, ``title_en``...), MIME type
+    and the end of the usage rights when upstream says them (``gallery`` stores them)."""
     out: list[dict[str, str]] = []
     for rep in ld.nodes(node, "hasMainRepresentation") + ld.nodes(node, "hasRepresentation"):
         for resource in ld.nodes(rep, "ebucore:hasRelatedResource"):
@@ -113,6 +114,9 @@ def _media(node: ld.Node) -> tuple[dict[str, str], ...]:
                 if any(m["url"] == url for m in out):
                     continue
                 entry = {"url": url}
+                for mime in ld.nodes(resource, "ebucore:hasMimeType"):
+                    for label in ld.strings(mime, "rdfs:label")[:1]:
+                        entry["mime"] = label
                 for note in ld.nodes(rep, "ebucore:hasAnnotation"):
                     credits = ld.strings(note, "credits")
                     title = ld.texts(note, "ebucore:title")
@@ -120,6 +124,12 @@ def _media(node: ld.Node) -> tuple[dict[str, str], ...]:
                         entry["credits"] = ", ".join(credits)
                     if title:
                         entry["title"] = title.get("fr") or next(iter(title.values()))
+                    for lang in TRANSLATIONS:
+                        if title.get(lang):
+                            entry[f"title_{lang}"] = title[lang]
+                    until = ld.first(note, "rightsEndDate")
+                    if until:
+                        entry["rights_until"] = until[:10]
                 out.append(entry)
     return tuple(out)
 
@@ -279,7 +289,10 @@ def _events(
     if not runs:
         raise RecordError("an event without dates (takesPlaceAt / schema:startDate)")
     label = ld.texts(place, "rdfs:label")
-    venue = label.get("fr") or next(iter(label.values()), None) or _location(place)[2]
+    address = _location(place)[2]
+    venue = label.get("fr") or next(iter(label.values()), None) or address
+    located = str(place.get("@id", ""))  # the location's own node: a stable id upstream
+    venue_id = located if located.startswith(("http://", "https://")) else None
     if prices:
         body += f"\n\nTarifs : {prices}"
     out: list[Draft | Skipped] = []
@@ -300,5 +313,5 @@ def _events(
             event["booking_url"] = contact["website"]
         out.append(Draft(record_id=key, kind="event", fields=event, body=body.strip(),
                          flags=tuple(flags), venue=venue, venue_geo=geo,
-                         **common))  # fmt: skip
+                         venue_address=address, venue_id=venue_id, **common))  # fmt: skip
     return out

@@ -40,6 +40,11 @@ def parse(data: bytes) -> icalendar.Calendar:
         raise RecordError(f"not an iCalendar feed ({error})") from None
 
 
+def uids(calendar: icalendar.Calendar) -> set[str]:
+    """Every UID of the feed, whatever its dates (to tell "gone upstream" from "later")."""
+    return {str(event.get("UID")) for event in calendar.walk("VEVENT") if event.get("UID")}
+
+
 def occurrences(
     calendar: icalendar.Calendar, feed: str, now: datetime, horizon: timedelta
 ) -> list[Draft | Skipped]:
@@ -111,6 +116,7 @@ def _occurrence(event: Any, feed: str) -> Draft | Skipped:
     geo = event.get("GEO")
     venue_geo = (number(geo.latitude), number(geo.longitude)) if geo is not None else None
     modified = event.get("LAST-MODIFIED") or event.get("DTSTAMP")
+    location = " ".join(str(event.get("LOCATION") or "").split()) or None
     return Draft(
         source=SOURCE,
         record_id=key,
@@ -120,6 +126,7 @@ def _occurrence(event: Any, feed: str) -> Draft | Skipped:
         url=feed,
         updated_upstream=modified.dt.isoformat() if modified is not None else None,
         flags=tuple(flags),
-        venue=str(event.get("LOCATION") or "") or None,
+        venue=location,
         venue_geo=venue_geo,
+        venue_address=location,  # LOCATION is a name, an address or both: flagged if used
     )

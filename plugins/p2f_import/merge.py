@@ -1,9 +1,10 @@
 """A draft and the files already in content/ -> the files to write, field by field.
 
 Pure: texts in, texts out. The importer owns some fields of an item (``OWNED``: what
-upstream says); everything else (status, tags, rules, provenance, images...) is the
-reporters'. For each owned field the item keeps, in ``imported.hashes``, a short hash of the
-value last imported. On a new import:
+upstream says); ``images`` only when the run stored pictures for the record
+(``Draft.images``), with each translation's ``alt``; everything else (status, tags, rules,
+provenance...) is the reporters'. For each owned field the item keeps, in
+``imported.hashes``, a short hash of the value last imported. On a new import:
 
 - upstream unchanged (same hash): nothing to do, whatever the file says;
 - upstream changed and the file still holds the last imported value: the field is updated;
@@ -33,8 +34,7 @@ OWNED = {
               "website", "opening_hours", "accessibility"),
     "event": ("title", "summary", "starts", "ends", "place", "price", "booking_url"),
 }  # fmt: skip
-TRANSLATED = ("title", "summary", "machine_translated")
-ORDER = ("title", "summary", "status", "tags", "provenance")
+ORDER = ("title", "summary", "images", "status", "tags", "provenance")
 MAX_MEDIA = 20
 _ABSENT = "-"
 
@@ -67,18 +67,48 @@ def _upstream(draft: Draft) -> dict[str, Any]:
     """Every owned value as upstream says it, keyed as in ``imported.hashes``."""
     values = {name: draft.fields.get(name) for name in OWNED[draft.kind]}
     values["body"] = draft.body or None
+    # images only when pictures were stored this run: no picture stored (none upstream, a
+    # server down, --no-images) says nothing about the item's images, so they stay as they are
+    if draft.images:
+        values["images"] = [dict(image) for image in draft.images]
     for text in draft.translations:
         values[f"{text.lang}.title"] = text.title
         values[f"{text.lang}.summary"] = text.summary
         values[f"{text.lang}.machine_translated"] = text.machine_translated or None
+        if draft.images and text.alt is not None:
+            values[f"{text.lang}.alt"] = list(text.alt)
         values[f"{text.lang}.body"] = text.body or None
     return values
 
 
+class _Dumper(yaml.SafeDumper):
+    """Block style for what reporters edit by hand (pictures' alt texts): one key a line."""
+
+
+class _Block(list):  # type: ignore[type-arg]
+    pass
+
+
+class _BlockMap(dict):  # type: ignore[type-arg]
+    pass
+
+
+_Dumper.add_representer(_Block, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v,
+                                                                 flow_style=False))  # fmt: skip
+_Dumper.add_representer(_BlockMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v,
+                                                                   flow_style=False))  # fmt: skip
+BLOCK_FIELDS = ("images", "alt")
+
+
 def _render(fields: Mapping[str, Any], body: str) -> str:
-    header = yaml.safe_dump(
-        dict(fields), sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
-    )
+    shaped = dict(fields)
+    for name in BLOCK_FIELDS:
+        if isinstance(shaped.get(name), list):
+            shaped[name] = _Block(_BlockMap(v) if isinstance(v, dict) else v for v in shaped[name])
+    header = yaml.dump(
+        shaped, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+        default_flow_style=None,
+    )  # fmt: skip
     return f"---\n{header}---\n\n{body.strip()}\n" if body.strip() else f"---\n{header}---\n"
 
 
@@ -113,6 +143,8 @@ def create(draft: Draft, path: str, now: datetime) -> Outcome:
     values = _upstream(draft)
     hashes = {k: digest(v) for k, v in values.items() if v is not None}
     fields: dict[str, Any] = {k: v for k, v in draft.fields.items() if v is not None}
+    if draft.images:
+        fields["images"] = values["images"]
     fields["status"] = "draft"
     fields["provenance"] = {
         "source": f"{draft.source}: {draft.url or draft.record_id}"[:200],
@@ -128,6 +160,8 @@ def create(draft: Draft, path: str, now: datetime) -> Outcome:
             header["summary"] = text.summary
         if text.machine_translated:
             header["machine_translated"] = True
+        if f"{text.lang}.alt" in values:
+            header["alt"] = values[f"{text.lang}.alt"]
         outcome.writes[_sibling(path, text.lang)] = _render(header, text.body)
     return outcome
 

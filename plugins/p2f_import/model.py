@@ -32,6 +32,7 @@ class Translation:
     summary: str | None
     body: str
     machine_translated: bool = False
+    alt: tuple[str, ...] | None = None  # one per image of the original (set with its images)
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,14 @@ class Draft:
     url: str | None = None
     updated_upstream: str | None = None
     flags: tuple[str, ...] = ()
-    media: tuple[dict[str, str], ...] = ()  # pictures upstream: url, credits, title
-    # events: where it happens, to find the place item (see run.resolve_place)
+    media: tuple[dict[str, str], ...] = ()  # pictures upstream: url, credits, title...
+    # the pictures stored in content/images (gallery.attach); None: leave images: alone
+    images: tuple[dict[str, Any], ...] | None = None
+    # events: where it happens, to find the place item or create one (run, venues)
     venue: str | None = None
     venue_geo: tuple[float, float] | None = None
+    venue_address: str | None = None
+    venue_id: str | None = None  # the location's own id upstream, when it has one
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,8 @@ class Collected:
     drafts: list[Draft] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # about the input as a whole (pagination)
+    # iCalendar: every feed read whole -> the UIDs it holds (to see what is gone upstream)
+    feeds: dict[str, set[str]] = field(default_factory=dict)
 
 
 def slugify(text: str, limit: int = 60) -> str:

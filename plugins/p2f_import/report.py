@@ -18,11 +18,31 @@ def summary(result: Result) -> str:
     reasons = Counter(s.reason for s in result.skipped)
     skipped = ", ".join(f"{n} {why}" for why, n in sorted(reasons.items())) or "none"
     conflicts = sum(len(o.conflicts) for o in result.outcomes)
+    extra = "".join(
+        f", {n} {what}"
+        for n, what in (
+            (len(result.venues), "venue place(s) created"),
+            (len(result.pictures), "picture(s) stored"),
+            (len(result.missed), "picture(s) not stored"),
+            (len(result.gone), "gone upstream"),
+        )
+        if n
+    )
     return (
         f"import {result.source}: {result.count('created')} created, "
         f"{result.count('updated')} updated, {result.count('unchanged')} unchanged, "
-        f"{len(result.skipped)} skipped ({skipped}), {conflicts} conflict(s)"
+        f"{len(result.skipped)} skipped ({skipped}), {conflicts} conflict(s){extra}"
     )
+
+
+def _listed(title: str, entries: list[str]) -> list[str]:
+    if not entries:
+        return []
+    lines = [f"## {title} ({len(entries)})", ""]
+    lines += [f"- {entry}" for entry in entries[:MAX_LISTED]]
+    if len(entries) > MAX_LISTED:
+        lines.append(f"- … and {len(entries) - MAX_LISTED} more")
+    return [*lines, ""]
 
 
 def _shown(value: Any) -> str:
@@ -53,6 +73,22 @@ def markdown(result: Result, when: str) -> str:
         lines += ["## Cancelled upstream", ""]
         lines += [f"- content/{path}: remove it or say it is cancelled" for path in
                   result.cancelled] + [""]  # fmt: skip
+    lines += _listed(
+        "Gone upstream — check whether it was cancelled (nothing was deleted)",
+        [f"content/{path}: {why}" for path, why in result.gone],
+    )
+    lines += _listed(
+        "Pictures whose alt text is a placeholder: describe each picture before publishing",
+        [f"content/{path}" for path in result.placeholders],
+    )
+    lines += _listed(
+        "Pictures not stored (still listed in imported.media)",
+        [f"{m.record_id}: {m.url} — {m.reason}" for m in result.missed],
+    )
+    lines += _listed(
+        "Places created as the venue of an event: check name, address and category",
+        [f"content/{path}" for path in result.venues],
+    )
     for action, title in (("created", "Created"), ("updated", "Updated")):
         chosen = [o for o in result.outcomes if o.action == action]
         if not chosen:

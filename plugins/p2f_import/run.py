@@ -1,21 +1,22 @@
 """One import run: read a source, merge each record into content/, write, report.
 
-The I/O edge around the pure parts (mappings, ``merge``): reads the content folder once,
-writes each changed file atomically (temporary file, then ``os.replace``), never writes a
-file that would not change, and returns everything the report needs.
+The I/O edge around the pure parts (mappings, ``merge``, ``venues``, ``pictures``): reads
+content/ once (``existing``), stores pictures (``gallery``), writes each changed file
+atomically, never writes a file that would not change, and returns everything the report
+needs. It never deletes anything: what is gone upstream is reported for a reviewer.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from p2f_import import merge, sources
+from p2f_import import merge, sources, venues
+from p2f_import.existing import Content, read, read_content, write
+from p2f_import.fetch import Fetch, HttpFetcher
+from p2f_import.gallery import Gallery, Missed
 from p2f_import.merge import Outcome
 from p2f_import.model import (
     BAD_RECORD,
@@ -30,9 +31,11 @@ from p2f_import.model import (
 from p2f_model import frontmatter
 from p2f_model.territory import Territory
 from p2f_model.vocabulary import KIND_FOLDERS, TRANSLATION_LANGUAGES
+from p2f_player.contract.rules import PARIS
 
 SOURCES = ("datatourisme", "apidae", "ical")
 VENUE_METRES = 150  # an event's location this close to a place is taken to be that place
+GONE = "gone upstream — check whether it was cancelled"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Options:
     horizon: timedelta = timedelta(days=365)
     place: str | None = None  # the place of every event whose venue is not found
     dry_run: bool = False
+    images: bool = True  # download the records' pictures (--no-images: leave images alone)
 
 
 @dataclass
@@ -54,21 +58,17 @@ class Result:
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)  # files of occurrences cancelled
+    venues: list[str] = field(default_factory=list)  # places created as events' venues
+    gone: list[tuple[str, str]] = field(default_factory=list)  # (file, why) not in the feed
+    pictures: list[str] = field(default_factory=list)  # files written in content/images
+    missed: list[Missed] = field(default_factory=list)  # pictures not stored, and why
+    placeholders: list[str] = field(default_factory=list)  # items whose alt must be written
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
 
 
-@dataclass
-class _Content:
-    """What the run needs to know of content/: imported items and places."""
-
-    by_record: dict[tuple[str, str], str] = field(default_factory=dict)  # -> lieux/x.md
-    names: set[str] = field(default_factory=set)  # every file name, e.g. lieux/x.md
-    places: list[tuple[str, str, float | None, float | None]] = field(default_factory=list)
-
-
-def collect(options: Options, fetch: sources.Fetch = sources.fetch_url) -> Collected:
+def collect(options: Options, fetch: Fetch) -> Collected:
     if options.source == "datatourisme":
         return sources.read_datatourisme(
             options.inputs, options.territory, options.now, options.horizon
@@ -81,10 +81,15 @@ def collect(options: Options, fetch: sources.Fetch = sources.fetch_url) -> Colle
     raise ValueError(f'unknown source "{options.source}" (expected one of {", ".join(SOURCES)})')
 
 
-def run(options: Options, fetch: sources.Fetch = sources.fetch_url) -> Result:
+def run(options: Options, fetch: Fetch | None = None) -> Result:
+    """Import ``options.inputs``; ``fetch`` is the only way out to the network (feeds,
+    pictures): ``HttpFetcher()`` unless given."""
+    fetch = fetch or HttpFetcher()
     collected = collect(options, fetch)
     result = Result(options.source, skipped=list(collected.skipped), notes=collected.notes)
-    content = _read_content(options.content)
+    content = read_content(options.content)
+    gallery = Gallery(options.content, fetch, options.now.astimezone(PARIS).date(),
+                      options.dry_run) if options.images else None  # fmt: skip
     if options.place and not any(slug == options.place for slug, *_ in content.places):
         result.notes.append(f'--place "{options.place}": no such place in content/lieux/')
     drafts = sorted(collected.drafts, key=lambda d: d.kind != "place")  # places first
@@ -95,34 +100,93 @@ def run(options: Options, fetch: sources.Fetch = sources.fetch_url) -> Result:
                 result.skipped.append(Skipped(draft.source, draft.record_id, OUTSIDE,
                                               f"{lat}, {lon} ({draft.venue})"))  # fmt: skip
                 continue
-            place = _resolve_place(draft, content, options.place)
+            place = _place_of(draft, content, options, result)
             if place is None:
-                result.skipped.append(Skipped(draft.source, draft.record_id, NO_PLACE,
-                                              draft.venue or "no location given"))  # fmt: skip
+                why = venues.why_not(draft) or "no location given"
+                result.skipped.append(Skipped(draft.source, draft.record_id, NO_PLACE, why))
                 continue
-            draft = Draft(**{**draft.__dict__, "fields": {**draft.fields, "place": place}})
-        try:
-            outcome = _merge_one(draft, content, options)
-        except frontmatter.FrontMatterError as error:
-            result.skipped.append(Skipped(draft.source, draft.record_id, BAD_RECORD,
-                                          f"its file cannot be read: {error.message}"))  # fmt: skip
-            continue
-        result.outcomes.append(outcome)
-        if not options.dry_run:
-            for path, text in outcome.writes.items():
-                _write(options.content / path, text)
+            draft = replace(draft, fields={**draft.fields, "place": place})
+        if gallery is not None and draft.media:
+            draft = gallery.attach(draft)
+        _apply(draft, content, options, result)
     for skipped in result.skipped:
         known = content.by_record.get((skipped.source, skipped.record_id))
         if known and skipped.reason == CANCELLED:
             result.cancelled.append(known)
+    result.gone = _gone(collected, content, options)
+    if gallery is not None:
+        result.pictures, result.missed = gallery.stored, gallery.missed
     return result
 
 
-def _merge_one(draft: Draft, content: _Content, options: Options) -> Outcome:
+def _apply(draft: Draft, content: Content, options: Options, result: Result) -> Outcome | None:
+    """Merge one draft, write what changed; None (and a skipped record) if its file cannot
+    be read."""
+    try:
+        outcome = _merge_one(draft, content, options)
+    except frontmatter.FrontMatterError as error:
+        result.skipped.append(Skipped(draft.source, draft.record_id, BAD_RECORD,
+                                      f"its file cannot be read: {error.message}"))  # fmt: skip
+        return None
+    result.outcomes.append(outcome)
+    if (
+        outcome.action == "created"
+        and draft.images
+        and any("alt is a placeholder" in flag for flag in draft.flags)
+    ):
+        result.placeholders.append(outcome.path)
+    if not options.dry_run:
+        for path, text in outcome.writes.items():
+            write(options.content / path, text)
+    return outcome
+
+
+def _place_of(draft: Draft, content: Content, options: Options, result: Result) -> str | None:
+    """The place of an event: the venue place an earlier run created, else a place of the
+    same name or within ``VENUE_METRES``, else a new draft place made from the event's own
+    location data, else ``--place``; None when none of these can be had."""
+    known = content.by_record.get((draft.source, venues.venue_id(draft)))
+    if known is not None and known.startswith(f"{KIND_FOLDERS['place']}/"):
+        return known.split("/", 1)[1][: -len(".md")]
+    found = _resolve_place(draft, content)
+    if found is not None:
+        return found
+    venue = venues.venue_place(draft)
+    if venue is not None:
+        outcome = _apply(venue, content, options, result)
+        if outcome is not None:
+            result.venues.append(outcome.path)
+            return outcome.path.split("/", 1)[1][: -len(".md")]
+    return options.place
+
+
+def _gone(collected: Collected, content: Content, options: Options) -> list[tuple[str, str]]:
+    """Imported iCalendar occurrences, still to come, that the feed no longer has (never
+    deleted: the reviewer checks whether they were cancelled)."""
+    seen = {d.record_id for d in collected.drafts} | {s.record_id for s in collected.skipped}
+    now = options.now.astimezone(PARIS).replace(tzinfo=None)
+    out = []
+    for event in content.events:
+        if event.feed not in collected.feeds or event.record_id in seen:
+            continue
+        try:
+            starts = datetime.fromisoformat(event.starts.replace(" ", "T")[:16])
+        except ValueError:
+            continue
+        if not now < starts <= now + options.horizon:
+            continue
+        uid = event.record_id.split("#", 1)[0]
+        why = ("its UID is no longer in the feed" if uid not in collected.feeds[event.feed]
+               else "this occurrence is no longer in the feed (the series still is)")  # fmt: skip
+        out.append((event.path, f"{why} ({event.feed}, {event.starts})"))
+    return out
+
+
+def _merge_one(draft: Draft, content: Content, options: Options) -> Outcome:
     folder = KIND_FOLDERS[draft.kind]
     known = content.by_record.get((draft.source, draft.record_id))
     if known is not None:
-        existing = {known: _read(options.content / known)}
+        existing = {known: read(options.content / known)}
         # the translation files there are, from the names read once (not a folder scan per
         # record: 5,000 records in a folder of 7,000 files made that quadratic)
         there = {
@@ -131,7 +195,7 @@ def _merge_one(draft: Draft, content: _Content, options: Options) -> Outcome:
         langs = {t.lang for t in draft.translations} | there
         for lang in sorted(langs):
             sibling = f"{known[:-3]}.{lang}.md"
-            existing[sibling] = _read(options.content / sibling)
+            existing[sibling] = read(options.content / sibling)
         return merge.update(draft, known, existing, options.now)
     path = _new_name(draft, folder, content)
     content.by_record[(draft.source, draft.record_id)] = path
@@ -144,7 +208,7 @@ def _merge_one(draft: Draft, content: _Content, options: Options) -> Outcome:
     return outcome
 
 
-def _new_name(draft: Draft, folder: str, content: _Content) -> str:
+def _new_name(draft: Draft, folder: str, content: Content) -> str:
     base = slugify(draft.fields["title"], 49 if draft.kind == "event" else 56)
     if draft.kind == "event":
         base = f"{base}-{draft.fields['starts'][:10]}"
@@ -162,7 +226,7 @@ def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 6_371_000 * math.hypot(dx, dy)
 
 
-def _resolve_place(draft: Draft, content: _Content, default: str | None) -> str | None:
+def _resolve_place(draft: Draft, content: Content) -> str | None:
     venue = (draft.venue or "").casefold().strip()
     best: tuple[float, str] | None = None
     for slug, title, lat, lon in content.places:
@@ -172,54 +236,4 @@ def _resolve_place(draft: Draft, content: _Content, default: str | None) -> str 
             metres = _distance(draft.venue_geo, (lat, lon))
             if metres <= VENUE_METRES and (best is None or metres < best[0]):
                 best = (metres, slug)
-    return best[1] if best else default
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _read_content(root: Path) -> _Content:
-    found = _Content()
-    for kind in ("place", "event"):
-        folder = KIND_FOLDERS[kind]
-        for path in sorted((root / folder).glob("*.md")) if (root / folder).is_dir() else []:
-            rel = f"{folder}/{path.name}"
-            found.names.add(rel)
-            if path.name.count(".") > 1:  # a translation
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-            if kind == "event" and "imported:" not in text:
-                continue
-            try:
-                fields = frontmatter.parse(text).fields
-            except frontmatter.FrontMatterError:
-                continue  # the check reports it; the run leaves it alone
-            meta = fields.get("imported")
-            if isinstance(meta, dict) and meta.get("source") and meta.get("id"):
-                found.by_record[(str(meta["source"]), str(meta["id"]))] = rel
-            if kind == "place":
-                given = fields.get("geo")
-                geo: dict[str, Any] = given if isinstance(given, dict) else {}
-                lat, lon = geo.get("lat"), geo.get("lon")
-                found.places.append((
-                    path.name[:-3], str(fields.get("title", "")),
-                    lat if isinstance(lat, float) else None,
-                    lon if isinstance(lon, float) else None,
-                ))  # fmt: skip
-    return found
+    return best[1] if best else None

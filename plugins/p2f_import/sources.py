@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-import urllib.request
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from p2f_import import apidae, datatourisme, ical
+from p2f_import.fetch import Fetch, FetchError, HttpFetcher
 from p2f_import.jsonld import context_of
 from p2f_import.model import BAD_RECORD, Collected, RecordError, Skipped
 from p2f_model.territory import Territory
@@ -23,19 +22,8 @@ from p2f_model.territory import Territory
 CONTEXTS = Path(__file__).parent / "contexts"
 # What a mapping may raise on data it did not expect; anything else is a bug to see.
 RECORD_ERRORS = (RecordError, ValueError, TypeError, KeyError, AttributeError, IndexError)
-MAX_FEED_BYTES = 20_000_000
 
-Fetch = Callable[[str], bytes]
-
-
-def fetch_url(url: str) -> bytes:
-    """GET ``url`` (an iCalendar feed); at most ``MAX_FEED_BYTES``."""
-    request = urllib.request.Request(url, headers={"User-Agent": "livep2f-import"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        data: bytes = response.read(MAX_FEED_BYTES + 1)
-    if len(data) > MAX_FEED_BYTES:
-        raise RecordError(f"the feed is larger than {MAX_FEED_BYTES:,} bytes")
-    return data
+__all__ = ["Fetch", "public_url", "read_apidae", "read_datatourisme", "read_ical"]
 
 
 def public_url(url: str) -> str:
@@ -131,18 +119,21 @@ def read_apidae(
 
 
 def read_ical(
-    inputs: list[str], now: datetime, horizon: timedelta, fetch: Fetch = fetch_url
+    inputs: list[str], now: datetime, horizon: timedelta, fetch: Fetch | None = None
 ) -> Collected:
+    fetch = fetch or HttpFetcher()
     out = Collected()
     for given in inputs:
         remote = given.startswith(("http://", "https://"))
         shown = public_url(given) if remote else Path(given).name
         try:
             data = fetch(given) if remote else Path(given).read_bytes()
-            results = ical.occurrences(ical.parse(data), shown, now, horizon)
-        except (OSError, *RECORD_ERRORS) as error:
+            calendar = ical.parse(data)
+            results = ical.occurrences(calendar, shown, now, horizon)
+        except (OSError, FetchError, *RECORD_ERRORS) as error:
             out.notes.append(f"{shown}: not imported: {str(error).replace(given, shown)}")
             continue
+        out.feeds[shown] = ical.uids(calendar)
         _collect(out, results)
     return out
 

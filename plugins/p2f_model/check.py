@@ -14,16 +14,22 @@ from p2f_model.load import load_corpus
 from p2f_model.territory import ENV, Territory, TerritoryError, from_environ
 
 
-def run(content_dir: Path, out: TextIO | None = None, territory: Territory | None = None) -> int:
+def run(
+    content_dir: Path,
+    out: TextIO | None = None,
+    territory: Territory | None = None,
+    given: str = "",
+) -> int:
     """Print every problem (sorted by file and line) and a summary; return the exit code.
 
-    ``territory``: the one coordinates must fall in (default: ``P2F_TERRITORY`` in the
-    environment, else ``p2f_model.territory.DEFAULT``)."""
+    ``territory``: the one coordinates must fall in (default: ``given``, the text of
+    ``--territory lat1,lon1,lat2,lon2``, else ``P2F_TERRITORY`` in the environment, else
+    ``p2f_model.territory.DEFAULT``)."""
     out = out or sys.stdout  # looked up now, not at import: tests capture it
     try:
-        area = territory or from_environ(os.environ)
+        area = territory or from_environ(os.environ, given)
     except TerritoryError as error:
-        print(f"check: {error} (in {ENV})", file=out)
+        print(f"check: {error} (in {'--territory' if given else ENV})", file=out)
         return 2
     corpus = load_corpus(content_dir, territory=area)
     for problem in sorted(corpus.problems):

@@ -171,3 +171,26 @@ URL:https://asso.example/concert
 END:VEVENT
 END:VCALENDAR
 """
+
+
+def with_pictures(*pictures: tuple[str, dict[str, str], str]) -> dict[str, Any]:
+    """``PLACE_CURRENT`` with pictures: ``(url, caption per language, credits)`` each, in the
+    shape of the real 2020 flux (``hasRepresentation`` / ``ebucore:hasAnnotation``)."""
+    obj = copy.deepcopy(PLACE_CURRENT)
+    obj["hasRepresentation"] = [
+        {
+            "@id": f"https://data.datatourisme.fr/r-{index}",
+            "ebucore:hasAnnotation": [
+                {
+                    "@id": f"https://data.datatourisme.fr/n-{index}",
+                    "ebucore:title": {lang: [text] for lang, text in caption.items()},
+                    "credits": [credits],
+                }
+            ],
+            "ebucore:hasRelatedResource": [
+                {"@id": f"https://data.datatourisme.fr/f-{index}", "ebucore:locator": [url]}
+            ],
+        }
+        for index, (url, caption, credits) in enumerate(pictures)
+    ]
+    return obj

@@ -7,7 +7,15 @@ from pathlib import Path
 
 from p2f_import.cli import main
 from p2f_model import frontmatter
-from tests.importers.conftest import APIDAE, FAKE_KEY, FRANCE, Import, check_text, snapshot
+from tests.importers.conftest import (
+    APIDAE,
+    FAKE_KEY,
+    FRANCE,
+    Import,
+    check_text,
+    offline,
+    snapshot,
+)
 
 
 def test_sitra_and_current_responses_import_as_drafts(import_into: Import, content: Path) -> None:
@@ -48,7 +56,7 @@ def test_api_key_never_reaches_content_report_or_terminal(
     report = tmp_path / "report.md"
     args = ["apidae", *map(str, sorted(APIDAE.glob("*.json"))), "--content", str(content),
             "--report", str(report), "--now", "2014-06-10T08:00:00+00:00"]  # fmt: skip
-    assert main(args, printed) == 0
+    assert main(args, printed, fetch=offline) == 0
     assert FAKE_KEY in (APIDAE / "sitra-2014-page.json").read_text()  # it was in the input
     assert FAKE_KEY not in printed.getvalue()
     assert "created" in printed.getvalue()

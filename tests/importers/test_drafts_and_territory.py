@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,25 @@ def test_check_reads_the_same_territory(
     monkeypatch.setenv("P2F_TERRITORY", "41,-5.5,51.5,10")
     out = io.StringIO()
     assert run(content, out) == 0, out.getvalue()  # the environment, as `invoke check` reads it
+
+
+def test_invoke_check_takes_a_territory_option(write_content: WriteContent) -> None:
+    tours = DRAFT_PLACE.format(status="draft").replace("lat: 43.2160, lon: 3.4330",
+                                                       "lat: 47.3936, lon: 0.6819")  # fmt: skip
+    content = write_content({"lieux/glacier-des-pins.md": tours})
+    environ = {k: v for k, v in os.environ.items() if k != territory.ENV}
+
+    def invoke_check(*extra: str) -> subprocess.CompletedProcess[str]:
+        command = [str(ROOT / ".venv/bin/invoke"), "check", "--content", str(content), *extra]
+        return subprocess.run(command, cwd=ROOT, env=environ, capture_output=True, text=True,
+                              check=False)  # fmt: skip
+
+    refused = invoke_check()
+    assert refused.returncode == 1 and "47.3936 is outside the territory" in refused.stdout
+    trial = invoke_check("--territory", "41,-5.5,51.5,10")
+    assert trial.returncode == 0, trial.stdout + trial.stderr
+    assert "check: ok" in trial.stdout
+    wrong = invoke_check("--territory", "41,-5.5,51.5")
+    assert wrong.returncode == 2
+    assert 'territory "41,-5.5,51.5": expected four numbers' in wrong.stdout
+    assert "(in --territory)" in wrong.stdout

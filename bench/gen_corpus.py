@@ -6,7 +6,9 @@ writes ``/tmp/p2f-5k/content/`` with the folders of docs/content-model.md:
 
 - ``sites/`` and ``images/``: copied from the repository's ``content/`` (the 12 real kiosk
   sites and their tags, the real images), so rules and image references resolve;
-- ``partenaires/`` (10 partners), ``pratique/`` (4 pages), ``alertes/`` (2 alerts);
+- ``reglages/``: the repository's screen settings (alert levels, moments, audiences);
+- ``partenaires/`` (10 partners), ``pratique/`` (4 pages), ``alertes/`` (3 alerts, one per
+  level: critical, warning, info); some places carry a ``season``;
 - then places (~60 % of the remaining files), events (~25 %) and offers (~15 %).
 
 "Documents" counts Markdown files across all languages: every French original, an English
@@ -573,8 +575,11 @@ class Generator:
     # -- fixed part -----------------------------------------------------------------------
 
     def copy_fixtures(self) -> None:
-        for folder in ("sites", "images"):
+        for folder in ("sites", "images", "reglages"):
             (self.content / folder).mkdir(parents=True, exist_ok=True)
+        # the screens' settings (alert levels, moments, audiences): not items, not counted
+        for path in sorted((REPO_CONTENT / "reglages").glob("*.md")):
+            shutil.copyfile(path, self.content / "reglages" / path.name)
         for path in sorted((REPO_CONTENT / "sites").glob("*.md")):
             shutil.copyfile(path, self.content / "sites" / path.name)
             self.files += 1
@@ -622,7 +627,11 @@ class Generator:
                       "provenance": self.provenance(), "order": order * 10}  # fmt: skip
             self.emit("pratique", slug, ("fr", "en"), header)
         for i, (severity, title) in enumerate(
-            (("danger", "Risque incendie très sévère"), ("attention", "Travaux sur la voie verte"))
+            (
+                ("critical", "Risque incendie très sévère"),
+                ("warning", "Travaux sur la voie verte"),
+                ("info", "Marché de Noël déplacé"),
+            )
         ):
             start = datetime(2026, 11, 20 + i * 3, 8, 0)
             header = {
@@ -684,6 +693,8 @@ class Generator:
             header["website"] = website
         if category != "patrimoine-nature" or r.random() < 0.3:
             header["opening_hours"] = r.choice(OPENING_HOURS)
+        if r.random() < 0.15:  # beaches, terraces, summer-only places
+            header["season"] = r.choice(("Jun-Sep", "Apr-Oct", "Apr-Jun,Sep-Oct"))
         if category in ("hebergement", "restauration", "activites"):
             header["price_range"] = r.choice(("€", "€€", "€€", "€€€", "€€€€"))
         if r.random() < 0.4:

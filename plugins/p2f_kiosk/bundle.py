@@ -21,6 +21,7 @@ from p2f_editorial.settings import EditorialSettings
 from p2f_kiosk import images
 from p2f_kiosk.directory import write_directory
 from p2f_kiosk.plan import PlannedSlide, plan_site, site_document, slide_document, sponsor_shares
+from p2f_kiosk.shared import SharedFiles, digest
 from p2f_kiosk.signage import slide_context, template_for
 from p2f_model.corpus import Corpus, Item, site_profile
 from p2f_model.images import MAX_IMAGE_BYTES
@@ -64,20 +65,29 @@ class BundleReport:
 class _Writer:
     """Writes files of the bundle and remembers each one's size and hash."""
 
-    def __init__(self, out: Path, report: BundleReport) -> None:
-        self.out, self.report = out, report
+    def __init__(self, out: Path, report: BundleReport, shared: SharedFiles) -> None:
+        self.out, self.report, self.shared = out, report, shared
         self.files: dict[str, FileEntry] = {}
 
     def put(self, path: str, data: bytes) -> None:
         target = self.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        self.files[path] = file_entry(data)
+        self._count(path, file_entry(data))
+
+    def put_shared(self, path: str, key: tuple[object, ...], make: Callable[[], bytes]) -> None:
+        """``path`` holds bytes that depend only on ``key``: made once per build, then linked."""
+        self._count(path, self.shared.place(key, self.out / path, make))
+
+    def _count(self, path: str, entry: FileEntry) -> None:
+        self.files[path] = entry
         part = path.split("/", 1)[0]
-        self.report.bytes_by_part[part] = self.report.bytes_by_part.get(part, 0) + len(data)
+        self.report.bytes_by_part[part] = self.report.bytes_by_part.get(part, 0) + entry.size
 
 
 def write_bundle(
+        if path in self.files:  # maybe a hard link to another site's file: never write through
+            target.unlink()
     corpus: Corpus,
     site_slug: str,
     out: Path,
@@ -88,12 +98,14 @@ def write_bundle(
     editorial: EditorialSettings | None = None,
 ) -> tuple[dict[str, Any], BundleReport]:
     """Write ``out/`` for one site; return the manifest document and the site's report
-    (``editorial``: the P2F_EDITORIAL settings, for ``hide_past_hard_limit``)."""
+    (``editorial``: the P2F_EDITORIAL settings, for ``hide_past_hard_limit``; ``shared``: the
+    files already made for other sites of this build, see ``p2f_kiosk.shared``)."""
     out.mkdir(parents=True, exist_ok=True)
     site_item = corpus.items[site_slug]
     site = site_document(site_item, corpus.settings)
     report = BundleReport(site_slug)
-    writer = _Writer(out, report)
+    shared: SharedFiles | None = None,
+    writer = _Writer(out, report, SharedFiles() if shared is None else shared)
     css = (Path(env.loader.searchpath[0]) / "kiosk.css").read_bytes()  # type: ignore[union-attr]
     writer.put("assets/kiosk.css", css)
     image = _ImageMaker(writer, content_dir, site)
@@ -136,7 +148,9 @@ class _ImageMaker:
         if path not in self.writer.files:
             # never through a link, even one planted after the check ran
             data = read_content_file(self.content_dir, src, MAX_IMAGE_BYTES)
-            self.writer.put(path, images.fit(data, src, box))
+            # the resized bytes depend on the source bytes, the box and the format only
+            key = ("image", digest(data), box, path.endswith(".png"))
+            self.writer.put_shared(path, key, lambda: images.fit(data, src, box))
         return path
 
     def hero(self, src: str) -> str:

@@ -13,6 +13,7 @@ from p2f_editorial.settings import from_dict as editorial_settings
 from pelican import signals
 
 from p2f_kiosk.bundle import write_bundle
+from p2f_kiosk.shared import SharedFiles
 
 REPORT_NAME = "report.json"
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ def write_bundles(pelican: Any) -> None:
     now = build_time(settings)
     editorial = editorial_settings(settings.get("P2F_EDITORIAL"))  # hide_past_hard_limit
     reports = {}
+    shared = SharedFiles()  # pictures resized once per screen size, not per site
     for site in sorted(item.slug for item in corpus.of_kind("site")):
         _, report = write_bundle(
             corpus,
@@ -49,6 +51,7 @@ def write_bundles(pelican: Any) -> None:
             now,
             settings.get("P2F_PUBLIC_URL", "https://livep2f.com"),
             editorial,
+            shared,
         )
         reports[site] = report.as_dict()
         left_out = ", ".join(f"{n} {why}" for why, n in sorted(report.left_out.items()))

@@ -1,0 +1,54 @@
+"""Files that several sites' bundles hold byte for byte, made once per build.
+
+Twelve sites with two screen resolutions need two sizes of each picture, not twelve: a resized
+image depends only on the source bytes, the box and the output format, so the first site that
+needs it makes it (Pillow: decode, resize, encode; the most expensive step of a kiosk build) and
+the others get a hard link to the same file (a copy where the file system refuses links). A hard
+link is a regular file: publishing reads its bytes like any other (only symlinks are refused).
+
+The key must hold every input of the file's bytes; ``SharedFiles`` never looks inside it.
+Nothing is kept in memory but the keys, the paths and the sizes and hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from p2f_player.contract.manifest import FileEntry, file_entry
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class SharedFiles:
+    """Where each shared file was first written in this build, and its manifest entry."""
+
+    made: dict[Hashable, tuple[Path, FileEntry]] = field(default_factory=dict)
+    reused: int = 0  # files linked or copied instead of made again (for the bench)
+
+    def place(self, key: Hashable, target: Path, make: Callable[[], bytes]) -> FileEntry:
+        """Write ``target`` with the bytes ``make()`` gives, or link it to the file already
+        made for ``key``; return its entry (size and SHA-256)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        known = self.made.get(key)
+        if known is not None and known[0].is_file():
+            first, entry = known
+            target.unlink(missing_ok=True)
+            try:
+                os.link(first, target)
+            except OSError:  # another file system, or one without hard links
+                shutil.copyfile(first, target)
+            self.reused += 1
+            return entry
+        data = make()
+        target.write_bytes(data)
+        entry = file_entry(data)
+        self.made[key] = (target, entry)
+        return entry

@@ -1,0 +1,95 @@
+"""Files shared between sites' bundles (p2f_kiosk.shared): made once, linked, same bytes.
+
+The sample content's bundles for three sites (two portrait screens of the same size, one
+landscape) are written twice: each site on its own, then with one ``SharedFiles`` for the
+build, as ``invoke build`` does. Every file must be the same, byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from p2f_kiosk.bundle import BundleReport, _Writer, write_bundle
+from p2f_kiosk.shared import SharedFiles
+from p2f_model.corpus import Corpus
+from p2f_model.load import load_corpus
+from tests.conftest import ROOT
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+CONTENT = ROOT / "content"
+# two 1080x1920 portrait screens and one 1920x1080 landscape screen of the sample
+SITES = ("bureau-figuerolles", "bureau-les-cistes", "bureau-cap-rousset")
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    corpus = load_corpus(CONTENT)
+    assert not corpus.problems, corpus.problems[:3]
+    return corpus
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(ROOT / "theme" / "kiosk")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _build(corpus: Corpus, out: Path, shared: SharedFiles | None) -> None:
+    env = _environment()
+    for site in SITES:
+        write_bundle(corpus, site, out / site, CONTENT, env, NOW, "https://livep2f.com",
+                     shared=shared)  # fmt: skip
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_shared_build_is_byte_identical_to_separate_builds(corpus: Corpus, tmp_path: Path) -> None:
+    _build(corpus, tmp_path / "separate", None)
+    shared = SharedFiles()
+    _build(corpus, tmp_path / "shared", shared)
+    separate, together = _files(tmp_path / "separate"), _files(tmp_path / "shared")
+    assert sorted(together) == sorted(separate)
+    different = [path for path in separate if together[path] != separate[path]]
+    assert different == []
+    # the pictures of the second portrait site are the first one's files, not new ones
+    assert shared.reused > 0
+    first, second = (tmp_path / "shared" / site / "assets" for site in SITES[:2])
+    pictures = sorted(p.relative_to(second) for p in second.rglob("*.jpg"))
+    assert pictures
+    linked = [
+        p for p in pictures if (first / p).exists() and os.path.samefile(first / p, second / p)
+    ]
+    assert linked == [p for p in pictures if (first / p).exists()]
+    # never through a symlink: publishing refuses those, and reads hard links as files
+    assert not any(p.is_symlink() for p in (tmp_path / "shared").rglob("*"))
+    # the landscape site's pictures are its own size: not linked to a portrait site's
+    third = tmp_path / "shared" / SITES[2] / "assets"
+    for picture in third.rglob("*.jpg"):
+        twin = first / picture.relative_to(third)
+        assert not (twin.exists() and os.path.samefile(twin, picture))
+
+
+def test_writing_a_linked_path_again_never_changes_the_other_site(tmp_path: Path) -> None:
+    shared = SharedFiles()
+    one = _Writer(tmp_path / "one", BundleReport("one"), shared)
+    two = _Writer(tmp_path / "two", BundleReport("two"), shared)
+    one.put_shared("assets/images/a.jpg", ("image", "k"), lambda: b"first")
+    two.put_shared("assets/images/a.jpg", ("image", "k"), lambda: b"never made")
+    assert (tmp_path / "two/assets/images/a.jpg").read_bytes() == b"first"
+    two.put("assets/images/a.jpg", b"second")
+    assert (tmp_path / "one/assets/images/a.jpg").read_bytes() == b"first"
+    assert (tmp_path / "two/assets/images/a.jpg").read_bytes() == b"second"
+    assert two.files["assets/images/a.jpg"].size == len(b"second")

@@ -1,21 +1,26 @@
 """schema.org JSON-LD for an item page: a pure function from an item to a JSON-ready dict.
 
 Types: places by category (LodgingBusiness, FoodEstablishment, TouristAttraction, Store, some
-services by subcategory, else Place), Event (with its location and offers), Offer, alerts as
-SpecialAnnouncement, practical pages as WebPage, partners as Organization.
+services by subcategory, else Place), Event (with its location, organizer, image and offers),
+Offer (with what it offers), alerts as SpecialAnnouncement, practical pages as WebPage,
+partners as Organization. Only what the page itself shows: the templates show every value
+written here (e-mail, price range, hours, organizer, the venue's photo for an event).
+Page-level nodes (the office, the website, breadcrumbs, lists) are in ``jsonld_pages``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from p2f_model import schema
 from p2f_model.corpus import Corpus, Item, Localized
+from p2f_player.contract.rules import PARIS
 from p2f_site.urls import item_url
 from p2f_web.config import WebSettings
+from p2f_web.hours_spec import opening_hours_specification
 from p2f_web.items import describe, image_paths
 
 CATEGORY_TYPES = {
@@ -46,10 +51,6 @@ ACCESSIBILITY_NAMES = {
     "malentendant": "accessible to hearing impaired people",
     "mental": "accessible to people with intellectual disabilities",
 }
-_DAYS = r"(?:Mo|Tu|We|Th|Fr|Sa|Su)"
-_SCHEMA_HOURS = re.compile(
-    rf"^{_DAYS}(?:[-,]{_DAYS})* \d\d:\d\d-\d\d:\d\d(?:,\d\d:\d\d-\d\d:\d\d)*$"
-)
 _ADDRESS = re.compile(r"^(?P<street>.+?),\s*(?P<postcode>\d{5})\s+(?P<town>.+)$")
 
 
@@ -61,20 +62,6 @@ def schema_type(item: Item) -> str:
             return SERVICE_TYPES.get(data.subcategory, "Place")
         return CATEGORY_TYPES.get(data.category, "Place")
     return KIND_TYPES.get(item.kind, "Thing")
-
-
-def opening_hours_spec(osm: str | None) -> list[str]:
-    """The rules of an OpenStreetMap ``opening_hours`` that schema.org's syntax can say.
-
-    The simple forms (``Mo-Fr 08:00-19:00``) are the same in both; holidays, months and
-    exceptions are left out rather than mistranslated (the page shows the full text).
-    """
-    if not osm:
-        return []
-    if osm.strip() == "24/7":
-        return ["Mo-Su 00:00-24:00"]
-    parts = [part.strip() for part in osm.split(";")]
-    return [part for part in parts if _SCHEMA_HOURS.match(part)]
 
 
 def postal_address(address: str) -> dict[str, str]:
@@ -112,7 +99,10 @@ def _common(item: Item, text: Localized, lang: str, web: WebSettings) -> dict[st
 
 
 def place_node(item: Item, lang: str, web: WebSettings) -> dict[str, Any]:
-    """A place, as the full node of its page or as an event's or offer's location."""
+    """A place, as the full node of its page or as an event's or offer's location.
+
+    ``openingHoursSpecification`` covers the year from the build day (``web.now``).
+    """
     data: schema.Place = item.data
     text = item.text(lang)
     out = _common(item, text, lang, web)
@@ -120,13 +110,13 @@ def place_node(item: Item, lang: str, web: WebSettings) -> dict[str, Any]:
     out["geo"] = {"@type": "GeoCoordinates", "latitude": data.geo.lat, "longitude": data.geo.lon}
     if data.phone:
         out["telephone"] = data.phone
-    if data.email:
+    if data.email and out["@type"] != "Place":  # Place has no e-mail in schema.org
         out["email"] = data.email
     if data.website:
         out["sameAs"] = data.website
-    hours = opening_hours_spec(data.opening_hours)
-    if hours and out["@type"] != "Place":
-        out["openingHours"] = hours
+    if data.opening_hours:
+        today = web.now.astimezone(PARIS).date()
+        out["openingHoursSpecification"] = _hours(data.opening_hours, today)
     if data.price_range and out["@type"] != "Place":
         out["priceRange"] = data.price_range
     if data.accessibility:
@@ -136,7 +126,21 @@ def place_node(item: Item, lang: str, web: WebSettings) -> dict[str, Any]:
         ]
     if data.languages_spoken and out["@type"] != "Place":
         out["knowsLanguage"] = list(data.languages_spoken)
+    if data.booking is not None and data.booking.url:
+        out["potentialAction"] = {"@type": "ReserveAction", "target": data.booking.url}
     return out
+
+
+_HOURS: dict[tuple[str, date], list[dict[str, Any]]] = {}
+
+
+def _hours(expression: str, today: date) -> list[dict[str, Any]]:
+    """Memoised: a place is the location of many events and offers. The key holds every
+    input, so the cache is only a cache (a build for another day computes its own)."""
+    key = (expression, today)
+    if key not in _HOURS:
+        _HOURS[key] = opening_hours_specification(expression, today)
+    return _HOURS[key]
 
 
 def _location(corpus: Corpus, slug: str | None, lang: str, web: WebSettings) -> dict[str, Any]:
@@ -167,11 +171,17 @@ def event_node(item: Item, corpus: Corpus, lang: str, web: WebSettings) -> dict[
     location = _location(corpus, data.place, lang, web)
     if location:
         out["location"] = location
+        if "image" not in out and location.get("image"):
+            out["image"] = location["image"]  # the page shows the venue's photo then
+    if data.organizer:
+        out["organizer"] = {"@type": "Organization", "name": data.organizer}
     if data.price is not None or data.booking_url:
         offer: dict[str, Any] = {
             "@type": "Offer",
             "url": data.booking_url or out["url"],
             "availability": "https://schema.org/InStock",
+            # on sale at least since the office checked it (the page says "verified on")
+            "validFrom": data.provenance.verified_on.isoformat(),
             "validThrough": _iso(data.ends),
             **_price(data.price),
         }
@@ -204,6 +214,11 @@ def offer_node(item: Item, corpus: Corpus, lang: str, web: WebSettings) -> dict[
     location = _location(corpus, data.place, lang, web)
     if location:
         out["availableAtOrFrom"] = location
+    out["itemOffered"] = {"@type": "Service", "name": item.text(lang).title}
+    if "offeredBy" in out:
+        out["itemOffered"]["provider"] = out["offeredBy"]
+    if location:
+        out["itemOffered"]["areaServed"] = {"@id": location["@id"]}
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +13,21 @@ import pytest
 from p2f_model.corpus import Corpus
 from p2f_web import jsonld, social
 from p2f_web.config import WebSettings
+from p2f_web.hours_spec import opening_hours_specification
 from tests.webdata.conftest import read
 
 LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
 def ld_of(site: Path, path: str) -> dict[str, Any]:
+    """The item node of an item page (the first of its ``@graph``; breadcrumbs follow)."""
     found = LD.findall(read(site, path))
     assert len(found) == 1, f"{path}: expected one JSON-LD script, found {len(found)}"
     document: dict[str, Any] = json.loads(found[0])
-    return document
+    assert document["@context"] == "https://schema.org"
+    assert [node["@type"] for node in document["@graph"]][1:] == ["BreadcrumbList"]
+    node: dict[str, Any] = document["@graph"][0]
+    return node
 
 
 @pytest.mark.parametrize(
@@ -40,7 +46,6 @@ def ld_of(site: Path, path: str) -> dict[str, Any]:
 )
 def test_every_item_page_has_json_ld_of_its_kind(web_site: Path, path: str, kind_type: str) -> None:
     document = ld_of(web_site, path)
-    assert document["@context"] == "https://schema.org"
     assert document["@type"] == kind_type
     assert document["url"] == "https://livep2f.com/" + path.removesuffix("index.html")
 
@@ -53,8 +58,19 @@ def test_place_has_address_geo_hours_and_languages(web_site: Path) -> None:
         "addressLocality": "Pinède-sur-Mer", "addressCountry": "FR",
     }  # fmt: skip
     assert marius["geo"] == {"@type": "GeoCoordinates", "latitude": 43.2101, "longitude": 3.4409}
-    # "PH off" has no schema.org form: left out, not mistranslated.
-    assert marius["openingHours"] == ["Tu-Su 12:00-14:00,19:00-22:30"]
+    # split days as the library evaluates them; "PH off": each French holiday closed that day
+    usual = [s for s in marius["openingHoursSpecification"] if "validFrom" not in s]
+    assert [(s["opens"], s["closes"], len(s["dayOfWeek"])) for s in usual] == [
+        ("12:00", "14:00", 6), ("19:00", "22:30", 6),
+    ]  # fmt: skip
+    assert "https://schema.org/Monday" not in usual[0]["dayOfWeek"]
+    christmas = [
+        s for s in marius["openingHoursSpecification"] if s.get("validFrom") == "2026-12-25"
+    ]
+    assert christmas == [{
+        "@type": "OpeningHoursSpecification", "dayOfWeek": ["https://schema.org/Friday"],
+        "opens": "00:00", "closes": "00:00", "validFrom": "2026-12-25", "validThrough": "2026-12-25",
+    }]  # fmt: skip
     assert marius["priceRange"] == "€€"
     assert marius["knowsLanguage"] == ["fr", "en", "es"]
     assert marius["amenityFeature"][0]["name"] == "wheelchair accessible"
@@ -69,7 +85,8 @@ def test_event_has_location_and_offers(web_site: Path) -> None:
     assert night["location"]["geo"]["latitude"] == 43.2101
     assert night["offers"] == {
         "@type": "Offer", "url": "https://marius.example/billets",
-        "availability": "https://schema.org/InStock", "validThrough": "2027-10-31T04:00+01:00",
+        "availability": "https://schema.org/InStock", "validFrom": "2026-10-02",
+        "validThrough": "2027-10-31T04:00+01:00",
         "price": "8.00", "priceCurrency": "EUR",
     }  # fmt: skip
 
@@ -121,13 +138,34 @@ def test_french_fallback_page_is_canonical_to_the_original(
     assert '<meta name="twitter:card" content="summary">' in tags  # no image
 
 
-def test_opening_hours_translation() -> None:
-    assert jsonld.opening_hours_spec("24/7") == ["Mo-Su 00:00-24:00"]
-    assert jsonld.opening_hours_spec("Mo-Fr 08:00-19:00; Sa 09:00-12:00") == [
-        "Mo-Fr 08:00-19:00", "Sa 09:00-12:00",
+def test_opening_hours_specification_from_the_library() -> None:
+    def spec(osm: str) -> list[tuple[Any, ...]]:
+        return [
+            (tuple(d.rsplit("/", 1)[1][:2] for d in s["dayOfWeek"]), s["opens"], s["closes"],
+             s.get("validFrom"), s.get("validThrough"))
+            for s in opening_hours_specification(osm, date(2026, 11, 30))
+        ]  # fmt: skip
+
+    week = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+    assert spec("24/7") == [(week, "00:00", "23:59", None, None)]
+    assert spec("Mo-Fr 08:00-19:00; Sa 09:00-12:00") == [
+        (week[:5], "08:00", "19:00", None, None), (("Sa",), "09:00", "12:00", None, None),
     ]  # fmt: skip
-    assert jsonld.opening_hours_spec("Jul-Aug Mo-Su 10:00-20:00") == []
-    assert jsonld.opening_hours_spec(None) == []
+    # a night past midnight stays with the day it starts on
+    assert spec("Fr 19:00-01:00") == [(("Fr",), "19:00", "01:00", None, None)]
+    # seasons: each period with its dates; the closed months say nothing
+    assert spec("Jul-Aug: Mo-Su 10:00-20:00") == [
+        (week, "10:00", "20:00", "2027-07-01", "2027-08-31")
+    ]
+    assert spec("Nov-Mar: Mo-Su 09:00-18:00; Apr-Oct: Mo-Su 08:00-20:00") == [
+        (week, "09:00", "18:00", "2026-11-30", "2027-03-31"),
+        (week, "08:00", "20:00", "2027-04-01", "2027-10-31"),
+        (week, "09:00", "18:00", "2027-11-01", "2027-11-30"),
+    ]
+    # public holidays the library knows (France): closed that day
+    holidays = [s for s in spec("Mo-Sa 09:00-12:00; PH off") if s[3]]
+    assert (("Fr",), "00:00", "00:00", "2026-12-25", "2026-12-25") in holidays
+    assert (("We",), "00:00", "00:00", "2027-07-14", "2027-07-14") in holidays
 
 
 def test_fallback_page_says_its_text_is_french(web_site: Path) -> None:

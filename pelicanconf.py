@@ -63,3 +63,22 @@ P2F_EDITORIAL = {
     "stale_days": {"place": [183, 365], "page": [365, 730], "partner": [365, 730]},
     "hide_past_hard_limit": False,
 }
+
+# The tourist office itself (plugins/p2f_web/config.py checks it at start-up): the contact
+# block in every page's footer, the /contact/ page and its schema.org TouristInformationCenter.
+P2F_OFFICE = {
+    "name": "Office de tourisme de la petite pinède en feu",
+    "address": "2 place de la Fontaine, 34510 Pinède-sur-Mer",
+    "geo": {"lat": 43.2112, "lon": 3.4395},
+    "phone": "+33 4 67 00 00 10",
+    "email": "bonjour@livep2f.com",
+    "opening_hours": "Mo-Sa 09:00-12:30,14:00-18:00; Jul-Aug: Su 10:00-13:00; PH off",
+}
+# The map's background (plugins/p2f_web/config.py): tile URL template, the credit line its
+# terms require and where those terms are. The Content Security Policy allows this origin.
+P2F_MAP_TILES = {
+    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "attribution": "© OpenStreetMap contributors",
+    "terms_url": "https://www.openstreetmap.org/copyright",
+    "max_zoom": 19,
+}

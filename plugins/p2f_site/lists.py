@@ -8,6 +8,7 @@ hides what ends after the build (``data-ends`` on each entry).
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -19,14 +20,18 @@ from p2f_model.corpus import Corpus, Item
 from p2f_model.images import MAX_IMAGE_BYTES
 from p2f_model.load import read_content_file
 from p2f_model.vocabulary import SITE_LANGUAGES
-from p2f_player.contract.rules import PARIS
+from p2f_player.contract.rules import AUDIENCES, PARIS
+from p2f_site.hours import open_intervals
 from p2f_site.pictures import Picture, make_picture
 from p2f_site.reader import new_markdown, render_markdown
+from p2f_site.ui import THEMES, event_audiences
 from p2f_site.urls import item_path, item_url, list_path, view_path
 
 LISTED_KINDS = ("place", "event", "offer", "page", "alert", "partner")
-VIEWS = ("search", "map", "404", "proposal")  # proposal: p2f_editorial.proposals
+VIEWS = ("search", "map", "tonight", "contact", "404", "proposal")  # proposal: p2f_editorial
 HOME_EVENTS = 40  # upcoming events on the home page, for "today" and "this weekend"
+LATE = time(21, 0)  # "still open after 21:00" on the Tonight page
+LATE_DAYS = 14  # a place open late on any of these days is listed (the browser says if tonight)
 
 
 def sort_key(item: Item) -> tuple[Any, ...]:
@@ -40,6 +45,24 @@ def sort_key(item: Item) -> tuple[Any, ...]:
     if item.kind == "place":
         return (data.category, data.subcategory, item.slug)
     return (item.slug,)
+
+
+def open_late(expression: str, now: datetime) -> bool:
+    """True when the place is open at or after 21:00 (or past midnight) on one of the coming
+    days; whether it is tonight, the browser judges with the visitor's clock."""
+    for begin, end in open_intervals(expression, None, now, now + timedelta(days=LATE_DAYS)):
+        a, b = begin.astimezone(PARIS), end.astimezone(PARIS)
+        if b - a >= timedelta(days=1) or b.date() > a.date() or b.time() > LATE:
+            return True
+    return False
+
+
+def tonight_order(place: Item) -> tuple[Any, ...]:
+    """Lodgings on the Tonight page: reachable late by their own word first, then open round
+    the clock, then the others (the browser hides those whose reception is closed)."""
+    booking, hours = place.data.booking, (place.data.opening_hours or "").replace(" ", "")
+    always = hours in ("24/7", "Mo-Su00:00-24:00")
+    return (not (booking and booking.tonight), not always, place.slug)
 
 
 def _end(item: Item) -> Any:
@@ -67,7 +90,23 @@ class ListsGenerator(Generator):
         by_category: dict[str, list[Item]] = defaultdict(list)
         for place in by_kind.get("place", []):
             by_category[place.data.category].append(place)
+        places = by_kind.get("place", [])
+        lodgings = [p for p in places if p.data.category == "hebergement"]
+        late = {e: open_late(e, now) for e in {p.data.opening_hours for p in places} if e}
         self.p2f: dict[str, Any] = {
+            "tonight_lodgings": sorted(lodgings, key=tonight_order),
+            "late_places": [
+                p
+                for p in places
+                if p.data.category != "hebergement" and late.get(p.data.opening_hours or "")
+            ],
+            "theme_choices": sorted(
+                {t for e in current["event"] for t in e.data.tags if t in THEMES},
+                key=THEMES.index,
+            ),
+            "audience_choices": [
+                a for a in AUDIENCES if any(a in event_audiences(e) for e in current["event"])
+            ],
             "lists": by_kind,
             "current": current,
             "months": dict(by_month),

@@ -8,7 +8,10 @@ sentences go through gettext instead (``p2f_site.i18n``, ``theme/translations/``
 
 from __future__ import annotations
 
+from typing import Any
+
 from p2f_kiosk.labels import LABELS
+from p2f_player.contract.rules import AUDIENCES
 
 LANG_NAMES = {"fr": "Français", "en": "English", "de": "Deutsch", "es": "Español"}
 _ORDER = ("fr", "en", "de", "es")
@@ -40,7 +43,34 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
         "geistige Behinderung",
         "discapacidad intelectual",
     ),
+    # event themes (agenda filter): the tags worth filtering on
+    "theme:fete": ("Fêtes", "Festivals", "Feste", "Fiestas"),
+    "theme:musique": ("Musique", "Music", "Musik", "Música"),
+    "theme:culture": ("Culture", "Culture", "Kultur", "Cultura"),
+    "theme:cinema": ("Cinéma", "Cinema", "Kino", "Cine"),
+    "theme:sport": ("Sport", "Sport", "Sport", "Deporte"),
+    "theme:terroir": ("Terroir", "Local food", "Regionale Küche", "Productos locales"),
+    "theme:vin": ("Vin", "Wine", "Wein", "Vino"),
+    "theme:patrimoine": ("Patrimoine", "Heritage", "Kulturerbe", "Patrimonio"),
+    "theme:nature": ("Nature", "Nature", "Natur", "Naturaleza"),
+    "theme:noel": ("Noël", "Christmas", "Weihnachten", "Navidad"),
+    # audiences (agenda filter), as the content model names them
+    "audience:affaires": ("Voyageurs d’affaires", "Business travellers", "Geschäftsreisende",
+                          "Viajeros de negocios"),
+    "audience:excursionnistes": ("Excursionnistes", "Day-trippers", "Tagesausflügler",
+                                 "Excursionistas"),
+    "audience:seniors": ("Seniors", "Seniors", "Senioren", "Mayores"),
+    "audience:familles": ("Familles", "Families", "Familien", "Familias"),
+    "audience:residents": ("Habitants", "Residents", "Einwohner", "Residentes"),
+    "audience:jeunes": ("Jeunes", "Young people", "Jugendliche", "Jóvenes"),
 }
+THEMES = tuple(key[6:] for key in _TABLE if key.startswith("theme:"))
+
+
+def event_audiences(item: Any) -> list[str]:
+    """An event's audiences: its rules' ``audiences`` and the tags that name one."""
+    named = list((item.data.rules or {}).get("audiences", []))
+    return named + [t for t in item.data.tags if t in AUDIENCES and t not in named]
 
 
 def ui(lang: str, key: str) -> str:

@@ -36,11 +36,13 @@ VIEWS = {
     "home": "",
     "search": "recherche/",
     "map": "carte/",
+    "tonight": "ce-soir/",  # where to sleep, what is open, what is on tonight
+    "contact": "contact/",  # the office's address, phone, hours, e-mail
     "404": "404.html",
     "proposal": "proposer/",  # the public proposal form (p2f_editorial.proposals)
 }
 # In the sitemap, in every language (home and lists come first; the 404 never).
-INDEXED_VIEWS = ("search", "map", "proposal")
+INDEXED_VIEWS = ("search", "map", "tonight", "contact", "proposal")
 
 
 def view_url(view: str, lang: str) -> str:

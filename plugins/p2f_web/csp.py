@@ -9,12 +9,14 @@ Every side that states the policy takes it from here:
   written by ``python -m p2f_web.deploy nginx|cloudfront`` and checked against this module by
   ``tests/webdata/test_csp_policy.py``.
 
-The policy: everything from the site's own origin, except the map tiles (images from
-``TILE_URL``'s origin); no inline script but the hashed landing redirect; no inline style, no
-eval. ``'wasm-unsafe-eval'`` is there for Pagefind, whose search runs as WebAssembly
-(``WebAssembly.instantiate``), and allows nothing else. ``frame-ancestors`` (no framing at all,
-against clickjacking) only works as a header: browsers ignore it in a meta element, so the
-meta form leaves it out. Pure: returns text; the plugin writes the files.
+The policy: everything from the site's own origin, except the map tiles (images from the
+origin of the configured tile server, ``P2F_MAP_TILES`` read by ``p2f_web.config``; the
+functions take its URL, OpenStreetMap's by default); no inline script but the hashed landing
+redirect; no inline style, no eval. ``'wasm-unsafe-eval'`` is there for Pagefind, whose
+search runs as WebAssembly (``WebAssembly.instantiate``), and allows nothing else.
+``frame-ancestors`` (no framing at all, against clickjacking) only works as a header: browsers
+ignore it in a meta element, so the meta form leaves it out. Pure: returns text; the plugin
+writes the files.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ import hashlib
 import json
 from urllib.parse import urlsplit
 
+from p2f_web.config import DEFAULT_TILES
 from p2f_web.landing_script import SCRIPT as LANDING_SCRIPT
 
-# The map's tile source (map.js reads it from the page), hence the only outside origin allowed.
-TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# The default map tile source (map.js reads the configured one from the page): the only outside
+# origin the policy allows. A site with P2F_MAP_TILES passes its own URL to the functions below.
+TILE_URL = DEFAULT_TILES.url
 
 # Executable inline scripts the policy allows by their SHA-256; any other inline script,
 # inline event handler (onclick=...) or javascript: URL is refused by the browser.
@@ -51,7 +55,7 @@ def script_hash(source: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def directives() -> dict[str, tuple[str, ...]]:
+def directives(tiles_url: str = TILE_URL) -> dict[str, tuple[str, ...]]:
     """The policy, directive by directive (header form: includes ``frame-ancestors``)."""
     return {
         "default-src": ("'self'",),
@@ -59,7 +63,7 @@ def directives() -> dict[str, tuple[str, ...]]:
         "style-src": ("'self'",),
         # data: for Leaflet's blank tile (it swaps it in for a cancelled or failed tile) and the
         # empty favicon; an image cannot run script, even an SVG one.
-        "img-src": ("'self'", "data:", origin_of(TILE_URL)),
+        "img-src": ("'self'", "data:", origin_of(tiles_url)),
         "connect-src": ("'self'",),
         "object-src": ("'none'",),
         "base-uri": ("'self'",),
@@ -68,36 +72,38 @@ def directives() -> dict[str, tuple[str, ...]]:
     }
 
 
-def policy(*, header: bool = True) -> str:
+def policy(*, header: bool = True, tiles_url: str = TILE_URL) -> str:
     """The policy as one line; ``header=False`` drops what a meta element cannot carry."""
     return "; ".join(
         " ".join((name, *sources))
-        for name, sources in directives().items()
+        for name, sources in directives(tiles_url).items()
         if header or name not in HEADER_ONLY
     )
 
 
-def meta_tags() -> str:
+def meta_tags(tiles_url: str = TILE_URL) -> str:
     """What every page's ``<head>`` carries, right after ``<meta charset>``."""
     return (
-        f'<meta http-equiv="Content-Security-Policy" content="{policy(header=False)}">\n'
+        f'<meta http-equiv="Content-Security-Policy" '
+        f'content="{policy(header=False, tiles_url=tiles_url)}">\n'
         f'<meta name="referrer" content="{REFERRER_POLICY}">'
     )
 
 
-def security_headers() -> dict[str, str]:
+def security_headers(tiles_url: str = TILE_URL) -> dict[str, str]:
     """Response headers for every file of the site."""
     return {
-        "Content-Security-Policy": policy(),
+        "Content-Security-Policy": policy(tiles_url=tiles_url),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": REFERRER_POLICY,
         "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
     }
 
 
-def headers_file() -> str:
+def headers_file(tiles_url: str = TILE_URL) -> str:
     """``_headers`` (Netlify, Cloudflare Pages): the headers for every path of the site."""
-    lines = ["/*"] + [f"  {name}: {value}" for name, value in security_headers().items()]
+    headers = security_headers(tiles_url)
+    lines = ["/*"] + [f"  {name}: {value}" for name, value in headers.items()]
     return "\n".join(lines) + "\n"
 
 

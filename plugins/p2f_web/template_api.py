@@ -15,9 +15,11 @@ from typing import Any
 from markupsafe import Markup
 
 from p2f_model.corpus import Corpus, Item
-from p2f_web import alternates, atom, csp, geojson, ical, jsonld, social
+from p2f_site.ui import event_audiences, ui
+from p2f_site.urls import item_url, view_url
+from p2f_web import alternates, atom, csp, formats, geojson, ical, jsonld, jsonld_pages, social
 from p2f_web.config import WebSettings
-from p2f_web.items import window_of
+from p2f_web.items import is_over, window_of
 from p2f_web.texts import word
 
 
@@ -33,9 +35,33 @@ class TemplateApi:
         corpus: Corpus = self._settings["P2F_CORPUS"]
         return corpus
 
+    def _trail(self, lang: str, *steps: tuple[str, str]) -> list[tuple[str, str]]:
+        home = (word(lang, "home"), self._web.absolute(view_url("home", lang)))
+        return [home, *((name, self._web.absolute(url)) for name, url in steps)]
+
     def structured_data(self, page: Any) -> Markup:
-        node = jsonld.item_node(page.item, self._corpus, page.lang, self._web)
-        return Markup(jsonld.script_tag(node))
+        """An item page's JSON-LD: the item and the breadcrumbs the page shows."""
+        item, lang = page.item, page.lang
+        trail = self._trail(
+            lang,
+            (ui(lang, item.kind + "s"), view_url("list:" + item.kind, lang)),
+            (item.text(lang).title, item_url(item.kind, item.slug, lang)),
+        )
+        document = jsonld_pages.item_document(item, self._corpus, lang, self._web, trail)
+        return Markup(jsonld.script_tag(document))
+
+    def page_data(self, view: str, lang: str, items: Any = None, title: str = "") -> Markup:
+        """JSON-LD of a page that is not an item: ``home`` (website and office), ``contact``
+        (the office) or a list (``list:<kind>`` with its ``items`` in page order)."""
+        if view == "home":
+            document = jsonld_pages.home_document(lang, self._web, title or "livep2f")
+        elif view == "contact":
+            trail = self._trail(lang, (title, view_url("contact", lang)))
+            document = jsonld_pages.contact_document(lang, self._web, trail)
+        else:
+            trail = self._trail(lang, (title, view_url(view, lang)))
+            document = jsonld_pages.list_document(items or [], lang, self._web, title, trail)
+        return Markup(jsonld.script_tag(document))
 
     def social_meta(self, page: Any) -> Markup:
         return Markup(social.social_tags(page.item, page.lang, self._web))
@@ -89,17 +115,53 @@ class TemplateApi:
 
     def security_meta(self) -> Markup:
         """The Content Security Policy and referrer policy, first thing in every ``<head>``."""
-        return Markup(csp.meta_tags())
+        return Markup(csp.meta_tags(self._web.tiles.url))
 
     def map_tiles(self) -> str:
         """The map's tile URL template: the one outside origin the policy allows."""
-        return csp.TILE_URL
+        return self._web.tiles.url
+
+    def offers_of(self, item: Item) -> list[Item]:
+        """The offers a place's or a partner's page links: not over at build time (the page
+        hides each at its end, ``data-ends``), soonest ending first."""
+        field = "place" if item.kind == "place" else "partner"
+        offers = [
+            offer
+            for offer in self._corpus.of_kind("offer")
+            if getattr(offer.data, field) == item.slug and not is_over(offer, self._web.now)
+        ]
+        return sorted(offers, key=lambda offer: (offer.data.valid_until, offer.slug))
+
+    def card_image(self, item: Item) -> Any:
+        """The image a card shows: the item's first, else (events, offers) its place's."""
+        if item.data.images:
+            return item.data.images[0]
+        place = self.item_of(getattr(item.data, "place", None))
+        return place.data.images[0] if place is not None and place.data.images else None
+
+    def item_of(self, slug: str | None) -> Item | None:
+        return self._corpus.items.get(slug) if slug else None
 
     def globals(self) -> dict[str, Callable[..., Any]]:
         return {
+            "offers_of": self.offers_of,
+            "item_of": self.item_of,
+            "card_image": self.card_image,
+            "event_audiences": event_audiences,
+            "office": lambda: self._web.office,
+            "tiles": lambda: self._web.tiles,
+            "fmt_day": formats.day,
+            "fmt_time": formats.time_of,
+            "fmt_moment": formats.moment,
+            "fmt_span": formats.span,
+            "fmt_money": formats.money,
+            "fmt_discount": formats.discount,
+            "colon": formats.colon,
+            "language_name": formats.language_name,
             "security_meta": self.security_meta,
             "map_tiles": self.map_tiles,
             "structured_data": self.structured_data,
+            "page_data": self.page_data,
             "social_meta": self.social_meta,
             "head_links": self.head_links,
             "canonical_url": self.canonical_url,

@@ -122,20 +122,6 @@ def test_switching_to_english_keeps_the_item(visitor: Any, site_url: str) -> Non
     )
 
 
-def test_untranslated_item_falls_back_visibly_to_french(
-    visitor: Any, site_url: str, corpus: Any
-) -> None:
-    item = next(i for i in corpus.of_kind("place") if "de" not in i.texts)
-    visitor.goto(site_url + f"/lieux/{item.slug}/")
-    visitor.get_by_role("link", name="Deutsch").click()
-    expect(visitor).to_have_url(site_url + f"/de/lieux/{item.slug}/")
-    expect(visitor.locator(".fallback")).to_have_text(
-        "Noch nicht übersetzt: auf Französisch angezeigt."
-    )
-    expect(visitor.locator("article")).to_have_attribute("lang", "fr")
-    expect(visitor.locator("h1")).to_have_text(item.original.title)
-
-
 def test_an_expired_offer_is_not_shown(visitor: Any, site_url: str, corpus: Any) -> None:
     now = datetime.now(PARIS)
     offer = min(

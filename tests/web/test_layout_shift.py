@@ -39,6 +39,9 @@ PAGES = {
     "partner": "/partenaires/hertz/",
     "map": "/carte/",
     "search": "/recherche/",
+    "tonight": "/ce-soir/",
+    "tonight-en": "/en/ce-soir/",
+    "contact": "/contact/",
     "not-found": "/404.html",
 }
 VIEWPORTS = {

@@ -15,9 +15,13 @@
   var map = L.map(box, { scrollWheelZoom: false }).setView([43.25, 3.45], 11);
   var loaded = 0, failed = 0;
   // the tile URL comes from the page (p2f_web/csp.py), the one outside origin the CSP allows
+  // provider, credit line and terms come from the page too (P2F_MAP_TILES)
+  var credit = document.createElement("a");
+  credit.href = box.dataset.terms;
+  credit.textContent = box.dataset.attribution;
   L.tileLayer(box.dataset.tiles, {
-    maxZoom: 19,
-    attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    maxZoom: +box.dataset.maxZoom || 19,
+    attribution: credit.outerHTML
   }).on("tileload", function () { loaded += 1; notice.hidden = true; })
     .on("tileerror", function () { failed += 1; if (!loaded) { notice.hidden = false; } })
     .addTo(map);
@@ -27,7 +31,7 @@
   var bounds = [], markers = {};
   Array.prototype.forEach.call(document.querySelectorAll("[data-map-list] > li[data-lat]"), function (li) {
     var link = li.querySelector("a");
-    var icon = L.divIcon({ className: "", html: '<span class="marker cat-' + li.dataset.cat + '"></span>', iconSize: [18, 18] });
+    var icon = L.divIcon({ className: "", html: '<span class="marker cat-' + li.dataset.cat + '"></span>', iconSize: [24, 24] });  // a 24 px target (WCAG 2.2, 2.5.8)
     var ll = [+li.dataset.lat, +li.dataset.lon];
     var marker = L.marker(ll, { icon: icon, title: link.textContent, alt: link.textContent, keyboard: true })
       .bindPopup('<a href="' + link.getAttribute("href") + '">' + link.innerHTML + "</a>")

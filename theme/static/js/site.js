@@ -10,6 +10,11 @@
  *   /data/audiences.json and judged by P2FRules.audiencesAt, as on the kiosks).
  * - "near me": sorts [data-sortable] lists by distance once the visitor allows geolocation.
  * - places directory: filters by category, open now, accessibility, language spoken.
+ * - agenda: filters by date range, theme and audience ([data-agenda-filters]).
+ * - evening: the home page's "tonight" button from 18:00 to 06:00 ([data-evening]); the
+ *   Tonight page keeps the lodgings reachable now ([data-reachable]: late arrival possible or
+ *   reception open), the places open after 21:00 ([data-open-late]) and tonight's events.
+ * Everything runs before the first paint (blocking="render"): no block moves once drawn.
  * All times come from `new Date()`, so a test can move the page clock.
  */
 (function () {
@@ -77,6 +82,7 @@
   function applyWhen(now) {
     var today = parisParts(now).day, weekend = weekendDays(now), t = now.getTime();
     var pool = $$("[data-pool] > li[data-starts]");
+    var night = t + hoursUntil(now, 6) * 3600000; // tonight: from now until 06:00
     $$("[data-when]").forEach(function (list) {
       var days = list.dataset.when === "today" ? [today] : weekend;
       list.textContent = "";
@@ -85,16 +91,76 @@
         var s = time(li.dataset.starts), e = time(li.dataset.ends);
         if (e <= t) { return; }
         var first = dayKey(Math.max(s, t)), last = dayKey(e - 60000);
-        var hit = days.some(function (d) { return first <= d && d <= last; });
+        var hit = list.dataset.when === "tonight" ? s < night :
+          days.some(function (d) { return first <= d && d <= last; });
         var key = li.querySelector("a").getAttribute("href");
         if (hit && !seen[key]) {
           seen[key] = true;
           var copy = li.cloneNode(true);
           copy.removeAttribute("id");
+          copy.hidden = false; // the pool may be hidden (Tonight page) or filtered (agenda)
           list.appendChild(copy);
         }
       });
     });
+  }
+
+  /* --- the evening ---------------------------------------------------------------------- */
+  function hoursUntil(now, hour) {
+    // whole hours from the start of the current Paris hour to the next `hour`:00 (1..24),
+    // minus the minutes already gone, as a fraction
+    var p = parisParts(now), n = (hour - p.hour + 24) % 24 || 24;
+    return n - (now.getUTCMinutes() * 60 + now.getUTCSeconds()) / 3600;
+  }
+  function applyEvening(now) {
+    var h = parisParts(now).hour, evening = h >= 18 || h < 6;
+    $$("[data-evening]").forEach(function (el) { el.hidden = !evening; });
+    $$("[data-reachable] > li").forEach(function (li) {
+      li.hidden = !(li.dataset.tonight === "1" || li.dataset.isOpen === "1");
+    });
+    // open after 21:00: at 21:00 today, or now once it is later
+    var late = (h >= 21 || h < 6) ? now : new Date(now.getTime() + hoursUntil(now, 21) * 3600000);
+    $$("[data-open-late] > li").forEach(function (li) { li.hidden = !isOpen(li, late); });
+  }
+
+  /* --- agenda filters ------------------------------------------------------------------ */
+  function has(list, word) { return (" " + (list || "") + " ").indexOf(" " + word + " ") >= 0; }
+  function applyAgendaFilters() {
+    var form = document.querySelector("[data-agenda-filters]");
+    if (!form) { return; }
+    var from = form.from.value, to = form.to.value, theme = form.theme.value, aud = form.audience.value;
+    var total = 0;
+    $$("[data-pool]").forEach(function (list) {
+      var visible = 0;
+      $$(":scope > li[data-starts]", list).forEach(function (li) {
+        var first = dayKey(time(li.dataset.starts)), last = dayKey(time(li.dataset.ends) - 60000);
+        var ok = (!from || last >= from) && (!to || first <= to) &&
+          (!theme || has(li.dataset.themes, theme)) && (!aud || has(li.dataset.audiences, aud));
+        if (!ok) { li.hidden = true; }
+        if (!li.hidden) { visible += 1; }
+      });
+      var section = list.closest("section");
+      if (section) { section.hidden = visible === 0; }
+      total += visible;
+    });
+    form.querySelector("[data-count]").textContent = total;
+  }
+  function setupAgendaFilters() {
+    var form = document.querySelector("[data-agenda-filters]");
+    if (!form) { return; }
+    var params = new URLSearchParams(location.search);
+    ["from", "to", "theme", "audience"].forEach(function (name) {
+      if (params.get(name)) { form[name].value = params.get(name); }
+    });
+    form.addEventListener("change", function () {
+      var q = new URLSearchParams();
+      ["from", "to", "theme", "audience"].forEach(function (name) {
+        if (form[name].value) { q.set(name, form[name].value); }
+      });
+      history.replaceState(null, "", location.pathname + (q.toString() ? "?" + q : ""));
+      refresh();
+    });
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
   }
 
   /* --- ranking by audience ------------------------------------------------------------- */
@@ -233,7 +299,9 @@
     applyWhen(now);
     applyRanking(now);
     applyFilters(now);
+    applyEvening(now);
     applyTime(now); // cards copied into "today" follow the same clock
+    applyAgendaFilters();
     applyLimits();
     needOpeningHours(now);
   }
@@ -258,6 +326,7 @@
   function start() {
     $$(".js-only").forEach(function (el) { el.hidden = false; });
     setupFilters();
+    setupAgendaFilters();
     setupNearMe();
     loadAudiences();
     refresh();

@@ -19,8 +19,9 @@ def website_documents(corpus: Corpus, web: WebSettings, now: datetime) -> dict[s
     files: dict[str, bytes] = {
         "sitemap.xml": sitemap.sitemap_xml(corpus, web, now),
         "robots.txt": sitemap.robots_txt(web).encode(),
-        "_headers": csp.headers_file().encode(),  # security headers, for Netlify-style hosts
-        "d/index.html": landing.unknown_page().encode(),
+        # security headers, for Netlify-style hosts
+        "_headers": csp.headers_file(web.tiles.url).encode(),
+        "d/index.html": landing.unknown_page(web.tiles.url).encode(),
         # the audience segments of content/reglages/ecrans.md, for site.js's "for you now"
         AUDIENCES_PATH: json.dumps(audience_table(corpus.settings), ensure_ascii=False).encode(),
     }
@@ -37,5 +38,7 @@ def website_documents(corpus: Corpus, web: WebSettings, now: datetime) -> dict[s
     kinds = landing.landing_kinds()
     for item in corpus.items.values():
         if item.kind in kinds:
-            files[landing.landing_path(item.slug)] = landing.landing_page(item, now).encode()
+            files[landing.landing_path(item.slug)] = landing.landing_page(
+                item, now, web.tiles.url
+            ).encode()
     return files

@@ -1,4 +1,11 @@
-"""Deep-link landing pages (DESIGN.md §3.4): ``/d/<slug>/index.html`` and the helpful ``/d/``.
+"""Deep-link landing pages (DESIGN.md §3.4): ``/d/<lang>/<slug>/``, ``/d/<slug>/`` and ``/d/``.
+
+``/d/<lang>/<slug>/index.html`` (the form kiosks write now) is the item's page in that language
+itself, written again at that address: the phone shows it at once, no redirect, no script, and
+``?k=<site>`` stays in the address for analytics. Its canonical link names the item's page;
+it stays out of the search index and out of search engines (``robots.txt`` disallows ``/d/``).
+
+The rest of this module serves the first form, ``/d/<slug>/?k=&l=``, on tags already out:
 
 A landing page is static. Its small inline script (``landing_script``, allowed by its hash in
 the Content Security Policy every page carries, see ``csp``) reads ``l`` and ``k`` from the address,
@@ -33,6 +40,21 @@ def landing_path(slug: str) -> str:
     return f"{PATH_PREFIX.strip('/')}/{slug}/index.html"
 
 
+def language_landing_path(lang: str, slug: str) -> str:
+    """``d/en/veto-pinede/index.html``: where ``deep_link(slug, site, lang)`` lands."""
+    return f"{PATH_PREFIX.strip('/')}/{lang}/{slug}/index.html"
+
+
+def language_landing(item_page: str) -> str:
+    """The item's built page as its deep-link landing: the same page, left out of the site
+    search (Pagefind indexes the item's own page) and marked ``noindex``."""
+    page = item_page.replace(" data-pagefind-body", "", 1)
+    if '<meta name="robots"' not in page:
+        page = page.replace('<meta name="viewport"', '<meta name="robots" content="noindex">\n'
+                            '<meta name="viewport"', 1)  # fmt: skip
+    return page
+
+
 def ends_at(item: Item) -> datetime | None:
     """The first moment the item is over: the end of its window or of its rules' dates."""
     ends = []
@@ -47,12 +69,14 @@ def ends_at(item: Item) -> datetime | None:
     return min(ends) if ends else None
 
 
-def _page(lang: str, title: str, head: str, body: str, attrs: str = "") -> str:
+def _page(
+    lang: str, title: str, head: str, body: str, attrs: str = "", tiles_url: str = csp.TILE_URL
+) -> str:
     return f"""<!doctype html>
 <html lang="{lang}"{attrs}>
 <head>
 <meta charset="utf-8">
-{csp.meta_tags()}
+{csp.meta_tags(tiles_url)}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>{escape(title)}</title>
@@ -88,7 +112,7 @@ def _over_sections(item: Item, visible_lang: str | None) -> str:
     return "\n".join(parts)
 
 
-def landing_page(item: Item, now: datetime) -> str:
+def landing_page(item: Item, now: datetime, tiles_url: str = csp.TILE_URL) -> str:
     """The landing page of ``item``; already the "it is over" page if it ended before ``now``."""
     targets = {lang: item_url(item.kind, item.slug, lang) for lang in SITE_LANGUAGES}
     end = ends_at(item)
@@ -122,10 +146,10 @@ def landing_page(item: Item, now: datetime) -> str:
         )
     )
     head += f"<script>{SCRIPT}</script>\n"
-    return _page(DEFAULT_LANGUAGE, french, head, f"{go}\n{over_block}", attrs)
+    return _page(DEFAULT_LANGUAGE, french, head, f"{go}\n{over_block}", attrs, tiles_url)
 
 
-def unknown_page() -> str:
+def unknown_page(tiles_url: str = csp.TILE_URL) -> str:
     """``/d/``: where a mistyped, truncated or retired deep link should lead, in every language."""
     sections = []
     for lang in SITE_LANGUAGES:
@@ -141,7 +165,7 @@ def unknown_page() -> str:
             f'<section lang="{lang}">\n<{heading}>{escape(word(lang, "unknown"))}</{heading}>\n'
             f"<p>{escape(word(lang, 'unknown_text'))}</p>\n<ul>\n{items}\n</ul>\n</section>"
         )
-    return _page(DEFAULT_LANGUAGE, word("fr", "unknown"), "", "\n".join(sections))
+    return _page(DEFAULT_LANGUAGE, word("fr", "unknown"), "", "\n".join(sections), "", tiles_url)
 
 
 def landing_kinds() -> tuple[str, ...]:

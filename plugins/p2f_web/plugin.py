@@ -9,8 +9,11 @@ from typing import Any
 
 from pelican import signals
 
+from p2f_model.vocabulary import SITE_LANGUAGES
+from p2f_site.urls import item_path
 from p2f_web.config import read_settings
 from p2f_web.documents import website_documents
+from p2f_web.landing import landing_kinds, language_landing, language_landing_path
 from p2f_web.search import build_search_index
 from p2f_web.template_api import TemplateApi
 
@@ -41,7 +44,27 @@ def write_outputs(pelican: Any) -> None:
         temporary.write_bytes(data)
         os.replace(temporary, path)
     log.info("web: %d machine-facing files written", len(files))
+    landings = write_language_landings(site, settings["P2F_CORPUS"])
+    log.info("web: %d deep-link landings (/d/<lang>/<slug>/) written", landings)
     log.info("web: %s", build_search_index(site, web.pagefind_command).strip().splitlines()[-1:])
+
+
+def write_language_landings(site: Path, corpus: Any) -> int:
+    """``/d/<lang>/<slug>/index.html``: each item page again at its deep link's address
+    (before Pagefind runs: the copies carry no ``data-pagefind-body``)."""
+    kinds, count = landing_kinds(), 0
+    for item in corpus.items.values():
+        if item.kind not in kinds:
+            continue
+        for lang in SITE_LANGUAGES:
+            page = site / item_path(item.kind, item.slug, lang)
+            if not page.is_file():
+                continue
+            target = site / language_landing_path(lang, item.slug)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(language_landing(page.read_text(encoding="utf-8")), "utf-8")
+            count += 1
+    return count
 
 
 def register() -> None:

@@ -124,7 +124,7 @@ def test_directory_works_offline(build_fixture: Build) -> None:
                 assert relative in files, f"{name}: broken link {target!r}"
     english = (bundle / "directory/en/items/veto-pinede.html").read_text()
     assert "La Pinède veterinary clinic" in english and 'lang="en"' in english
-    assert "https://livep2f.com/d/veto-pinede?k=gare&amp;l=en" in english  # shown, not linked
+    assert "https://livep2f.com/d/en/veto-pinede/?k=gare" in english  # shown, not linked
 
 
 def test_report_counts_slides_bytes_and_what_was_left_out(build_fixture: Build) -> None:

@@ -17,7 +17,7 @@ PAGE = "/bundle/r1/directory/fr/items/phare.html"
 REAL = "https://phare.example/horaires?x=1&y=2"
 DOCUMENT = {
     "site": {"id": "gare"},
-    "slides": [{"id": "phare", "deep_links": {"fr": "https://livep2f.com/d/phare?k=gare"}}],
+    "slides": [{"id": "phare", "deep_links": {"fr": "https://livep2f.com/d/fr/phare/?k=gare"}}],
     "files": {"directory/fr/items/phare.html": {"size": 1, "sha256": "0" * 64}},
 }
 
@@ -41,9 +41,9 @@ def shell(tmp_path: Path) -> KioskWindow:
 
 def test_links_come_from_the_manifest_for_listed_pages_only() -> None:
     assert link_for("/bundle/r1/slides/phare.fr.html", DOCUMENT) == (
-        "https://livep2f.com/d/phare?k=gare"
+        "https://livep2f.com/d/fr/phare/?k=gare"
     )
-    assert link_for(PAGE, DOCUMENT) == "https://livep2f.com/d/phare?k=gare"
+    assert link_for(PAGE, DOCUMENT) == "https://livep2f.com/d/fr/phare/?k=gare"
     # a made-up item (not in the release's files) gets no link at all
     assert link_for("/bundle/r1/directory/fr/items/evil.html", DOCUMENT) is None
     assert link_for("https://evil.example/slides/phare.fr.html", DOCUMENT) is None

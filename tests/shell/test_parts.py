@@ -43,10 +43,10 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
 def test_deep_links_of_slides_and_items(bundle: Bundle) -> None:
     doc = bundle.document
     assert link_for("/bundle/r/slides/veto-pinede.en.html", doc) == (
-        "https://livep2f.com/d/veto-pinede?k=gare&l=en"
+        "https://livep2f.com/d/en/veto-pinede/?k=gare"
     )
     assert link_for("/bundle/r/directory/fr/items/veto-pinede.html", doc) == (
-        "https://livep2f.com/d/veto-pinede?k=gare"
+        "https://livep2f.com/d/fr/veto-pinede/?k=gare"
     )
     assert link_for("/bundle/r/directory/fr/places-services.html", doc) is None
     assert link_for("/bundle/r/slides/not-in-release.fr.html", doc) is None
@@ -59,7 +59,7 @@ def test_hot_strip_lists_the_alert_only_inside_its_window(bundle: Bundle) -> Non
 
 
 def test_tag_memory_holds_the_uri_record() -> None:
-    url = "https://livep2f.com/d/veto-pinede?k=gare&l=de"
+    url = "https://livep2f.com/d/de/veto-pinede/?k=gare"
     blocks = blocks_of(url)
     attribute, data = blocks[0], b"".join(blocks[1:])
     length = int.from_bytes(attribute[11:14], "big")

@@ -17,6 +17,40 @@ from tests.web.site_server import inject_axe
 from tests.webdata.conftest import read
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_deep_link_is_the_item_page_in_its_language(
+    browser: Any, web_url: str, javascript: bool
+) -> None:
+    """The form kiosks write now: no redirect, no script, the page in the visitor's language."""
+    url = deep_link("veto-pinede", "gare", "en", base=web_url)
+    assert url == f"{web_url}/d/en/veto-pinede/?k=gare"
+    context = browser.new_context(java_script_enabled=javascript)
+    try:
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url) if r.is_navigation_request() else None)
+        response = page.goto(url)
+        assert response is not None and response.status == 200
+        assert page.url == url  # stayed: the landing is the page
+        assert requests == [url]  # one navigation, no hop
+        assert page.locator("h1").inner_text() == "La Pinède veterinary clinic"
+        assert page.locator("html").get_attribute("lang") == "en"
+        canonical = page.locator("link[rel=canonical]").get_attribute("href")
+        assert canonical == "https://livep2f.com/en/lieux/veto-pinede/"
+    finally:
+        context.close()
+
+
+def test_language_landings_stay_out_of_search(web_site: Path) -> None:
+    for lang in ("fr", "en", "de", "es"):
+        html = read(web_site, f"d/{lang}/veto-pinede/index.html")
+        assert "data-pagefind-body" not in html
+        assert '<meta name="robots" content="noindex">' in html
+    item = read(web_site, "en/lieux/veto-pinede/index.html")
+    assert "data-pagefind-body" in item  # the item's own page is the one indexed
+    assert (web_site / "d" / "de" / "marche-nocturne" / "index.html").is_file()  # fallbacks too
+
+
 def test_landing_page_knows_every_language(web_site: Path) -> None:
     html = read(web_site, "d/veto-pinede/index.html")
     found = re.search(r"data-targets='([^']*)'", html)
@@ -46,9 +80,11 @@ def test_landing_page_knows_every_language(web_site: Path) -> None:
         ("?k=%3Cscript%3E&l=es", "/es/lieux/veto-pinede/"),  # a forged k is dropped
     ],
 )
-def test_deep_link_lands_on_the_item(web_page: Any, web_url: str, query: str, landing: str) -> None:
-    # The exact form the kiosks write on NFC tags and QR codes.
-    url = deep_link("veto-pinede", base=web_url)  # /d/veto-pinede: the server adds the slash
+def test_first_form_deep_link_lands_on_the_item(
+    web_page: Any, web_url: str, query: str, landing: str
+) -> None:
+    # The first form, on tags already stuck on screens: /d/<slug> (the server adds the slash).
+    url = f"{web_url}/d/veto-pinede"
     web_page.goto(url + query)
     web_page.wait_for_url(re.compile(re.escape(landing) + "$"))
     assert web_page.url == web_url + landing

@@ -1,9 +1,14 @@
 """Deep links (DESIGN.md §3.4): a short, stable URL from a kiosk item to livep2f.com.
 
-Form: ``https://livep2f.com/d/<slug>?k=<site>&l=<lang>``. The slug is unique across the site
-(at most 60 characters), so the whole link stays under 100 bytes and fits an NFC tag (NTAG213
-holds 137 bytes of NDEF) and a small QR code. ``k`` names the kiosk it came from, readable by
-any web-analytics tool; ``l`` the language the visitor was reading. French needs no ``l``.
+Form: ``https://livep2f.com/d/<lang>/<slug>/?k=<site>``. The language is in the path, so the
+website serves the item's page in that language at that very address (a static page, no
+redirect, no script): the visitor's phone shows it at once, with or without JavaScript. The
+slug is unique across the site (at most 60 characters), so the whole link stays under
+``MAX_BYTES`` and fits an NFC tag (NTAG213 holds 137 bytes of NDEF) and a small QR code. ``k``
+names the kiosk it came from, readable by any web-analytics tool and in the CDN's log.
+
+The first form, ``/d/<slug>?k=<site>&l=<lang>``, is still understood by ``parse_deep_link``
+and still served by the website (tags already stuck on screens keep working).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ DEFAULT_BASE = "https://livep2f.com"
 PATH_PREFIX = "/d/"
 MAX_BYTES = 100
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+_LANG = re.compile(r"^[a-z]{2}$")
 
 
 @dataclass(frozen=True)
@@ -28,27 +34,37 @@ class DeepLink:
 def deep_link(
     slug: str, site: str | None = None, lang: str = "fr", base: str = DEFAULT_BASE
 ) -> str:
-    """The URL for ``slug`` as shown at ``site`` in ``lang``. Raises ``ValueError`` if too long."""
+    """The URL for ``slug`` as shown at ``site`` in ``lang``.
+
+    Raises:
+        ValueError: not a slug, not a language code, or the link would be over ``MAX_BYTES``.
+    """
     if not _SLUG.match(slug):
         raise ValueError(f"not a slug: {slug!r}")
-    query = []
-    if site:
-        query.append(f"k={site}")
-    if lang != "fr":
-        query.append(f"l={lang}")
-    url = f"{base.rstrip('/')}{PATH_PREFIX}{slug}" + ("?" + "&".join(query) if query else "")
+    if not _LANG.match(lang):
+        raise ValueError(f"not a language code: {lang!r}")
+    if site is not None and not _SLUG.match(site):
+        raise ValueError(f"not a site id: {site!r}")
+    url = f"{base.rstrip('/')}{PATH_PREFIX}{lang}/{slug}/" + (f"?k={site}" if site else "")
     if len(url.encode()) > MAX_BYTES:
         raise ValueError(f"deep link over {MAX_BYTES} bytes: {url}")
     return url
 
 
 def parse_deep_link(url: str) -> DeepLink:
-    """Inverse of ``deep_link``. Raises ``ValueError`` for anything that is not one."""
+    """Inverse of ``deep_link``; also reads the first form ``/d/<slug>?k=&l=``.
+
+    Raises:
+        ValueError: anything that is not a deep link.
+    """
     parts = urlsplit(url)
     if not parts.path.startswith(PATH_PREFIX):
         raise ValueError(f"not a deep link: {url}")
-    slug = parts.path[len(PATH_PREFIX) :].rstrip("/")
-    if not _SLUG.match(slug):
-        raise ValueError(f"not a deep link: {url}")
+    words = parts.path[len(PATH_PREFIX) :].strip("/").split("/")
     query = parse_qs(parts.query)
-    return DeepLink(slug, query.get("k", [None])[0], query.get("l", ["fr"])[0])
+    site = query.get("k", [None])[0]
+    if len(words) == 2 and _LANG.match(words[0]) and _SLUG.match(words[1]):
+        return DeepLink(words[1], site, words[0])
+    if len(words) == 1 and _SLUG.match(words[0]):
+        return DeepLink(words[0], site, query.get("l", ["fr"])[0])
+    raise ValueError(f"not a deep link: {url}")

@@ -1,0 +1,51 @@
+"""The deep-link contract: the language in the path, both forms parsed, small enough for NFC."""
+
+from __future__ import annotations
+
+import pytest
+
+from p2f_player.contract.deeplinks import MAX_BYTES, DeepLink, deep_link, parse_deep_link
+from p2f_player.shell.nfc import ndef_message
+
+NTAG213_NDEF_BYTES = 137
+
+
+def test_the_language_is_in_the_path() -> None:
+    assert deep_link("veto-pinede", "gare", "en") == "https://livep2f.com/d/en/veto-pinede/?k=gare"
+    assert deep_link("veto-pinede") == "https://livep2f.com/d/fr/veto-pinede/"
+    assert deep_link("x", None, "de", base="http://127.0.0.1:8000/") == (
+        "http://127.0.0.1:8000/d/de/x/"
+    )
+
+
+def test_both_forms_parse() -> None:
+    assert parse_deep_link("https://livep2f.com/d/es/veto-pinede/?k=gare") == DeepLink(
+        "veto-pinede", "gare", "es"
+    )
+    # the first form, on tags already stuck on screens
+    assert parse_deep_link("https://livep2f.com/d/veto-pinede?k=gare&l=de") == DeepLink(
+        "veto-pinede", "gare", "de"
+    )
+    assert parse_deep_link("https://livep2f.com/d/veto-pinede") == DeepLink("veto-pinede")
+    for bad in ("https://livep2f.com/lieux/x/", "https://livep2f.com/d/EN/x/",
+                "https://livep2f.com/d/en/x/y/", "https://livep2f.com/d/"):  # fmt: skip
+        with pytest.raises(ValueError, match="not a deep link"):
+            parse_deep_link(bad)
+
+
+def test_bad_parts_are_refused() -> None:
+    with pytest.raises(ValueError, match="not a slug"):
+        deep_link("Veto Pinède")
+    with pytest.raises(ValueError, match="not a language code"):
+        deep_link("veto", lang="english")
+    with pytest.raises(ValueError, match="not a site id"):
+        deep_link("veto", site="gare&l=en")
+
+
+def test_the_longest_link_fits_an_nfc_tag() -> None:
+    slug, site = "a" * 60, "b" * 11  # the longest slug with an 11-letter site
+    url = deep_link(slug, site, "es")
+    assert len(url.encode()) <= MAX_BYTES
+    assert len(ndef_message(url)) + 2 <= NTAG213_NDEF_BYTES  # + the NDEF TLV's type and length
+    with pytest.raises(ValueError, match=f"over {MAX_BYTES} bytes"):
+        deep_link(slug, "b" * 12, "es")

@@ -16,17 +16,23 @@ How a slide is chosen (local time is Europe/Paris):
    everything while eligible; several take turns. Alerts whose level has a ``strip`` are listed
    in ``Decision.strip`` on every slide while they run.
 3. Otherwise screen time is shared by weighted fair queueing over the current clock hour: every
-   sponsor with an eligible slide gets its booked ``share``; every alert level with a
-   ``max_share`` (``warning`` by default) gets that share for its eligible alerts; the house
-   (every other slide of the highest priority present) gets the rest. The group whose time
-   divided by its share is lowest, counting half of its next slide, plays next; inside a group,
-   slides get time in proportion to their ``weight`` times their moment weight (events soon,
-   offers ending soon count more). Each group stays within about half a slide of its share;
-   time taken by takeover alerts is not counted against anyone.
+   partner campaign running today at the site (``site.campaigns``: its local days) with an
+   eligible slide gets its booked ``share`` (or ``plays_per_hour`` times its next slide's
+   length); a legacy manifest's ``sponsors`` still book a share per partner; every alert
+   level with a ``max_share`` (``warning`` by default) gets that share for its eligible
+   alerts; the house (every other slide of the highest priority present) gets the rest. The
+   group whose time divided by its share is lowest, counting half of its next slide, plays
+   next; inside a group, slides get time in proportion to their ``weight`` times their
+   moment weight (events soon, offers ending soon count more). Each group stays within about
+   half a slide of its share; time taken by takeover alerts is not counted against anyone.
 4. Languages rotate: the n-th recent play of a slide uses the n-th site language it has. A turn
    may show a page written in another language (``Decision.text_language``; the build decides,
    from the site's ``untranslated`` setting): the shell labels what the text is in.
 5. Nothing eligible: the *default* card (``Decision.slide is None``): the site's name and clock.
+
+The "now" board (kind ``now``, one per site) is chosen like any other house slide, by its
+rules and weight; only its page differs: ``pages`` names the data (``directory/<lang>/now.js``)
+the shell draws it from at play time (``Slide.drawn_at_play_time``, ``p2f_player.nowboard``).
 
 It deliberately does not render, sleep or journal anything.
 """
@@ -65,7 +71,9 @@ from p2f_player.contract.rules_moments import audiences_at as _audiences_at
 
 HOUR = timedelta(hours=1)
 HOUSE = ""  # the group of unsponsored slides
+NOW_BOARD = "now"  # the kind of the slide drawn at play time (its page is its data)
 LEVEL_GROUP = "level:"  # + level name: the group of the alerts of a level with a max_share
+CAMPAIGN_GROUP = "campaign:"  # + campaign id: the group of the slides a running campaign covers
 
 
 @dataclass(frozen=True)
@@ -85,9 +93,57 @@ class Slide:
     def duration(self) -> timedelta:
         return timedelta(seconds=self.rules.duration_s)
 
+    @property
+    def drawn_at_play_time(self) -> bool:
+        """The page is drawn when the slide plays, from the bundle file ``pages`` names."""
+        return self.kind == NOW_BOARD
+
     def text_language(self, turn: str) -> str:
         """The language the page shown in ``turn`` is written in."""
         return (self.text_langs or {}).get(turn, turn)
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A partner campaign as the site's manifest carries it (``p2f_model.campaigns``)."""
+
+    id: str
+    partner: str
+    slides: frozenset[str]  # empty: every slide whose sponsor is the partner
+    starts: date  # local days, inclusive
+    ends: date
+    share: float | None
+    plays_per_hour: float | None
+
+    def runs_on(self, day: date) -> bool:
+        return self.starts <= day <= self.ends
+
+    def covers(self, slide: Slide) -> bool:
+        if self.slides:
+            return slide.id in self.slides
+        return slide.sponsor == self.partner
+
+    def booked(self, slide: Slide) -> float:
+        """Its share of the hour; plays per hour count at the length of ``slide``."""
+        if self.share is not None:
+            return self.share
+        return (self.plays_per_hour or 0.0) * slide.rules.duration_s / 3600
+
+
+def _booking(raw: Mapping[str, Any]) -> Booking:
+    share, per_hour = raw.get("share"), raw.get("plays_per_hour")
+    booking = Booking(
+        id=raw["id"],
+        partner=raw["partner"],
+        slides=frozenset(raw.get("slides") or ()),
+        starts=date.fromisoformat(raw["starts"]),
+        ends=date.fromisoformat(raw["ends"]),
+        share=None if share is None else float(share),
+        plays_per_hour=None if per_hour is None else float(per_hour),
+    )
+    if (booking.share is None) == (booking.plays_per_hour is None):
+        raise ValueError(f"campaign {booking.id}: give share or plays_per_hour")
+    return booking
 
 
 @dataclass(frozen=True)
@@ -102,6 +158,16 @@ class Plan:
     slides: tuple[Slide, ...]
     sponsors: Mapping[str, float]
     settings: ScreenSettings = DEFAULTS
+    campaigns: tuple[Booking, ...] = ()  # sorted by id
+
+    def campaign_of(self, slide: Slide, now: datetime) -> Booking | None:
+        """The campaign running at ``now`` (local day) that covers ``slide``: the first by id
+        when several do."""
+        day = to_local(now).date()
+        for booking in self.campaigns:
+            if booking.runs_on(day) and booking.covers(slide):
+                return booking
+        return None
 
     @classmethod
     def from_manifest(cls, document: Mapping[str, Any]) -> Plan:
@@ -113,6 +179,9 @@ class Plan:
             # a manifest built before screen settings existed plays with the defaults
             settings = parse_settings(site.get("settings"), where="site.settings")
             slides = tuple(_slide(raw) for raw in document["slides"])
+            campaigns = tuple(
+                sorted((_booking(raw) for raw in site.get("campaigns") or ()), key=lambda b: b.id)
+            )
         except (RuleError, KeyError, TypeError, ValueError) as error:
             raise ManifestError(f"manifest slides or site profile: {error}") from None
         return cls(
@@ -129,6 +198,7 @@ class Plan:
             slides=slides,
             sponsors={k: float(v) for k, v in (document.get("sponsors") or {}).items()},
             settings=settings,
+            campaigns=campaigns,
         )
 
 
@@ -312,7 +382,10 @@ def _least_recent(slides: list[Slide], recent: Sequence[Play]) -> Slide:
     return min(slides, key=lambda s: (last.get(s.id, epoch), s.id))
 
 
-def _group_of(plan: Plan, slide: Slide) -> str:
+def _group_of(plan: Plan, slide: Slide, now: datetime) -> str:
+    booking = plan.campaign_of(slide, now)
+    if booking is not None:
+        return CAMPAIGN_GROUP + booking.id
     if slide.sponsor in plan.sponsors:
         return slide.sponsor or HOUSE
     if slide.level is not None and plan.settings.level(slide.level).max_share is not None:
@@ -320,9 +393,13 @@ def _group_of(plan: Plan, slide: Slide) -> str:
     return HOUSE
 
 
-def _booked(plan: Plan, group: str) -> float:
+def _booked(plan: Plan, group: str, slide: Slide) -> float:
+    """The share of the hour ``group`` booked (``slide``: its next, for plays per hour)."""
     if group.startswith(LEVEL_GROUP):
         return plan.settings.level(group[len(LEVEL_GROUP) :]).max_share or 0.0
+    if group.startswith(CAMPAIGN_GROUP):
+        name = group[len(CAMPAIGN_GROUP) :]
+        return next(b.booked(slide) for b in plan.campaigns if b.id == name)
     return plan.sponsors.get(group, 0.0)
 
 
@@ -331,16 +408,18 @@ def _by_share(
 ) -> tuple[Slide, str]:
     groups: dict[str, list[Slide]] = {}
     for slide in eligible:
-        groups.setdefault(_group_of(plan, slide), []).append(slide)
+        groups.setdefault(_group_of(plan, slide, now), []).append(slide)
     if HOUSE in groups:
         groups[HOUSE] = _top_priority(groups[HOUSE])
-    taken = sum(_booked(plan, g) for g in groups if g != HOUSE)
-    shares = {g: _booked(plan, g) if g != HOUSE else max(0.0, 1.0 - taken) for g in groups}
     group_played = {g: sum(played.get(s.id, 0.0) for s in slides) for g, slides in groups.items()}
     weights = {s.id: s.rules.weight * weight_now(plan, s, now) for s in eligible}
     nexts = {
         g: _next_in_group(members, played, group_played[g], weights)
         for g, members in groups.items()
+    }
+    taken = sum(_booked(plan, g, nexts[g]) for g in groups if g != HOUSE)
+    shares = {
+        g: _booked(plan, g, nexts[g]) if g != HOUSE else max(0.0, 1.0 - taken) for g in groups
     }
 
     def midpoint(g: str) -> float:
@@ -355,6 +434,8 @@ def _by_share(
     slide = nexts[group]
     if group.startswith(LEVEL_GROUP):
         return slide, f"alert {group[len(LEVEL_GROUP) :]}"
+    if group.startswith(CAMPAIGN_GROUP):
+        return slide, f"campaign {group[len(CAMPAIGN_GROUP) :]}"
     return slide, f"sponsor {group}" if group else "house"
 
 

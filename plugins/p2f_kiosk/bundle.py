@@ -20,7 +20,14 @@ from p2f_editorial.settings import EditorialSettings
 
 from p2f_kiosk import images
 from p2f_kiosk.directory import write_directory
-from p2f_kiosk.plan import PlannedSlide, plan_site, site_document, slide_document, sponsor_shares
+from p2f_kiosk.plan import (
+    PlannedSlide,
+    now_board_slide,
+    plan_site,
+    site_document,
+    slide_document,
+    sponsor_shares,
+)
 from p2f_kiosk.shared import SharedFiles, digest
 from p2f_kiosk.signage import slide_context, template_for
 from p2f_model.corpus import Corpus, Item, site_profile
@@ -72,6 +79,8 @@ class _Writer:
     def put(self, path: str, data: bytes) -> None:
         target = self.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        if path in self.files:  # maybe a hard link to another site's file: never write through
+            target.unlink()
         target.write_bytes(data)
         self._count(path, file_entry(data))
 
@@ -86,8 +95,6 @@ class _Writer:
 
 
 def write_bundle(
-        if path in self.files:  # maybe a hard link to another site's file: never write through
-            target.unlink()
     corpus: Corpus,
     site_slug: str,
     out: Path,
@@ -96,15 +103,15 @@ def write_bundle(
     now: datetime,
     public_url: str,
     editorial: EditorialSettings | None = None,
+    shared: SharedFiles | None = None,
 ) -> tuple[dict[str, Any], BundleReport]:
     """Write ``out/`` for one site; return the manifest document and the site's report
     (``editorial``: the P2F_EDITORIAL settings, for ``hide_past_hard_limit``; ``shared``: the
     files already made for other sites of this build, see ``p2f_kiosk.shared``)."""
     out.mkdir(parents=True, exist_ok=True)
     site_item = corpus.items[site_slug]
-    site = site_document(site_item, corpus.settings)
+    site = site_document(site_item, corpus.settings, corpus.campaigns.values(), now)
     report = BundleReport(site_slug)
-    shared: SharedFiles | None = None,
     writer = _Writer(out, report, SharedFiles() if shared is None else shared)
     css = (Path(env.loader.searchpath[0]) / "kiosk.css").read_bytes()  # type: ignore[union-attr]
     writer.put("assets/kiosk.css", css)
@@ -112,6 +119,9 @@ def write_bundle(
     slides = []
     for planned in plan_site(corpus, site_slug, now, report.left_out, editorial):
         slides.append(_write_slide(planned, site, writer, image, env, corpus, now, public_url))
+    board = now_board_slide(site, corpus.settings)
+    if board is not None:  # drawn by the player at play time, from directory/<lang>/now.js
+        slides.append(board)
     report.slides = len(slides)
     report.pages = sum(len(s["pages"]) for s in slides)
     report.directory_pages = write_directory(corpus, site, now, writer.put, image.thumb, public_url)

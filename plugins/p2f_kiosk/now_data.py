@@ -123,7 +123,10 @@ def now_data(
     said = screen_words(lang)
     return {
         "lang": lang,
-        "words": {key: said[f"now_{key}"] for key in ("title", "open", "events", "alerts", "none")},
+        "words": {
+            **{key: said[f"now_{key}"] for key in ("title", "open", "events", "alerts", "none")},
+            "in_french": words["in_french"],  # the player's FR marker (p2f_player.shell)
+        },
         "start": start.isoformat(timespec="minutes"),
         "end": int((end - start).total_seconds() // 60),
         "texts": list(texts.index),

@@ -13,11 +13,15 @@ French public holidays, by the website's own ``p2f_site.hours``), each language 
 language its text is really in (``text_langs``: an untranslated item plays in French labelled
 ``fr``, or sits that turn out, as the site's ``untranslated`` setting says), and each alert its
 level (``level``) and whether that level takes the screen (``interrupt``).
+
+One slide is no item: the "now" board (``now_board_slide``, kind ``now``), drawn by the player
+at play time from the bundle's ``directory/<lang>/now.js`` (its ``pages``), with ordinary rules
+and the weight of the settings' ``now_board``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,8 +29,10 @@ from typing import Any
 from p2f_editorial.settings import EditorialSettings
 from p2f_editorial.stale import freshness
 
+from p2f_kiosk.screen_words import screen_words
 from p2f_model import schema
 from p2f_model import vocabulary as v
+from p2f_model.campaigns import Campaign
 from p2f_model.corpus import Corpus, Item, site_profile
 from p2f_model.drafts import is_draft
 from p2f_model.settings import ContentSettings, site_audience_hours, site_settings
@@ -36,6 +42,7 @@ from p2f_player.contract.rules_moments import ScreenSettings, settings_to_json
 from p2f_site.hours import open_intervals
 
 SLIDE_KINDS = ("alert", "offer", "event", "place")
+NOW_KIND = "now"  # the board the player draws at play time (p2f_player.nowboard)
 OPEN_HORIZON = timedelta(days=14)  # as long as a bundle is trusted (bundle.MANIFEST_LIFETIME)
 
 
@@ -92,7 +99,6 @@ def plan_site(
     site_item = corpus.items[site_slug]
     site: schema.Site = site_item.data
     profile = site_profile(site_item)
-    sponsors = sponsor_shares(corpus, profile)
     settings = site_settings(corpus.settings, site_item)
     slides = []
     for item in sorted(
@@ -133,7 +139,9 @@ def plan_site(
                 item=item,
                 languages=tuple(text_langs),
                 window=window,
-                sponsor=partner if partner in sponsors else None,
+                # every partner's slide names it: the scheduler delivers the campaigns that
+                # cover it (site.campaigns), the reports count its plays
+                sponsor=partner,
                 interrupt=level is not None and settings.level(level).takeover,
                 text_langs=text_langs,
                 level=level,
@@ -161,27 +169,53 @@ def language_turns(
 
 
 def sponsor_shares(corpus: Corpus, profile: SiteProfile) -> dict[str, float]:
-    """Partners that bought screen time at this site, and their share of each hour."""
-    shares = {}
-    for item in corpus.of_kind("partner"):
-        partner: schema.Partner = item.data
-        if partner.screen_share <= 0:
-            continue
-        if partner.screen_sites and not Rules(
-            sites=frozenset(partner.screen_sites)
-        ).applies_to_site(profile):
-            continue
-        shares[item.slug] = partner.screen_share
-    return shares
+    """The manifest's legacy ``sponsors`` map: always empty now. Partners buy screen time
+    with campaigns (content/campagnes/), which the manifest carries in ``site.campaigns``
+    (``campaign_documents``); a player still honours ``sponsors`` of an older release."""
+    return {}
 
 
-def site_document(item: Item, settings: ContentSettings | None = None) -> dict[str, Any]:
+def campaign_documents(
+    campaigns: Iterable[Campaign], site: str, now: datetime
+) -> list[dict[str, Any]]:
+    """The campaigns ``site`` runs that have not ended by ``now``'s local day, as the manifest
+    carries them (period, slides, booking; no price or contact: the screen needs none)."""
+    today = to_local(now).date()
+    out = []
+    for campaign in sorted(campaigns, key=lambda c: c.slug):
+        if site not in campaign.sites or campaign.ends < today:
+            continue
+        booking: dict[str, Any] = (
+            {"share": campaign.share}
+            if campaign.share is not None
+            else {"plays_per_hour": campaign.plays_per_hour}
+        )
+        out.append(
+            {
+                "id": campaign.slug,
+                "partner": campaign.partner,
+                "slides": list(campaign.slides),
+                "starts": campaign.starts.isoformat(),
+                "ends": campaign.ends.isoformat(),
+                **booking,
+            }
+        )
+    return out
+
+
+def site_document(
+    item: Item,
+    settings: ContentSettings | None = None,
+    campaigns: Iterable[Campaign] = (),
+    now: datetime | None = None,
+) -> dict[str, Any]:
     """The site profile as written in the manifest, with its resolved screen settings and
-    audience segments (its own, else the shared ones of content/reglages/ecrans.md)."""
+    audience segments (its own, else the shared ones of content/reglages/ecrans.md), and the
+    partner campaigns it runs from ``now`` on (``campaign_documents``)."""
     site: schema.Site = item.data
     shared = settings or ContentSettings()
     width, height = (int(x) for x in site.resolution.split("x"))
-    return {
+    out: dict[str, Any] = {
         "id": item.slug,
         "name": site.title,
         "geo": {"lat": site.geo.lat, "lon": site.geo.lon},
@@ -198,6 +232,10 @@ def site_document(item: Item, settings: ContentSettings | None = None) -> dict[s
         "nfc": site.nfc,
         "tags": sorted(site.tags),
     }
+    running = campaign_documents(campaigns, item.slug, now) if now is not None else []
+    if running:
+        out["campaigns"] = running
+    return out
 
 
 def window_document(window: tuple[datetime, datetime] | None) -> dict[str, str] | None:
@@ -230,3 +268,25 @@ def slide_document(
         until, spans = planned.open_times
         out["open"] = {"until": iso(until), "intervals": [[iso(a), iso(b)] for a, b in spans]}
     return out
+
+
+def now_board_slide(site: Mapping[str, Any], settings: ContentSettings) -> dict[str, Any] | None:
+    """The "now" board of ``site`` (its manifest profile) as written in the manifest, or
+    ``None`` when the settings give it no weight. Its page in each language is the bundle's
+    ``directory/<lang>/now.js``: the data the player draws the board from at play time.
+    No deep link: it is about no one item."""
+    if settings.now_board_weight <= 0:
+        return None
+    languages = list(site["languages"])
+    return {
+        "id": f"{NOW_KIND}-{site['id']}",
+        "kind": NOW_KIND,
+        "titles": {lang: screen_words(lang)["now_title"] for lang in languages},
+        "pages": {lang: f"directory/{lang}/now.js" for lang in languages},
+        "text_langs": {lang: lang for lang in languages},
+        "rules": Rules(weight=settings.now_board_weight).to_json(),
+        "window": None,
+        "sponsor": None,
+        "interrupt": False,
+        "deep_links": {},
+    }

@@ -254,11 +254,21 @@ class Alert(Common):
     valid_until: LocalDateTime
 
 
+def _retired_screen_time(value: Any) -> None:
+    raise ValueError(
+        "a partner no longer books screen time itself: remove this line and write a campaign "
+        "in content/campagnes/<partner>-<period>.md (partner, sites, starts, ends, share or "
+        "plays_per_hour, price_eur, contact; docs/office.md)"
+    )
+
+
 class Partner(Common):
     kind: Literal[v.PARTNER_KINDS]  # type: ignore[valid-type]
     website: Https | None = None
-    screen_share: Annotated[float, Field(ge=0, le=0.5)] = 0.0
-    screen_sites: list[SiteTarget] = []
+    # retired (issue 11): screen time is bought by campaigns (p2f_model.campaigns); the names
+    # stay known so that an old file gets a message saying what to write instead
+    screen_share: Annotated[None, BeforeValidator(_retired_screen_time)] = None
+    screen_sites: Annotated[None, BeforeValidator(_retired_screen_time)] = None
 
 
 class AudienceHours(Strict):
@@ -287,6 +297,13 @@ class Site(Common):
     kiosk: dict[str, Any] | None = None
 
 
+class NowBoard(Strict):
+    """The "now" board slide of every screen (``p2f_kiosk.plan.now_board_slide``): its share
+    of the house's time, as an ordinary slide's ``weight`` (0: no board)."""
+
+    weight: Annotated[float, Field(ge=0, le=100)] = 1.0
+
+
 class Settings(Strict):
     """content/reglages/ecrans.md: what every screen does unless its site says otherwise.
 
@@ -303,6 +320,7 @@ class Settings(Strict):
     untranslated: str | None = None
     audiences: list[Literal[v.AUDIENCES]] = []  # type: ignore[valid-type]
     audience_hours: list[AudienceHours] = []
+    now_board: NowBoard | None = None
 
 
 class Translation(Strict):

@@ -46,6 +46,7 @@ class ContentSettings:
     audiences: tuple[str, ...] = ()
     audience_hours: tuple[schema.AudienceHours, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict)
+    now_board_weight: float = 1.0  # the now board's weight (0: no board)
 
 
 def is_settings_path(path: str) -> bool:
@@ -119,7 +120,12 @@ def _read(path: str, text: str, problems: list[Problem]) -> ContentSettings | No
         at(error.field.removeprefix("settings."), error.message)
         return None
     return ContentSettings(
-        path, screen, tuple(data.audiences), tuple(data.audience_hours), parsed.lines
+        path,
+        screen,
+        tuple(data.audiences),
+        tuple(data.audience_hours),
+        parsed.lines,
+        data.now_board.weight if data.now_board is not None else 1.0,
     )
 
 

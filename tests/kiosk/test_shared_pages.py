@@ -15,6 +15,7 @@ import jinja2
 import pytest
 
 from p2f_kiosk.bundle import BundleReport, _Writer, write_bundle
+from p2f_kiosk.directory import _phases, _week_words
 from p2f_kiosk.shared import SharedFiles
 from p2f_model.corpus import Corpus
 from p2f_model.load import load_corpus
@@ -93,3 +94,13 @@ def test_writing_a_linked_path_again_never_changes_the_other_site(tmp_path: Path
     assert (tmp_path / "one/assets/images/a.jpg").read_bytes() == b"first"
     assert (tmp_path / "two/assets/images/a.jpg").read_bytes() == b"second"
     assert two.files["assets/images/a.jpg"].size == len(b"second")
+
+
+def test_hours_and_phases_are_worked_out_once_per_build(corpus: Corpus, tmp_path: Path) -> None:
+    _phases.cache_clear()
+    _week_words.cache_clear()
+    _build(corpus, tmp_path, SharedFiles())
+    phases, weeks = _phases.cache_info(), _week_words.cache_info()
+    # the second and third sites list the same places: their hours come from the first
+    assert phases.misses > 0 and phases.hits > 0
+    assert weeks.misses > 0 and weeks.hits > 0

@@ -185,7 +185,10 @@ def _field(name: str, info: FieldInfo, choices: Choices, nested: bool = False) -
     if not info.is_required() and default not in (None, [], {}, "") and not nested:
         out["default"] = default
     if not nested:
-        out["i18n"] = True if name in TRANSLATED else "none"
+        # hidden in the other languages; Decap's schema allows only true/false on lists and
+        # objects, which then show empty there and are ignored on save (cms_files)
+        hidden = False if out["widget"] in ("list", "object") else "none"
+        out["i18n"] = True if name in TRANSLATED else hidden
     return out
 
 
@@ -210,7 +213,7 @@ def _editable(annotation: Any) -> bool:
     """Free-form mappings have no widget: they stay as written in the file."""
     inner, _ = _unwrap(annotation, [])
     origin = typing.get_origin(inner)
-    if inner is dict or origin is dict:
+    if inner is dict or origin is dict or inner is type(None):  # None: a retired field
         return False
     if origin is list:
         (item,) = typing.get_args(inner)

@@ -29,7 +29,7 @@ import yaml
 
 from p2f_model import frontmatter
 from p2f_model import vocabulary as v
-from p2f_model.schema import MODELS
+from p2f_model.schema import MODELS, Translation
 
 # Where a reporter writes the shared fields (the order of content/), before the kind's own.
 ORDER = ("title", "summary", "status", "tags", "images", "rules", "provenance")
@@ -90,14 +90,23 @@ _Dumper.yaml_implicit_resolvers = {
 
 
 def dump_field(name: str, value: Any) -> str:
+    """One top-level field in the house style: ``name: value`` on one line, lists and
+    mappings of plain values in flow style, deeper structures as blocks of those."""
     return yaml.dump(
         {name: value},
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
-        default_flow_style=None,
+        # None: flow style for collections of plain values only; a plain value at the top
+        # would otherwise come out as "{name: value}"
+        default_flow_style=None if isinstance(value, list | dict) else False,
         width=1_000_000,
     )
+
+
+def _is_default(kind: str, name: str, value: Any) -> bool:
+    info = MODELS[kind].model_fields.get(name)
+    return info is not None and not info.is_required() and info.get_default() == value
 
 
 def _empty(value: Any) -> bool:
@@ -178,6 +187,8 @@ def normalise(
     are kept from ``existing``. Returns None when there is nothing to write (an empty
     translation). Raises ``NormaliseError`` when ``sent`` is not a readable item.
     """
+    if lang is not None and not sent.lstrip().startswith("---"):
+        return None  # Decap writes a language left empty without any header
     try:
         new = frontmatter.parse(sent)
     except frontmatter.FrontMatterError as error:
@@ -186,7 +197,9 @@ def normalise(
     fields = {k: x for k, x in fields.items() if not _empty(x)}
     body = new.body.strip()
     if lang is not None:
-        managed = {*(n for n in managed if n in ("title", "summary")), "body"}
+        # a translation holds translated words only: whatever else the form sent is ignored
+        fields = {k: x for k, x in fields.items() if k in Translation.model_fields}
+        managed = {*(n for n in managed if n in Translation.model_fields), "body"}
         if not fields.get("title") and not body:
             return None
     old_fields: dict[str, Any] = {}
@@ -205,7 +218,9 @@ def normalise(
             result[key] = fields[key]
         elif key not in managed:
             result[key] = value  # not shown in the editor: kept as written
-    added = [k for k in fields if k not in old_fields]
+    # a field the reporter did not fill in but the form pre-set to the model's default
+    # (status: published) is left out, as a reporter writing by hand leaves it out
+    added = [k for k in fields if k not in old_fields and not _is_default(kind, k, fields[k])]
     order = _merge_order(list(result), added, _rank(kind))
     result = {k: (result[k] if k in result else fields[k]) for k in order}
     by_key = {c.key: c for c in chunks if c.key is not None}

@@ -36,7 +36,7 @@ from p2f_editorial import cms_files
 
 ADMIN_CSP = (
     "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; "
+    "img-src 'self' data: blob:; connect-src 'self' blob:; font-src 'self' data:; "
     "frame-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 ADMIN_PAGE = """<!doctype html>
@@ -116,7 +116,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif path in ("/admin/", "/admin/index.html"):
             self._send(200, ADMIN_PAGE.encode(), "text/html; charset=utf-8", admin=True)
         elif path == "/admin/config.yml":
-            text = self.editor.config_text(f"{self._origin()}/api/v1")
+            try:
+                text = self.editor.config_text(f"{self._origin()}/api/v1")
+            except Exception as error:  # shown in the page: the editor cannot start without it
+                message = f"# the editor's configuration failed: {type(error).__name__}: {error}\n"
+                self._send(500, message.encode(), "text/plain; charset=utf-8", admin=True)
+                raise
             self._send(200, text.encode(), "text/yaml; charset=utf-8", admin=True)
         elif match := _ASSET.match(path):
             file = self.editor.bundle / match[1]

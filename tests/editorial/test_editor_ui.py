@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from p2f_editorial.cli import open_editor
 from playwright.sync_api import expect
 
-from p2f_editorial.cli import open_editor
 from p2f_model.load import load_corpus
 from tests.conftest import BASE_FILES, PNG, ROOT
 

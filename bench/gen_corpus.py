@@ -7,8 +7,9 @@ writes ``/tmp/p2f-5k/content/`` with the folders of docs/content-model.md:
 - ``sites/`` and ``images/``: copied from the repository's ``content/`` (the 12 real kiosk
   sites and their tags, the real images), so rules and image references resolve;
 - ``reglages/``: the repository's screen settings (alert levels, moments, audiences);
-- ``partenaires/`` (10 partners), ``pratique/`` (4 pages), ``alertes/`` (3 alerts, one per
-  level: critical, warning, info); some places carry a ``season``;
+- ``partenaires/`` (10 partners; campaigns in ``campagnes/`` for five of them),
+  ``pratique/`` (4 pages), ``alertes/`` (3 alerts, one per level: critical, warning,
+  info); some places carry a ``season``;
 - then places (~60 % of the remaining files), events (~25 %) and offers (~15 %).
 
 "Documents" counts Markdown files across all languages: every French original, an English
@@ -608,13 +609,31 @@ class Generator:
                 "kind": PARTNER_KINDS[i % len(PARTNER_KINDS)],
                 "website": f"https://www.{slug}.example.fr",
             }
-            if i < 5:
-                header["screen_share"] = r.choice((0.02, 0.05, 0.08))
-                if r.random() < 0.6:
-                    header["screen_sites"] = [f"tag:{r.choice(SITE_TAGS)}"]
             (self.content / "partenaires").mkdir(parents=True, exist_ok=True)
             self.emit("partenaires", slug, ("fr", "en"), header)
             self.partners.append(slug)
+            if i < 5:  # screen time is booked by campaigns (content/campagnes/), not counted
+                share = r.choice((0.02, 0.05, 0.08))
+                sites = f"'tag:{r.choice(SITE_TAGS)}'" if r.random() < 0.6 else "'tag:bureau'"
+                self.campaign(slug, name, share, sites)
+
+    def campaign(self, partner: str, name: str, share: float, sites: str) -> None:
+        folder = self.content / "campagnes"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{partner.removeprefix('partenaire-')}-2026-2027.md").write_text(
+            "---\n"
+            f"title: {name} — saison 2026-2027\n"
+            f"partner: {partner}\n"
+            f"sites: [{sites}]\n"
+            "starts: 2026-09-01\n"
+            "ends: 2027-08-31\n"
+            f"share: {share}\n"
+            "price_eur: 1200\n"
+            f"contact: {{name: Claire Dubreuil, email: contact@{partner}.example.fr}}\n"
+            "provenance: {source: contrat, verified_by: Léa Martin, verified_on: 2026-08-28}\n"
+            "---\n\nCampagne de la saison.\n",
+            encoding="utf-8",
+        )
 
     def pages_and_alerts(self) -> None:
         (self.content / "pratique").mkdir(parents=True, exist_ok=True)

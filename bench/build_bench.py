@@ -34,6 +34,20 @@ BENCH = Path(__file__).resolve().parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 NOW = "2026-11-26T12:00:00+00:00"  # fixed build moment: reproducible kiosk bundles
 MARK = "BENCH_JSON "
+KIOSK = "p2f_kiosk bundles (all sites)"
+DIRECTORY = "  write_directory (touch directory pages)"
+PICTURES = "  images.fit (Pillow resize)"
+# Figures before issue 14's build work, printed next to each run's own (same sizes only).
+# 5,000: as the issue reports them (quiet machine). 1,000: measured at commit dc7b6cc on
+# 2026-11-30 with this script, the machine shared with other builds (wall time inflated:
+# compare cpu s first).
+PREVIOUS: dict[int, dict[str, float]] = {
+    5000: {"wall_s": 99.0, "maxrss_mb": 589.0, KIOSK: 47.5, DIRECTORY: 33.0},
+    1000: {
+        "wall_s": 129.4, "cpu_s": 72.1, "maxrss_mb": 124.0, KIOSK: 98.1, DIRECTORY: 51.1,
+        PICTURES: 68.4,
+    },
+}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------
@@ -90,14 +104,14 @@ def _instrument(timers: _Timers) -> None:
     timers.wrap(lists.ListsGenerator, "generate_output", "p2f_site lists + fallbacks")
     timers.wrap(lists.ListsGenerator, "_write_fallbacks", "  fallback pages")
     timers.wrap(writers.Writer, "write_file", "  Writer.write_file (Jinja + disk), all")
-    timers.wrap(kiosk, "write_bundles", "p2f_kiosk bundles (all sites)")
+    timers.wrap(kiosk, "write_bundles", KIOSK)
     timers.wrap(bundle, "plan_site", "  plan_site")
     timers.wrap(bundle, "_write_slide", "  _write_slide (Jinja + Markdown + disk)")
-    timers.wrap(bundle, "write_directory", "  write_directory (touch directory pages)")
+    timers.wrap(bundle, "write_directory", DIRECTORY)
     try:
         import p2f_kiosk.images as images
 
-        timers.wrap(images, "fit", "  images.fit (Pillow resize)")
+        timers.wrap(images, "fit", PICTURES)
     except ImportError:
         pass
     try:
@@ -289,14 +303,36 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             if base and base > 0.005:
                 ratio = (seconds / large["documents"]) / (base / small["documents"])
                 print(f"    {label.strip():<46} ratio {ratio:.2f}")
+    print_previous(rows)
     for row in rows:
         if "profile" in row:
             _print_profile(Path(row["profile"]), row["documents"])
 
 
+def print_previous(rows: list[dict[str, Any]]) -> None:
+    """Before issue 14 and now, side by side, for the sizes with earlier figures."""
+    for row in rows:
+        before = PREVIOUS.get(row["documents"])
+        if before is None:
+            continue
+        build = row["build"]
+        phases = {label: seconds for label, seconds, _ in build["phases"]}
+        now = {"wall_s": build["wall_s"], "cpu_s": build["cpu_s"],
+               "maxrss_mb": build["maxrss_mb"], **phases}  # fmt: skip
+        print(f"\nbefore issue 14 and now, {row['documents']} documents:")
+        print(f"  {'':<44} {'before':>9} {'now':>9} {'now/before':>10}")
+        for key, value in before.items():
+            if key in now:
+                name = {"wall_s": "build wall s", "cpu_s": "build cpu s",
+                        "maxrss_mb": "peak RSS MB"}.get(key, key.strip() + " s")  # fmt: skip
+                print(f"  {name:<44} {value:>9.1f} {now[key]:>9.1f} {now[key] / value:>10.2f}")
+
+
 def _print_profile(path: Path, documents: int) -> None:
     import pstats
 
+    print(f"\ncProfile, build of {documents} documents (top 25 by cumulative time): {path}")
+    pstats.Stats(str(path)).sort_stats("cumulative").print_stats(25)
     print(f"\ncProfile, build of {documents} documents (top 20 by own time): {path}")
     pstats.Stats(str(path)).sort_stats("tottime").print_stats(20)
 

@@ -244,4 +244,3 @@ def test_editing_an_item_changes_one_line_and_undoing_it_restores_every_byte(
 
 def _snapshot(content: Path) -> dict[str, bytes]:
     return {str(p.relative_to(content)): p.read_bytes() for p in sorted(content.rglob("*.*"))}
-

@@ -31,10 +31,24 @@ PARTNER = """\
 title: Vélos de la Pinède
 kind: entreprise-locale
 website: https://velos.example
-screen_share: 0.1
 provenance: {source: contrat, verified_by: Léa Martin, verified_on: 2026-10-01}
 ---
 Location de vélos.
+"""
+
+CAMPAIGN = """\
+---
+title: Vélos de la Pinède — hiver
+partner: velos-pinede
+sites: [gare]
+starts: 2026-10-01
+ends: 2027-09-30
+share: 0.1
+price_eur: 500
+contact: {name: Marc Roux, email: marc@velos.example}
+provenance: {source: contrat, verified_by: Léa Martin, verified_on: 2026-10-01}
+---
+Campagne d'hiver.
 """
 
 PLACE = """\
@@ -140,6 +154,7 @@ PNG = _png()
 BASE_FILES = {
     "sites/gare.md": SITE,
     "partenaires/velos-pinede.md": PARTNER,
+    "campagnes/velos-pinede-hiver.md": CAMPAIGN,
     "lieux/veto-pinede.md": PLACE,
     "lieux/veto-pinede.en.md": PLACE_EN,
     "agenda/marche-nocturne.md": EVENT,

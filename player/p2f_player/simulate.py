@@ -2,10 +2,11 @@
 
 The scheduler runs over a span of time exactly as the player runs it (slide after slide, the
 screen off outside ``screen_hours``); the result lists what plays at each minute, each group's
-share of screen time, and for every sponsor booked at the site: its booked share, the share it
-was delivered, and why they differ. Shares are measured on the time the screen is on and not
-taken over by a critical alert (a sponsor buys a share of the loop, not of an emergency), so
-the only honest causes of a shortfall left are:
+share of screen time, and for every campaign the site runs (``site.campaigns``; a legacy
+manifest's ``sponsors`` too): its booked share, the share it was delivered, and why they
+differ. A campaign is measured on its own local days only. Shares are measured on the time
+the screen is on and not taken over by a critical alert (a sponsor buys a share of the
+loop, not of an emergency), so the only honest causes of a shortfall left are:
 
 - ``no eligible slide``: none of the sponsor's slides may show then (hours, dates, audiences,
   a place closed, an offer not yet valid), or it has no slide in this release at all;
@@ -23,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from p2f_player.contract.rules import PARIS
-from p2f_player.scheduler import Plan, Play, is_eligible, select_slide
+from p2f_player.contract.rules import DEFAULT_DURATION_S, PARIS, to_local
+from p2f_player.scheduler import Booking, Plan, Play, is_eligible, select_slide
 from p2f_player.screen import next_screen_change, screen_on
 
 NO_SLIDE, CAPPED, SCREEN_OFF, TAKEOVER = (
@@ -44,6 +45,7 @@ class SponsorReport:
     lost: dict[str, float] = field(default_factory=dict)  # reason -> seconds unavailable
     lost_hours: dict[str, set[int]] = field(default_factory=dict)  # reason -> local hours
     measured: float = 0.0  # seconds the screen was on and not taken over
+    campaign: Booking | None = None  # None: a legacy per-partner share
 
     @property
     def delivered(self) -> float:
@@ -95,6 +97,7 @@ def simulate(
     recent: list[Play] = []
     groups: dict[str, float] = {}
     reports = [SponsorReport(s, share) for s, share in sorted(plan.sponsors.items())]
+    reports += [SponsorReport(b.id, _booked_share(plan, b), campaign=b) for b in plan.campaigns]
     totals = {"total": 0.0, SCREEN_OFF: 0.0, TAKEOVER: 0.0, "measured": 0.0}
     minutes: list[dict[str, str]] = []
     next_minute = now
@@ -112,6 +115,8 @@ def simulate(
         seconds = (until - now).total_seconds()
         slide = decision.slide
         sponsor = slide.sponsor if slide and slide.sponsor in plan.sponsors else None
+        if decision.reason.startswith("campaign "):
+            sponsor = decision.reason.removeprefix("campaign ")
         recent.append(Play(decision.slide_id, slide.sponsor if slide else None, now, seconds))
         group = sponsor or ("alerts" if decision.reason.startswith("alert") else "house")
         groups[group] = groups.get(group, 0.0) + seconds
@@ -121,12 +126,15 @@ def simulate(
             _note(reports, TAKEOVER, now, until)
         else:
             totals["measured"] += seconds
+            day = to_local(now).date()
             for report in reports:
+                if report.campaign is not None and not report.campaign.runs_on(day):
+                    continue  # outside its period: nothing booked, nothing owed
                 report.measured += seconds
                 if report.sponsor == sponsor:
                     report.seconds += seconds
                     continue
-                reason = _why_not(plan, report.sponsor, now, recent)
+                reason = _why_not(plan, report, now, recent)
                 if reason is not None:
                     _note([report], reason, now, until)
         next_minute = _minutes(
@@ -138,9 +146,20 @@ def simulate(
     return Simulation(minutes, shares, reports, totals)
 
 
-def _why_not(plan: Plan, sponsor: str, now: datetime, recent: list[Play]) -> str | None:
+def _booked_share(plan: Plan, booking: Booking) -> float:
+    """A campaign's booked share; plays per hour at the length of its first slide."""
+    covered = [s for s in plan.slides if booking.covers(s)]
+    if covered:
+        return booking.booked(covered[0])
+    return (booking.plays_per_hour or 0.0) * DEFAULT_DURATION_S / 3600 or booking.share or 0.0
+
+
+def _why_not(plan: Plan, report: SponsorReport, now: datetime, recent: list[Play]) -> str | None:
     """Why none of the sponsor's slides could play at ``now`` (``None``: one could)."""
-    slides = [s for s in plan.slides if s.sponsor == sponsor]
+    if report.campaign is not None:
+        slides = [s for s in plan.slides if report.campaign.covers(s)]
+    else:
+        slides = [s for s in plan.slides if s.sponsor == report.sponsor]
     if any(is_eligible(plan, s, now, recent[-HISTORY:]) for s in slides):
         return None
     if any(is_eligible(plan, s, now, ()) for s in slides):
@@ -204,8 +223,8 @@ def report_lines(simulation: Simulation, site: str, threshold: float | None = No
     """The sponsors' part of the text output, one line per sponsor and one per cause."""
     measured = simulation.seconds["measured"] / 3600
     lines = [
-        f"sponsors booked at {site} (shares of the {measured:.1f} h the screen was on and not "
-        "taken over by a critical alert):"
+        f"campaigns and sponsors booked at {site} (shares of the {measured:.1f} h the screen "
+        "was on and not taken over by a critical alert):"
     ]
     if not simulation.sponsors:
         lines.append("  none")

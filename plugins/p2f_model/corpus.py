@@ -327,7 +327,6 @@ def _check_references(
     items: dict[str, Item], existing: Mapping[str, str], problems: list[Problem]
 ) -> None:
     sites = {slug: site_profile(item) for slug, item in items.items() if item.kind == "site"}
-    tags = {tag for site in sites.values() for tag in site.tags}
 
     def expect(item: Item, name: str, slug: str | None, kind: str) -> None:
         if slug is None:
@@ -346,13 +345,6 @@ def _check_references(
         if isinstance(data, schema.Offer):
             expect(item, "partner", data.partner, "partner")
             expect(item, "place", data.place, "place")
-        if isinstance(data, schema.Partner):
-            for target in data.screen_sites:
-                known = target[4:] in tags if target.startswith("tag:") else target in sites
-                if not known:
-                    problems.append(
-                        _at_item(item, "screen_sites", f'unknown site or tag "{target}"')
-                    )
         if isinstance(data, schema.Site):
             blocks = [
                 ("audience_hours", [block.hours for block in data.audience_hours]),

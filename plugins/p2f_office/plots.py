@@ -41,7 +41,7 @@ def campaign_chart(proof: ProofOfPlay, path: Path) -> None:
     for row in proof.days:
         label = row.day.strftime("%d/%m")
         delivered, booked = days.setdefault(label, [0.0, 0.0])
-        days[label] = [delivered + row.seconds, booked + proof.booked_share * row.screen_seconds]
+        days[label] = [delivered + row.seconds, booked + proof.booked_share * row.measured_seconds]
     with plt.rc_context(_STYLE):  # type: ignore[arg-type]
         figure, axes = plt.subplots(figsize=(7, 2.6))
         labels = list(days)

@@ -21,12 +21,14 @@ METHOD = (
     "Counted from the events each screen journals before sending them (one line per slide "
     "shown, with its start and end), de-duplicated on (device, sequence number), so a batch "
     "sent twice counts once. A play belongs to the local day (Europe/Paris) it started on. "
-    "Screen time is the time slides were on screen; the delivered share is the campaign's "
-    "seconds over that screen time, the booked seconds the booked share of it. Time not sold "
-    "is explained by alerts (slides taken over by an alert), the screen off by its hours, "
-    "visitors browsing the touch directory, nothing eligible to show, and time the player did "
-    "not play at all (switched off, crashed). NFC taps are those on the campaign's slides; QR "
-    "codes shown are counted, QR scans are not measured by the screens."
+    "Screen time is the time slides were on screen; the measured time is that screen time "
+    "less the time critical alerts took the whole screen (a partner buys a share of the loop, "
+    "not of an emergency), as p2f-player simulate measures it. The delivered share is the "
+    "campaign's seconds over the measured time, the booked seconds the booked share of it. "
+    "Time not sold is explained by alerts (slides taken over by an alert), the screen off by "
+    "its hours, visitors browsing the touch directory, nothing eligible to show, and time the "
+    "player did not play at all (switched off, crashed). NFC taps are those on the campaign's "
+    "slides; QR codes shown are counted, QR scans are not measured by the screens."
 )
 VISITORS_DEFINITION = (
     "Visitors (estimate) = touch sessions + NFC taps, from 1 January of the report's last "
@@ -52,8 +54,13 @@ class CampaignDay:
     qr_shown: int
 
     @property
+    def measured_seconds(self) -> float:
+        """Screen time less the time critical alerts took over (what a share is of)."""
+        return max(self.screen_seconds - self.alert_seconds, 0.0)
+
+    @property
     def delivered_share(self) -> float:
-        return self.seconds / self.screen_seconds if self.screen_seconds else 0.0
+        return self.seconds / self.measured_seconds if self.measured_seconds else 0.0
 
 
 @dataclass
@@ -72,12 +79,12 @@ class ProofOfPlay:
 
     @property
     def delivered_share(self) -> float:
-        screen = self.total("screen_seconds")
-        return self.total("seconds") / screen if screen else 0.0
+        measured = self.total("measured_seconds")
+        return self.total("seconds") / measured if measured else 0.0
 
     @property
     def booked_seconds(self) -> float:
-        return self.booked_share * self.total("screen_seconds")
+        return self.booked_share * self.total("measured_seconds")
 
     @property
     def shortfall_seconds(self) -> float:
@@ -87,7 +94,7 @@ class ProofOfPlay:
     def booked_plays(self) -> float | None:
         if self.campaign.plays_per_hour is None:
             return None
-        return self.campaign.plays_per_hour * self.total("screen_seconds") / 3600
+        return self.campaign.plays_per_hour * self.total("measured_seconds") / 3600
 
 
 _PROOF = """

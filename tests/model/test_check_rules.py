@@ -305,8 +305,8 @@ CASES = [
         {
             "partenaires/velos-pinede.md": "---\ntitle: Vélos\nkind: entreprise-locale\nscreen_sites: [mairie]\nprovenance: {source: contrat, verified_by: L, verified_on: 2026-10-01}\n---\nx\n"
         },
-        'content/partenaires/velos-pinede.md:4: screen_sites: unknown site or tag "mairie"',
-        id="partner-unknown-screen-site",
+        "content/partenaires/velos-pinede.md:4: screen_sites: a partner no longer books screen time itself: remove this line and write a campaign in content/campagnes/<partner>-<period>.md (partner, sites, starts, ends, share or plays_per_hour, price_eur, contact; docs/office.md)",
+        id="partner-screen-time-retired",
     ),
     pytest.param(
         {

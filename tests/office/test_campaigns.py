@@ -13,6 +13,7 @@ from p2f_model.campaigns import validate_campaigns
 from p2f_model.load import load_corpus
 from p2f_model.problems import Problem
 from p2f_office import cli
+from tests.conftest import PARTNER
 
 ROOT = Path(__file__).resolve().parents[2]
 PATH = "content/campagnes/essai.md"
@@ -52,9 +53,19 @@ def test_the_sample_campaigns_check_clean_and_resolve_their_sites() -> None:
     sncf = corpus.campaigns["sncf-2026-2027"]
     assert "gare" in sncf.sites and "bureau-valbrulee" in sncf.sites  # tag:bureau
     assert "coworking" not in sncf.sites
-    partners = {c.partner for c in corpus.campaigns.values()}
-    sellers = {i.slug for i in corpus.of_kind("partner") if i.data.screen_share > 0}
-    assert partners == sellers  # one campaign per partner that buys screen time today
+    assert len({c.partner for c in corpus.campaigns.values()}) == 10
+    # screen time is bought by campaigns only: no partner file books it any more
+    assert not any(i.data.screen_share or i.data.screen_sites for i in corpus.of_kind("partner"))
+
+
+def test_a_partner_still_booking_screen_time_is_told_to_write_a_campaign(
+    write_content: Any,
+) -> None:
+    old = PARTNER.replace("website:", "screen_share: 0.1\nwebsite:", 1)
+    corpus = load_corpus(write_content({"partenaires/velos-pinede.md": old}))
+    found = [str(p) for p in corpus.problems if p.path.endswith("velos-pinede.md")]
+    assert len(found) == 1 and "partenaires/velos-pinede.md:4: screen_share: " in found[0]
+    assert "write a campaign in content/campagnes/" in found[0]
 
 
 @pytest.mark.parametrize(

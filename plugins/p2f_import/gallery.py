@@ -13,10 +13,9 @@ is listed, with the reason, in ``Gallery.missed`` for the report; the run goes o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from p2f_import import pictures
 from p2f_import.existing import write
@@ -47,40 +46,22 @@ class Gallery:
     def attach(self, draft: Draft) -> Draft:
         """``draft`` with ``images`` (and each translation's ``alt``) for the pictures that
         are stored; unchanged when none is (the item's ``images:`` is then left alone)."""
-        found: list[tuple[dict[str, Any], Mapping[str, str]]] = []
+        found: list[tuple[str, Mapping[str, str]]] = []
         for media in draft.media[: pictures.MAX_PICTURES]:
             src = self.store(draft.source, draft.record_id, media)
             if src is not None:
-                value = pictures.entry(src, media, draft.fields["title"], draft.licence)
-                found.append((value, media))
-        if not found:
-            return draft
-        flags = list(draft.flags)
-        holders = [str(i) for i, (value, _) in enumerate(found) if
-                   pictures.is_placeholder(value["alt"])]  # fmt: skip
-        if holders:
-            flags.append(f"images[{','.join(holders)}].alt is a placeholder: describe the "
-                         "picture before publishing")  # fmt: skip
-        if len(holders) < len(found):
-            flags.append("images: alt texts are upstream captions: check they describe them")
-        translations = []
-        for text in draft.translations:
-            alts, french = pictures.translated_alts(found, text.lang)
-            if french:
-                flags.append(f"{text.lang}: image alt texts are in French: translate them")
-            translations.append(replace(text, alt=tuple(alts)))
-        return replace(draft, images=tuple(value for value, _ in found),
-                       translations=tuple(translations), flags=tuple(flags))  # fmt: skip
+                found.append((src, media))
+        return pictures.with_images(draft, found)
 
     def store(self, source: str, record_id: str, media: Mapping[str, str]) -> str | None:
         """``images/<source>/<file>`` of the picture, stored now or by an earlier run; None
         when it cannot be (the reason is in ``missed``)."""
         url = media.get("url", "")
         stem = pictures.stable_name(record_id, url)
+        why = pictures.rights_ended(media, self.today)  # also for a picture stored before
         files = self._listing(source)
-        if stem in files:
+        if why is None and stem in files:
             return f"{pictures.FOLDER}/{source}/{files[stem]}"
-        why = pictures.rights_ended(media, self.today)
         if why is None and not url.startswith(("http://", "https://")):
             why = "not an http(s) address"
         if why is None and not media.get("mime", "image/").startswith("image/"):

@@ -13,7 +13,8 @@ end of the usage rights) is downloaded by ``gallery`` into
   ``alt`` is the picture's caption when upstream gives one that reads as words; otherwise a
   French placeholder (``PLACEHOLDER``) that passes the check, is flagged, and that the
   reviewer must replace with a description before publishing. The content model wants one
-  alt per image in every translation (``alt: [...]``, same order): ``translated_alts``.
+  alt per image in every translation (``alt: [...]``, same order): ``translated_alts``;
+  ``with_images`` puts it all on a draft, with the flags the reviewer reads.
 
 It does not choose which pictures are worth showing: every picture upstream that can be
 stored is stored; a reviewer removes the ones not wanted.
@@ -25,10 +26,11 @@ import hashlib
 import re
 import urllib.parse
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from p2f_import.model import slugify
+from p2f_import.model import Draft, slugify
 from p2f_model import images
 
 FOLDER = "images"  # under content/; pictures go in images/<source>/
@@ -119,3 +121,28 @@ def translated_alts(
 
 def is_placeholder(alt: str) -> bool:
     return alt.startswith(PLACEHOLDER_MARK)
+
+
+def with_images(draft: Draft, stored: list[tuple[str, Mapping[str, str]]]) -> Draft:
+    """``draft`` with the ``images`` of its stored pictures (``(src, media)`` each), an alt
+    per image in each translation, and flags for what the reviewer must write; unchanged
+    when nothing is stored."""
+    if not stored:
+        return draft
+    found = [(entry(src, media, draft.fields["title"], draft.licence), media)
+             for src, media in stored]  # fmt: skip
+    flags = list(draft.flags)
+    holders = [str(i) for i, (value, _) in enumerate(found) if is_placeholder(value["alt"])]
+    if holders:
+        flags.append(f"images[{','.join(holders)}].alt is a placeholder: describe the "
+                     "picture before publishing")  # fmt: skip
+    if len(holders) < len(found):
+        flags.append("images: alt texts are upstream captions: check they describe them")
+    translations = []
+    for text in draft.translations:
+        alts, french = translated_alts(found, text.lang)
+        if french:
+            flags.append(f"{text.lang}: image alt texts are in French: translate them")
+        translations.append(replace(text, alt=tuple(alts)))
+    return replace(draft, images=tuple(value for value, _ in found),
+                   translations=tuple(translations), flags=tuple(flags))  # fmt: skip

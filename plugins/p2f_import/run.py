@@ -102,7 +102,7 @@ def run(options: Options, fetch: Fetch | None = None) -> Result:
                 continue
             place = _place_of(draft, content, options, result)
             if place is None:
-                why = venues.why_not(draft) or "no location given"
+                why = venues.why_not(draft) or "its venue place could not be written"
                 result.skipped.append(Skipped(draft.source, draft.record_id, NO_PLACE, why))
                 continue
             draft = replace(draft, fields={**draft.fields, "place": place})
@@ -129,11 +129,7 @@ def _apply(draft: Draft, content: Content, options: Options, result: Result) -> 
                                       f"its file cannot be read: {error.message}"))  # fmt: skip
         return None
     result.outcomes.append(outcome)
-    if (
-        outcome.action == "created"
-        and draft.images
-        and any("alt is a placeholder" in flag for flag in draft.flags)
-    ):
+    if "images" in outcome.changed and any("alt is a placeholder" in f for f in draft.flags):
         result.placeholders.append(outcome.path)
     if not options.dry_run:
         for path, text in outcome.writes.items():

@@ -124,7 +124,9 @@ def write_bundle(
         slides.append(board)
     report.slides = len(slides)
     report.pages = sum(len(s["pages"]) for s in slides)
-    report.directory_pages = write_directory(corpus, site, now, writer.put, image.thumb, public_url)
+    report.directory_pages = write_directory(
+        corpus, site, now, writer.put, image.thumb, public_url, writer.shared
+    )
     release = {
         "id": "unreleased",
         "counter": 0,

@@ -22,8 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,33 +41,20 @@ from p2f_kiosk.now_data import (
 from p2f_kiosk.plan import window_of
 from p2f_kiosk.screen_words import distance_text, screen_words
 from p2f_kiosk.search_index import TEXT_WORDS, index_script, search_rows
+from p2f_kiosk.shared import SharedFiles
 from p2f_model import vocabulary
 from p2f_model.corpus import Corpus, Item, site_profile
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.manifest import iso
-from p2f_site.hours_words import HoursText, Phase, event_when, money, offer_fact, week_words
+from p2f_site.hours_words import Phase, event_when, money, offer_fact, week_words
 from p2f_site.hours_words import words as hour_words
 from p2f_site.reader import ALLOWED_TAGS, new_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
 OFFLINE_TAGS = set(ALLOWED_TAGS) - {"a", "img", "iframe"}
-REMEMBERED = 8192  # hours in words and open/closed phases kept between sites (pure functions)
 
 Put = Callable[[str, bytes], None]
 ImageFor = Callable[[Item], "tuple[str, str] | None"]
-
-
-# Hours in words and the open/closed phases of now.js depend on the opening hours, the season,
-# the day and the language only, not on the site: worked out once per build, not once per site
-# (they were a fifth of the touch directory's time at 1,000 documents).
-@lru_cache(maxsize=REMEMBERED)
-def _phases(expression: str, season: str | None, now: datetime, lang: str) -> tuple[Phase, ...]:
-    return tuple(place_phases(expression, season, now, lang))
-
-
-@lru_cache(maxsize=REMEMBERED)
-def _week_words(expression: str, lang: str, today: date) -> HoursText:
-    return week_words(expression, lang, today)
 
 
 @dataclass(frozen=True)
@@ -122,16 +108,26 @@ def write_directory(
     put: Put,
     image_for: ImageFor,
     public_url: str,
+    shared: SharedFiles | None = None,
 ) -> int:
-    """Write the directory through ``put``; return the number of pages."""
+    """Write the directory through ``put``; return the number of pages. Hours in words and
+    the open/closed phases of now.js depend on the opening hours, season, day and language,
+    not on the site: with ``shared`` (one per build), each is worked out once, not per site
+    (they were a fifth of the touch directory's time at 1,000 documents)."""
     put("directory/directory.css", (TEMPLATES / "directory.css").read_bytes())
     put("directory/directory.js", (TEMPLATES / "directory.js").read_bytes())
     put("directory/search.js", (TEMPLATES / "search.js").read_bytes())
     sections = directory_items(corpus, site["id"], now)
-    writer = _PageWriter(environment(), site, put, corpus, now)
+    shared = SharedFiles() if shared is None else shared
+    writer = _PageWriter(environment(), site, put, corpus, now, shared)
+
+    def phases(expression: str, season: str | None, at: datetime, lang: str) -> list[Phase]:
+        key = ("phases", expression, season, at, lang)
+        return shared.value(key, lambda: place_phases(expression, season, at, lang))
+
     here = (site["geo"]["lat"], site["geo"]["lon"])
     for lang in site["languages"]:
-        document = now_data(sections["place"], sections["event"], here, now, lang, _phases)
+        document = now_data(sections["place"], sections["event"], here, now, lang, phases)
         put(f"directory/{lang}/now.js", now_script(document))
         _write_language(writer, sections, lang, image_for, public_url)
     return writer.count
@@ -140,9 +136,10 @@ def write_directory(
 class _PageWriter:
     def __init__(
         self, env: jinja2.Environment, site: dict[str, Any], put: Put, corpus: Corpus,
-        now: datetime,
+        now: datetime, shared: SharedFiles,
     ) -> None:  # fmt: skip
         self.env, self.site, self.put, self.corpus = env, site, put, corpus
+        self.shared = shared
         self.today = span_start(now).date()
         self.here = (site["geo"]["lat"], site["geo"]["lon"])
         self.md = new_markdown()
@@ -291,7 +288,10 @@ def _facts(item: Item, lang: str, writer: _PageWriter) -> dict[str, Any]:
             d=distance_text(distance_m(writer.here, where), lang)
         )
         if data.opening_hours:
-            facts["hours"] = _week_words(data.opening_hours, lang, writer.today)
+            hours, today = data.opening_hours, writer.today
+            facts["hours"] = writer.shared.value(
+                ("week words", hours, lang, today), lambda: week_words(hours, lang, today)
+            )
     price = getattr(data, "price", None)
     if price is not None:
         facts["price"] = money(price, lang) if price else hour_words(lang)["free"]

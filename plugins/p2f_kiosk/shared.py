@@ -6,8 +6,12 @@ needs it makes it (Pillow: decode, resize, encode; the most expensive step of a 
 the others get a hard link to the same file (a copy where the file system refuses links). A hard
 link is a regular file: publishing reads its bytes like any other (only symlinks are refused).
 
-The key must hold every input of the file's bytes; ``SharedFiles`` never looks inside it.
-Nothing is kept in memory but the keys, the paths and the sizes and hashes.
+The same goes for values the sites work out alike (the hours of a place in words, its
+open/closed phases of the covered days): ``value`` computes each once per build. The object
+lives as long as one build, so nothing outlives it (``invoke livereload`` builds again and again).
+
+The key must hold every input of the file's bytes or of the value; ``SharedFiles`` never looks
+inside it. Of the files, nothing is kept in memory but the keys, the paths, sizes and hashes.
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ import shutil
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from p2f_player.contract.manifest import FileEntry, file_entry
+
+T = TypeVar("T")
 
 
 def digest(data: bytes) -> str:
@@ -32,6 +39,16 @@ class SharedFiles:
 
     made: dict[Hashable, tuple[Path, FileEntry]] = field(default_factory=dict)
     reused: int = 0  # files linked or copied instead of made again (for the bench)
+    values: dict[Hashable, object] = field(default_factory=dict)
+    values_reused: int = 0
+
+    def value(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, once per build for ``key`` (every input of the value)."""
+        if key in self.values:
+            self.values_reused += 1
+        else:
+            self.values[key] = compute()
+        return self.values[key]  # type: ignore[return-value]
 
     def place(self, key: Hashable, target: Path, make: Callable[[], bytes]) -> FileEntry:
         """Write ``target`` with the bytes ``make()`` gives, or link it to the file already

@@ -8,6 +8,7 @@ build, as ``invoke build`` does. Every file must be the same, byte for byte.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,13 +16,13 @@ import jinja2
 import pytest
 
 from p2f_kiosk.bundle import BundleReport, _Writer, write_bundle
-from p2f_kiosk.directory import _phases, _week_words
 from p2f_kiosk.shared import SharedFiles
 from p2f_model.corpus import Corpus
 from p2f_model.load import load_corpus
 from tests.conftest import ROOT
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+URL = "https://livep2f.com"
 CONTENT = ROOT / "content"
 # two 1080x1920 portrait screens and one 1920x1080 landscape screen of the sample
 SITES = ("bureau-figuerolles", "bureau-les-cistes", "bureau-cap-rousset")
@@ -45,8 +46,7 @@ def _environment() -> jinja2.Environment:
 def _build(corpus: Corpus, out: Path, shared: SharedFiles | None) -> None:
     env = _environment()
     for site in SITES:
-        write_bundle(corpus, site, out / site, CONTENT, env, NOW, "https://livep2f.com",
-                     shared=shared)  # fmt: skip
+        write_bundle(corpus, site, out / site, CONTENT, env, NOW, URL, shared=shared)
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -97,10 +97,14 @@ def test_writing_a_linked_path_again_never_changes_the_other_site(tmp_path: Path
 
 
 def test_hours_and_phases_are_worked_out_once_per_build(corpus: Corpus, tmp_path: Path) -> None:
-    _phases.cache_clear()
-    _week_words.cache_clear()
-    _build(corpus, tmp_path, SharedFiles())
-    phases, weeks = _phases.cache_info(), _week_words.cache_info()
-    # the second and third sites list the same places: their hours come from the first
-    assert phases.misses > 0 and phases.hits > 0
-    assert weeks.misses > 0 and weeks.hits > 0
+    shared = SharedFiles()
+    env = _environment()
+    write_bundle(corpus, SITES[0], tmp_path / "one", CONTENT, env, NOW, URL, shared=shared)
+    kinds = Counter(key[0] for key in shared.values if isinstance(key, tuple))
+    assert kinds["phases"] > 0 and kinds["week words"] > 0
+    before = dict(shared.values)
+    reused = shared.values_reused
+    # a second site of the same languages listing places the first listed: nothing new
+    write_bundle(corpus, SITES[1], tmp_path / "two", CONTENT, env, NOW, URL, shared=shared)
+    assert shared.values_reused > reused
+    assert all(shared.values[key] is value for key, value in before.items())

@@ -23,6 +23,7 @@ from p2f_model.campaigns import Campaign, is_campaign_path
 from p2f_model.load import load_corpus
 from p2f_model.problems import Problem
 from p2f_office import dashboard, loader, reports
+from p2f_office.publish import OFFICE_PREFIX, publish_office
 from p2f_player.contract.rules import PARIS
 
 DEFAULT_STORE = Path("build/store")
@@ -40,6 +41,7 @@ class Options:
     as_of: datetime
     campaign: str | None
     silent_after: timedelta
+    publish: bool = False
 
 
 def parse_options(argv: Sequence[str] | None, now: datetime) -> Options:
@@ -75,6 +77,11 @@ def parse_options(argv: Sequence[str] | None, now: datetime) -> Options:
         default=HEARTBEAT_INTERVAL_S,
         help="the players' heartbeat_interval_s: silent after two",
     )
+    report.add_argument(
+        "--publish",
+        action="store_true",
+        help="upload --out to the store's private office/ prefix (never under site/)",
+    )
     args = parser.parse_args(argv)
     as_of = args.as_of or now
     as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=PARIS)
@@ -92,6 +99,7 @@ def parse_options(argv: Sequence[str] | None, now: datetime) -> Options:
         as_of,
         args.campaign,
         timedelta(seconds=2 * args.heartbeat_interval),
+        args.publish,
     )
 
 
@@ -151,6 +159,13 @@ def run(options: Options, out: TextIO) -> int:
         anomalies,
         options.silent_after.total_seconds() / 60,
     )
+    if options.publish:
+        try:
+            keys = publish_office(store, options.out)
+        except loader.ReportError as error:
+            print(f"report: {error}", file=out)
+            return 1
+        print(f"report: {len(keys)} files published under {OFFICE_PREFIX}", file=out)
     for proof in proofs:
         print(
             f"{proof.campaign.slug}: {proof.total('plays'):.0f} plays, "

@@ -21,6 +21,7 @@ import http.server
 import json
 import os
 import re
+import secrets
 import subprocess
 import threading
 import time
@@ -260,8 +261,12 @@ def decap_server(root: Path, port: int, node_modules: Path) -> Iterator[str]:
     script = node_modules / "decap-server" / "dist" / "index.js"
     if not script.is_file():
         raise EditorError(f"{script} is missing: run `npm ci` (./setup.sh does)")
+    # decap-server answers any origin; the guard makes it answer only paths under this secret,
+    # which only the relay knows (decap_guard.cjs)
+    token = secrets.token_urlsafe(32)
     env = {
         **os.environ,
+        "P2F_EDITOR_TOKEN": token,
         "PORT": str(port),
         "BIND_HOST": "127.0.0.1",  # its default is every interface
         "MODE": "fs",
@@ -269,10 +274,13 @@ def decap_server(root: Path, port: int, node_modules: Path) -> Iterator[str]:
         "LOG_LEVEL": os.environ.get("P2F_EDITOR_LOG", "warn"),
     }
     try:
-        process = subprocess.Popen(["node", str(script)], env=env, cwd=root)
+        guard = Path(__file__).with_name("decap_guard.cjs")
+        process = subprocess.Popen(
+            ["node", "--require", str(guard), str(script)], env=env, cwd=root
+        )
     except FileNotFoundError:
         raise EditorError("node is not installed (apt-get install nodejs)") from None
-    url = f"http://127.0.0.1:{port}/api/v1"
+    url = f"http://127.0.0.1:{port}/{token}/api/v1"
     try:
         _wait(url, time.monotonic() + 30, process)
         yield url

@@ -124,3 +124,25 @@ def test_admin_is_never_published(write_content: WriteContent, tmp_path: Path) -
         if file.is_file() and file.suffix in (".html", ".js", ".yml", ".json", ".xml", ".txt"):
             text = file.read_text(encoding="utf-8", errors="replace")
             assert "decap-cms" not in text and "/admin/" not in text, file
+
+
+def test_decap_server_itself_answers_only_the_relay(editor: tuple[int, Path, int]) -> None:
+    """decap-server allows every origin: a page in the reporter's browser calling its port
+    directly (not through the relay) must not read or write the content."""
+    _, root, backend = editor
+    write = {
+        "action": "persistEntry",
+        "params": {
+            "branch": "main",
+            "dataFiles": [{"path": "content/lieux/pirate.md", "raw": "---\ntitle: x\n---\n"}],
+            "assets": [],
+            "options": {},
+        },
+    }
+    for origin in ("https://evil.example", f"http://127.0.0.1:{backend}"):
+        status, _, _ = _request(
+            backend, "POST", "/api/v1", json.dumps(write).encode(),
+            **{"Content-Type": "application/json", "Origin": origin},
+        )  # fmt: skip
+        assert status == 403
+    assert not (root / "content" / "lieux" / "pirate.md").exists()

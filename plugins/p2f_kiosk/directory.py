@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +153,14 @@ class _PageWriter:
 
         return self.corpus.remember("offline-html", body, convert)
 
+    def event(self, item: Item, lang: str) -> Entry:
+        """An event's or offer's list entry: the same on every site, made once per build."""
+        make = _event_entry if item.kind == "event" else _offer_entry
+        return self.shared.value(("entry", item.slug, lang), lambda: make(item, lang))
+
+    def when(self, item: Item, lang: str) -> str:
+        return self.shared.value(("when", item.slug, lang), lambda: _when(item, lang))
+
     def page(self, lang: str, path: str, template: str, **values: Any) -> None:
         values.setdefault("is_home", False)
         up = "../" * (path.count("/") + 1)
@@ -188,9 +196,9 @@ def _write_language(
         entries = [_place_entry(i, lang, writer.here) for i in places]
         writer.listing(lang, f"places-{category}.html", words[category], entries, places=True)
     writer.listing(lang, "events.html", words["events"],
-                   [_event_entry(i, lang) for i in sections["event"]])  # fmt: skip
+                   [writer.event(i, lang) for i in sections["event"]])  # fmt: skip
     writer.listing(lang, "offers.html", words["offers"],
-                   [_offer_entry(i, lang) for i in sections["offer"]])  # fmt: skip
+                   [writer.event(i, lang) for i in sections["offer"]])  # fmt: skip
     writer.listing(lang, "practical.html", words["practical"],
                    [_entry(i, lang) for i in sections["page"]])  # fmt: skip
     _write_search(writer, sections, lang)
@@ -203,10 +211,10 @@ def _write_language(
             text = item.text(lang)
             body = writer.offline_html(text.body)
             link = deep_link(item.slug, writer.site["id"], lang, public_url)
-            offers = [_offer_entry(o, lang).as_dict() for o in offers_at.get(item.slug, [])]
+            offers = [writer.event(o, lang).as_dict() for o in offers_at.get(item.slug, [])]
             writer.page(
                 lang, f"items/{item.slug}.html", "item.html", title=text.title, text=text,
-                data=item.data, body=body, image=image_for(item), when=_when(item, lang),
+                data=item.data, body=body, image=image_for(item), when=writer.when(item, lang),
                 link=link, facts=_facts(item, lang, writer), offers=offers,
                 fallback=text.lang != lang, kind=item.kind, slug=item.slug,
                 actions=_actions(item, lang),
@@ -220,8 +228,8 @@ def _write_search(writer: _PageWriter, sections: dict[str, list[Item]], lang: st
     for place in sections["place"]:
         sub = subcategory_label(lang, place.data.subcategory)
         metas[place.slug] = f"{words[place.data.category]} · {sub}"
-    metas.update({i.slug: _event_entry(i, lang).meta for i in sections["event"]})
-    metas.update({i.slug: _offer_entry(i, lang).meta for i in sections["offer"]})
+    metas.update({i.slug: writer.event(i, lang).meta for i in sections["event"]})
+    metas.update({i.slug: writer.event(i, lang).meta for i in sections["offer"]})
     metas.update({i.slug: words["practical"] for i in sections["page"]})
     items = [item for section in sections.values() for item in section]
 
@@ -280,18 +288,23 @@ def _when(item: Item, lang: str) -> str:
 
 
 def _facts(item: Item, lang: str, writer: _PageWriter) -> dict[str, Any]:
-    """What the item page says in words besides the text: hours, distance, price."""
-    data, facts = item.data, dict[str, Any]()
+    """What the item page says in words besides the text: hours, distance, price (all but
+    the distance the same on every site: worked out once per build)."""
+    facts: dict[str, Any] = {}
     if item.kind == "place":
-        where = (data.geo.lat, data.geo.lon)
+        where = (item.data.geo.lat, item.data.geo.lon)
         facts["distance"] = screen_words(lang)["far"].format(
             d=distance_text(distance_m(writer.here, where), lang)
         )
-        if data.opening_hours:
-            hours, today = data.opening_hours, writer.today
-            facts["hours"] = writer.shared.value(
-                ("week words", hours, lang, today), lambda: week_words(hours, lang, today)
-            )
+    key = ("facts", item.slug, lang, writer.today)
+    facts.update(writer.shared.value(key, lambda: _site_facts(item, lang, writer.today)))
+    return facts
+
+
+def _site_facts(item: Item, lang: str, today: date) -> dict[str, Any]:
+    data, facts = item.data, dict[str, Any]()
+    if item.kind == "place" and data.opening_hours:
+        facts["hours"] = week_words(data.opening_hours, lang, today)
     price = getattr(data, "price", None)
     if price is not None:
         facts["price"] = money(price, lang) if price else hour_words(lang)["free"]

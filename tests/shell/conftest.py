@@ -1,5 +1,11 @@
 """Fixtures for the kiosk shell: an X server, a built + signed + synced bundle, a running window.
 
+The bundles are built here, from a copy of content/ (plus ``TONIGHT``, an untranslated concert
+on the evening of ``START``: the sample content has none) and theme/kiosk/, with the kiosk
+plugin's own ``write_bundle`` at ``BUILD_AT``, once per site and test session, in the session's
+temporary folder: the tests see today's code and content, never a stale build/ nor the
+website's build.
+
 The window is the real one (pywebview, Qt WebEngine) in a child process, because pywebview must
 own its process's main thread; the tests drive it through the shell's control port (the page's
 JS bridge via ``evaluate_js``, the player's clock) and look at the X screen (``import``,
@@ -8,6 +14,7 @@ JS bridge via ``evaluate_js``, the player's clock) and look at the X screen (``i
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -22,8 +29,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 
+# isort: off
+import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other (DESIGN.md, "Mend")
+from p2f_kiosk.bundle import write_bundle
+
+# isort: on
+from p2f_model.corpus import Corpus
+from p2f_model.load import load_corpus
 from p2f_player.contract import trust
 from p2f_player.contract.manifest import build_manifest, file_entry
 from p2f_player.contract.rules import PARIS
@@ -35,10 +50,11 @@ from tests.player.conftest import folder_put
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 START = datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)  # a Tuesday morning
+BUILD_AT = START - timedelta(days=1)
 SLIDE_S = 20  # long enough that a check finishes inside one slide; the tests move the clock
 ALERT = "travaux-gare-parvis-sud"
 ALERT_AFTER = timedelta(hours=1)
-PLACES = ("veto-pinede", "phare-du-cap-rousset", "hotel-du-phare")
+PLACES = ("veto-pinede", "belvedere-des-garrigues", "chateau-de-valbrulee")  # open on START
 
 
 def wait_for(condition: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
@@ -66,15 +82,54 @@ def free_port() -> int:
 # -- the bundle -------------------------------------------------------------------------------
 
 
-def built_site(site: str) -> Path:
-    folder = ROOT / "build" / "kiosk" / site
+TONIGHT = "concert-ce-soir-test"
+TONIGHT_TEXT = f"""\
+---
+title: Concert du soir sur le quai
+summary: Un concert de jazz au bord de l'eau, le soir même.
+provenance: {{source: test, verified_by: Léa Martin, verified_on: 2026-11-20}}
+starts: {START:%Y-%m-%d}T21:00
+ends: {START:%Y-%m-%d}T23:00
+place: eglise-saint-aubin
+---
+Jazz.
+"""
+
+
+@functools.cache
+def sample_content(builds: Path) -> tuple[Path, Corpus]:
+    """content/ copied into ``builds`` with ``TONIGHT`` added, and its corpus."""
+    content = builds / "content"
+    if not content.is_dir():
+        shutil.copytree(ROOT / "content", content)
+        (content / "agenda" / f"{TONIGHT}.md").write_text(TONIGHT_TEXT, encoding="utf-8")
+    corpus = load_corpus(content)
+    assert not corpus.problems, corpus.problems[:5]
+    return content, corpus
+
+
+def builds_folder(tmp: Path) -> Path:
+    """The session's folder of built bundles, next to ``tmp`` (a ``mktemp`` folder)."""
+    return tmp.parent / "kiosk-builds"
+
+
+def built_site(site: str, builds: Path) -> Path:
+    """``site``'s bundle built into ``builds/<site>`` at ``BUILD_AT`` (if not built already)."""
+    folder = builds / site
     if not (folder / "manifest.json").is_file():
-        subprocess.run([str(ROOT / ".venv/bin/invoke"), "build"], cwd=ROOT, check=True)
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(ROOT / "theme" / "kiosk")),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        content, corpus = sample_content(builds)
+        write_bundle(corpus, site, folder, content, env, BUILD_AT, "https://livep2f.com")
     return folder
 
 
 def chosen_slides(built: dict[str, Any], ids: tuple[str, ...], alert: str | None) -> list[Any]:
-    """The built slides ``ids`` (and the alert), with simple rules the tests can predict."""
+    """The built slides ``ids`` (and the alert, made a ``critical`` one that takes the screen),
+    with simple rules the tests can predict."""
     chosen = []
     for raw in built["slides"]:
         if raw["id"] in ids or raw["id"] == alert:
@@ -82,6 +137,7 @@ def chosen_slides(built: dict[str, Any], ids: tuple[str, ...], alert: str | None
             if raw["id"] == alert:
                 start, end = START + ALERT_AFTER, START + ALERT_AFTER + timedelta(hours=2)
                 slide["window"] = {"from": start.isoformat(), "until": end.isoformat()}
+                slide.update(level="critical", interrupt=True)
             else:
                 slide["window"] = None
             chosen.append(slide)
@@ -131,7 +187,7 @@ def make_bundle(
 ) -> Bundle:
     """A signed release of the built ``site``: the slides ``ids`` (and ``alert``), or the given
     ``slides``; ``planted`` files are added to (or replace) the built ones."""
-    built_folder = built_site(site)
+    built_folder = built_site(site, builds_folder(tmp))
     built = json.loads((built_folder / "manifest.json").read_bytes())
     private, public = trust.generate_keypair()
     key_path = tmp / "kiosk.pub"

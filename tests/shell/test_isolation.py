@@ -23,6 +23,7 @@ from p2f_player.contract.deeplinks import deep_link
 from tests.shell.conftest import (
     SLIDE_S,
     Kiosk,
+    builds_folder,
     built_site,
     make_bundle,
     read_nfc,
@@ -84,7 +85,7 @@ def evil_slide(built: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def evil_kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Kiosk, Path]]:
     tmp = tmp_path_factory.mktemp("kiosk-isolation")
-    built = json.loads((built_site(SITE) / "manifest.json").read_bytes())
+    built = json.loads((built_site(SITE, builds_folder(tmp)) / "manifest.json").read_bytes())
     bundle = make_bundle(
         tmp,
         SITE,

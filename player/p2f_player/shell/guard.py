@@ -3,7 +3,8 @@
 Layers, each enough alone for what it covers (``KioskWindow`` says what is allowed):
 
 * **navigations**: the top page may only be the kiosk page (the shell origin's ``/shell/``), a
-  frame only a release file (the content origin's ``/bundle/``) or ``about:blank``; Qt's
+  frame only a release file (the content origin's ``/bundle/``), a page the window drew (its
+  ``/generated/``) or ``about:blank``; Qt's
   ``acceptNavigationRequest`` refuses the rest before it starts, so the page never unloads;
 * **requests**: a request interceptor blocks every other request (images, scripts, frames);
 * **new windows**: ``createWindow`` opens none. pywebview's would hand the URL to the system

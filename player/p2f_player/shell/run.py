@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -29,6 +31,7 @@ from p2f_player.journal import Journal
 from p2f_player.shell.control import ControlServer, MovableClock
 from p2f_player.shell.inbox import Inbox
 from p2f_player.shell.nfc import NfcTag
+from p2f_player.shell.playtime import GeneratedPages, PlayTime
 from p2f_player.shell.sdnotify import Notifier
 from p2f_player.shell.server import BundleServer
 from p2f_player.shell.veille import KioskPlayer
@@ -81,7 +84,10 @@ def run_window(
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
     if "--expose-gc" not in flags:
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --js-flags=--expose-gc".strip()
-    server = BundleServer(lambda: releases_of(store)).start()
+    # pages drawn at play time (the now board): a fresh folder of the window's own, never a
+    # release folder (those are verified and immutable); gone at exit
+    generated = Path(tempfile.mkdtemp(prefix="p2f-generated-"))
+    server = BundleServer(lambda: releases_of(store), generated=generated).start()
     notifier = Notifier(env)
     first_beat = threading.Event()
 
@@ -108,6 +114,7 @@ def run_window(
         on_heartbeat=heartbeat,
         content_origin=server.content_origin,
         releases=lambda: releases_of(store),
+        playtime=PlayTime(GeneratedPages(generated)),
     )
     player = KioskPlayer(
         shell=shell,
@@ -154,6 +161,7 @@ def run_window(
         for part in (control, inbox, tag, server):
             if part is not None:
                 part.close()
+        shutil.rmtree(generated, ignore_errors=True)
     return 0
 
 

@@ -5,14 +5,16 @@ port, so that a slide or a directory page is never in the kiosk page's origin:
 
 * the **shell origin** serves ``/shell/<file>``, the kiosk page itself (``ui/``), and only that;
 * the **content origin** serves ``/bundle/<release>/<path>``, a file of a release the store
-  holds as ``current`` or ``previous`` (verified by sync); any other release name, a path that
-  climbs out (``..``) or a missing file is a 404.
+  holds as ``current`` or ``previous`` (verified by sync), and ``/generated/<name>``, a page the
+  window drew at play time (the now board, ``playtime.py``) in a folder of its own, never in a
+  release; any other release name, a path that climbs out (``..``) or a missing file is a 404.
 
 Every answer carries a Content-Security-Policy. The shell's allows its own scripts and frames
 of the content origin, nothing else, and may not be framed. Release documents are sandboxed by
 their own header (opaque origin, no pop-ups, no top navigation), may be framed only by the
-shell, and load nothing from outside their origin; slides may run no script at all, directory
-pages only the bundle's own files (``directory.js``, ``search.js``: no inline script).
+shell, and load nothing from outside their origin; slides and drawn pages may run no script at
+all, directory pages only the bundle's own files (``directory.js``, ``search.js``: no inline
+script).
 
 Only GET and HEAD. It does not verify files: sync and the store did that before the release
 became current.
@@ -34,6 +36,7 @@ log = logging.getLogger("p2f_player.shell")
 
 Releases = Callable[[], Mapping[str, Path]]  # release name -> its folder
 SCRIPTED = ("directory",)  # release folders whose pages may run their own script files
+GENERATED = "generated"  # the content origin's folder of pages drawn at play time
 
 
 def shell_policy(content_origin: str) -> str:
@@ -83,8 +86,9 @@ def ui_folder() -> Path:
 
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
-    tree: str  # "shell" or "bundle": the only tree this origin serves
+    tree: str  # "shell" or "bundle": the tree this origin serves ("bundle" also "generated")
     releases: Releases
+    generated: Path | None  # the drawn pages' folder (content origin only)
     ui: Path
     policy: Callable[[tuple[str, ...]], str]
 
@@ -135,6 +139,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _resolve(self, parts: tuple[str, ...]) -> tuple[Path | None, str]:
         if any(p in ("..", ".") or p.startswith(".") for p in parts) or len(parts) < 2:
             return None, ""
+        if parts[0] == GENERATED and self.server.tree == "bundle":
+            folder = self.server.generated
+            if folder is None or len(parts) != 2:
+                return None, ""
+            return folder / parts[1], "no-store"  # one file per play, never read twice
         if parts[0] != self.server.tree:
             return None, ""
         if parts[0] == "shell":
@@ -151,13 +160,21 @@ class BundleServer:
     """Serve the page (``origin``) and the releases (``content_origin``) on two local ports.
 
     ``port`` is the shell's (0: any free port); the content always takes a free port.
+    ``generated`` is the folder of the pages drawn at play time (None: none served).
     """
 
-    def __init__(self, releases: Releases, port: int = 0, ui: Path | None = None) -> None:
+    def __init__(
+        self,
+        releases: Releases,
+        port: int = 0,
+        ui: Path | None = None,
+        generated: Path | None = None,
+    ) -> None:
         self._shell = _Server(("127.0.0.1", port), _Handler)
         self._content = _Server(("127.0.0.1", 0), _Handler)
         for server, tree in ((self._shell, "shell"), (self._content, "bundle")):
             server.tree, server.releases, server.ui = tree, releases, ui or ui_folder()
+            server.generated = generated if tree == "bundle" else None
         shell_csp, shell = shell_policy(self.content_origin), self.origin
         self._shell.policy = lambda parts: shell_csp
         self._content.policy = lambda parts: content_policy(

@@ -17,6 +17,10 @@ For the player (``veille.py``) it also covers the page in black at night (``veil
 a small screenshot of the window (``screenshot``, in the GUI thread); once the page is up it
 starts the page's garbage-collector timer (``GC_JS``: the renderer's memory stays flat).
 
+With each slide it also hands the page the warning strip (the running alerts whose level puts
+them on a strip), the FR marker when the turn's text is French, and, for the "now" board, a
+page drawn at that moment (``playtime.py``: written apart from the releases).
+
 It does not choose slides (the scheduler does) nor read the clock (it is given one).
 """
 
@@ -41,8 +45,9 @@ from p2f_player.shell.handoff import (
     link_for,
     outside_links,
 )
+from p2f_player.shell.playtime import PlayTime
 from p2f_player.shell.qr import qr_data_uri
-from p2f_player.shell.server import ui_folder
+from p2f_player.shell.server import GENERATED, ui_folder
 from p2f_player.store import LocalRelease
 
 log = logging.getLogger("p2f_player.shell")
@@ -141,12 +146,15 @@ class KioskWindow:
         *,
         content_origin: str,
         releases: Callable[[], Mapping[str, Path]] = dict,
+        playtime: PlayTime | None = None,
     ) -> None:
-        """``origin`` serves the page, ``content_origin`` the ``releases`` (name -> folder)."""
+        """``origin`` serves the page, ``content_origin`` the ``releases`` (name -> folder) and
+        the pages ``playtime`` draws (the now board; without it, it shows the default card)."""
         if content_origin == origin:
             raise ValueError("the releases must not be served from the page's origin")
         self.origin, self.settings, self.clock, self.journal = origin, settings, clock, journal
         self.content_origin, self.releases = content_origin, releases
+        self.playtime = playtime or PlayTime(None)
         self.on_heartbeat = on_heartbeat or (lambda: None)
         self.screen = Screen()
         self.link_listeners: list[LinkListener] = []
@@ -213,8 +221,10 @@ class KioskWindow:
         return url.startswith(f"{self.origin}/shell/")
 
     def allowed_frame(self, url: str) -> bool:
-        """A frame: a release file (from the content origin), or blank."""
-        return url == "about:blank" or url.startswith(f"{self.content_origin}/bundle/")
+        """A frame: a release file or a drawn page (from the content origin), or blank."""
+        return url == "about:blank" or url.startswith(
+            (f"{self.content_origin}/bundle/", f"{self.content_origin}/{GENERATED}/")
+        )
 
     def allowed_request(self, url: str) -> bool:
         scheme = url.split(":", 1)[0].lower()
@@ -252,9 +262,13 @@ class KioskWindow:
         """``Player``'s display callback: hand the next slide to the page."""
         document = release.document if release else None
         path = link = None
+        now = self.clock.now()
         if decision.slide is not None and release is not None:
-            page = decision.slide.pages.get(decision.language)
-            path = f"/bundle/{release.name}/{page}" if page else None
+            if decision.slide.drawn_at_play_time:
+                path = self.playtime.board(decision, release, now)
+            else:
+                page = decision.slide.pages.get(decision.language)
+                path = f"/bundle/{release.name}/{page}" if page else None
             link = link_for(path, document or {}) if path else None
         title = ""
         if document is not None and decision.slide is not None:
@@ -270,9 +284,12 @@ class KioskWindow:
             "interrupt": bool(decision.slide and decision.slide.interrupt),
             "link": link,
             "qr": qr_data_uri(link) if link else None,
-            "hot": hot_strip(document, self.clock.now(), decision.language) if document else [],
+            "hot": hot_strip(document, now, decision.language) if document else [],
+            "strip": self.playtime.strip(decision, document) if document else [],
+            "text_lang": decision.text_language,
+            "in_french": self.playtime.in_french(decision, release) if release else None,
             "release": release.name if release else None,
-            "now_ms": int(self.clock.now().timestamp() * 1000),  # the page's clock follows ours
+            "now_ms": int(now.timestamp() * 1000),  # the page's clock follows ours
         }
         with self._lock:
             self._document, self._last_play = document, play

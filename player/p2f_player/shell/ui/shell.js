@@ -1,7 +1,9 @@
 // The kiosk page: attract loop (two iframes, the next slide preloaded, then cross-faded: never a
-// blank frame), the clock, the hot strip, the QR hand-off, and touch mode over the bundle's
-// directory with an idle countdown back to the loop. What plays is decided in Python
-// (window.shell.play); what is shown is reported back (api.shown) for the QR code and NFC.
+// blank frame), the clock, the hot strip (or the warning strip while a warning alert runs), the
+// FR marker of a slide played in French in another language's turn, the QR hand-off, and touch
+// mode over the bundle's directory with an idle countdown back to the loop. What plays is
+// decided in Python (window.shell.play); what is shown is reported back (api.shown) for the QR
+// code and NFC.
 // Slides and directory pages come from another origin, in sandboxed frames: this page cannot
 // reach into them, nor they into it. The directory frame talks through postMessage (frame.js).
 // Durations (idle countdown, settling) run on performance.now(): a step of the wall clock
@@ -22,7 +24,7 @@
   var s = {
     mode: "loop", current: null, pending: null, front: 0, token: 0, lang: "fr", release: null,
     lastActivity: 0, pages: 0, baseMs: Date.now(), basePerf: performance.now(), shown: null, shownId: null,
-    revealedAt: 0, link: null, touchPath: null, touchLink: null
+    revealedAt: 0, link: null, touchPath: null, touchLink: null, strip: [], stripKey: "[]"
   };
 
   function label(key, lang) { return (LABELS[lang] || LABELS.en)[key]; }
@@ -35,6 +37,7 @@
     if (item.now_ms) { s.baseMs = item.now_ms; s.basePerf = performance.now(); }
     if (item.release) { s.release = item.release; }
     renderHot(item.hot || []);
+    renderStrip(item.strip || []);
     if (s.mode === "touch" && !item.interrupt) { s.pending = item; return true; }
     if (s.mode === "touch") { endTouch("alert"); }
     show(item);
@@ -73,6 +76,7 @@
       card.hidden = false;
     }
     s.shown = item.path; s.shownId = item.id; s.revealedAt = performance.now();
+    setFrench(item.in_french);
     setHandoff($("handoff"), $("qr"), $("handoff-caption"), item.link, item.qr, item.lang);
     s.link = item.link;
     $("invite").textContent = config.languages.map(function (l) { return label("invite", l.code); })
@@ -99,6 +103,35 @@
     });
   }
 
+  // the running alerts of a strip level, in their level's colour (the most severe first); an
+  // alert leaves the strip at its end (until_ms, on the player's clock), even mid-slide
+  function renderStrip(strip) {
+    s.strip = strip;
+    var t = now().getTime();
+    var live = strip.filter(function (a) { return !a.until_ms || t < a.until_ms; });
+    var key = JSON.stringify(live);
+    if (key === s.stripKey) { return; }
+    s.stripKey = key;
+    var list = $("strip-list"), box = $("strip");
+    list.textContent = "";
+    live.forEach(function (a) {
+      var li = document.createElement("li");
+      li.textContent = a.title; li.lang = a.lang;
+      list.appendChild(li);
+    });
+    box.className = live.length ? "level-" + live[0].level : "";
+    box.hidden = !live.length;
+    document.body.classList.toggle("strip", live.length > 0);
+  }
+
+  // "FR" on a slide whose text is French in another language's turn, said in that language
+  function setFrench(french) {
+    var badge = $("fr-badge");
+    badge.hidden = !french;
+    if (french) { badge.setAttribute("aria-label", french.label); badge.setAttribute("title", french.label); }
+    else { badge.removeAttribute("aria-label"); badge.removeAttribute("title"); }
+  }
+
   function tick() {
     var lang = (s.mode === "touch" ? s.lang : (s.current && s.current.lang)) || "fr";
     var t = now();
@@ -106,6 +139,7 @@
     $("clock").textContent = t.toLocaleTimeString(lang, Object.assign({ hour: "2-digit", minute: "2-digit" }, opts));
     $("date").textContent = t.toLocaleDateString(lang, Object.assign({ weekday: "long", day: "numeric", month: "long" }, opts));
     $("default-time").textContent = $("clock").textContent;
+    if (s.strip.length) { renderStrip(s.strip); }
     if (s.mode === "touch") {
       var left = Math.max(0, Math.ceil(config.idle_s - (performance.now() - s.lastActivity) / 1000));
       $("countdown").textContent = label("back", s.lang).replace("%s", left);
@@ -227,7 +261,11 @@
         alert: document.body.classList.contains("alert"),
         settledMs: s.revealedAt ? performance.now() - s.revealedAt : 0,
         visibleFrames: frames.filter(function (f) { return f.classList.contains("on"); }).length,
-        qr: !$("handoff").hidden, hot: $("hot-list").children.length
+        qr: !$("handoff").hidden, hot: $("hot-list").children.length,
+        strip: Array.prototype.map.call($("strip-list").children, function (li) { return li.textContent; }),
+        stripLevel: $("strip").className, stripShown: !$("strip").hidden && getComputedStyle($("strip")).display !== "none",
+        stripBox: (function (r) { return [r.left, r.top, r.width, r.height]; })($("strip").getBoundingClientRect()),
+        french: $("fr-badge").hidden ? null : { text: $("fr-badge").textContent, label: $("fr-badge").getAttribute("aria-label") }
       };
     }
   };

@@ -526,3 +526,15 @@ def next_change(plan: Plan, now: datetime, recent: Sequence[Play] = ()) -> datet
     candidates.extend(p.start.astimezone(UTC) + HOUR for p in recent)
     future = [m for m in candidates if m > now]
     return min(future) if future else None
+
+
+def group_of(plan: Plan, slide: Slide, now: datetime) -> str:
+    """The share group ``slide`` plays in at ``now``: a running campaign, a legacy sponsor, an
+    alert level with a capped share, or the house (``""``). Public so that estimates outside
+    the player (the stale list, the review page) share the hour exactly as the loop does."""
+    return _group_of(plan, slide, now)
+
+
+def booked_share(plan: Plan, group: str, slide: Slide) -> float:
+    """The share of the hour ``group`` booked (``slide``: its next one, for plays per hour)."""
+    return _booked(plan, group, slide)

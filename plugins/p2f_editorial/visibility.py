@@ -8,7 +8,8 @@ the week after the build moment (``release.created``), judged at the middle of t
 
 - no plays when the screen is off (``screen_hours``, ``p2f_player.screen.screen_on``);
 - eligible alerts whose level takes over share the whole hour equally;
-- otherwise the hour is shared as the scheduler shares it: each sponsor present gets its
+- otherwise the hour is shared as the scheduler shares it (its own ``group_of`` and
+  ``booked_share``): each running campaign (or legacy sponsor) present gets its
   booked share, each alert level with a ``max_share`` that share, the house (highest
   priority present) the rest, all scaled to fill the hour (the scheduler never idles while
   something is eligible); inside a group, time goes by ``weight`` x moment weight;
@@ -25,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from p2f_player.scheduler import Plan, Slide, is_eligible, weight_now
+from p2f_player.scheduler import Plan, Slide, booked_share, group_of, is_eligible, weight_now
 from p2f_player.screen import screen_on
 
 HOURS_PER_WEEK = 168
@@ -62,11 +63,11 @@ def hour_shares(plan: Plan, moment: datetime) -> list[tuple[Slide, float]]:
         return [(s, 3600.0 / len(takeover)) for s in takeover]
     groups: dict[str, list[Slide]] = {}
     for slide in eligible:
-        groups.setdefault(_group(plan, slide), []).append(slide)
+        groups.setdefault(group_of(plan, slide, moment), []).append(slide)
     if "" in groups:
         top = max(s.rules.priority for s in groups[""])
         groups[""] = [s for s in groups[""] if s.rules.priority == top]
-    booked = {g: _booked(plan, g) for g in groups if g}
+    booked = {g: booked_share(plan, g, members[0]) for g, members in groups.items() if g}
     shares = {g: booked.get(g, max(0.0, 1.0 - sum(booked.values()))) for g in groups}
     # the scheduler never idles: the groups present split the hour in proportion to shares
     scale = sum(shares.values())
@@ -78,17 +79,3 @@ def hour_shares(plan: Plan, moment: datetime) -> list[tuple[Slide, float]]:
             if whole > 0 and weight > 0 and scale > 0:
                 out.append((slide, 3600.0 * shares[group] / scale * weight / whole))
     return out
-
-
-def _group(plan: Plan, slide: Slide) -> str:
-    if slide.sponsor in plan.sponsors:
-        return str(slide.sponsor)
-    if slide.level is not None and plan.settings.level(slide.level).max_share is not None:
-        return "level:" + slide.level
-    return ""
-
-
-def _booked(plan: Plan, group: str) -> float:
-    if group.startswith("level:"):
-        return plan.settings.level(group.removeprefix("level:")).max_share or 0.0
-    return plan.sponsors.get(group, 0.0)

@@ -55,3 +55,23 @@ def test_sponsor_share_and_takeover_alert() -> None:
     assert plays["fire"] == pytest.approx(2 * 24 * 360)
     assert plays["sponsored"] == pytest.approx(2 * 6 * 24 * 360 * 0.25)
     assert plays["house"] == pytest.approx(2 * 6 * 24 * 360 * 0.75)
+
+
+def test_a_campaign_gets_its_booked_share_on_its_days_only() -> None:
+    """Campaigns (what the scheduler delivers since partners lost ``screen_share``) are shared
+    through the scheduler's own grouping: 25 % on their days, house time outside them."""
+    doc = _manifest("gare", CREATED, [_slide("house"), _slide("promo")])
+    doc["site"]["campaigns"] = [
+        {
+            "id": "velos-decembre",
+            "partner": "velos",
+            "slides": ["promo"],
+            "starts": "2026-12-07",
+            "ends": "2026-12-09",  # three days of the seven
+            "share": 0.25,
+        }
+    ]
+    plays = plays_per_week([doc])
+    # three days at 25 %, then four days where both house slides share the hour equally
+    assert plays["promo"] == pytest.approx(3 * 24 * 360 * 0.25 + 4 * 24 * 360 * 0.5)
+    assert plays["house"] == pytest.approx(3 * 24 * 360 * 0.75 + 4 * 24 * 360 * 0.5)

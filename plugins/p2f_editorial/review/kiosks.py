@@ -120,13 +120,13 @@ def compare_kiosk(
         and after is not None
         and not (change.added or change.removed or change.changed)
         and before.get("site") == after.get("site")
-        and before.get("sponsors") == after.get("sponsors")
+        and _booked_by_partner(before) == _booked_by_partner(after)
     ):
         return change  # same plan: the scheduler would play the same hour (it is pure)
     change.before = play_hour(before, moment) if before else None
     change.after = play_hour(after, moment) if after else None
-    booked_old = (before or {}).get("sponsors") or {}
-    booked_new = (after or {}).get("sponsors") or {}
+    booked_old = _booked_by_partner(before)
+    booked_new = _booked_by_partner(after)
     for sponsor in sorted(set(booked_old) | set(booked_new)):
         pair = (float(booked_old.get(sponsor, 0.0)), float(booked_new.get(sponsor, 0.0)))
         delivered = (
@@ -182,3 +182,14 @@ def top_plays(hour: HourPlay | None, count: int = 8) -> list[tuple[str, float]]:
         return []
     ranked = Counter(hour.seconds).most_common(count)
     return [(slide_id, hour.share(slide_id)) for slide_id, _ in ranked]
+
+
+def _booked_by_partner(manifest: Mapping[str, Any] | None) -> dict[str, float]:
+    """Each partner's booked share at the site: its campaigns' shares (``site.campaigns``, what
+    the scheduler delivers), plus a legacy manifest's ``sponsors``."""
+    booked = {k: float(v) for k, v in ((manifest or {}).get("sponsors") or {}).items()}
+    for campaign in ((manifest or {}).get("site") or {}).get("campaigns") or ():
+        if campaign.get("share"):
+            partner = str(campaign["partner"])
+            booked[partner] = booked.get(partner, 0.0) + float(campaign["share"])
+    return booked

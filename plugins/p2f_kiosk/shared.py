@@ -55,9 +55,10 @@ class SharedFiles:
         made for ``key``; return its entry (size and SHA-256)."""
         target.parent.mkdir(parents=True, exist_ok=True)
         known = self.made.get(key)
+        # the target may already be a link to another site's file: never write through one
+        target.unlink(missing_ok=True)
         if known is not None and known[0].is_file():
             first, entry = known
-            target.unlink(missing_ok=True)
             try:
                 os.link(first, target)
             except OSError:  # another file system, or one without hard links

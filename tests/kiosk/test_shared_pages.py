@@ -108,3 +108,14 @@ def test_hours_and_phases_are_worked_out_once_per_build(corpus: Corpus, tmp_path
     write_bundle(corpus, SITES[1], tmp_path / "two", CONTENT, env, NOW, URL, shared=shared)
     assert shared.values_reused > reused
     assert all(shared.values[key] is value for key, value in before.items())
+
+
+def test_placing_a_new_key_on_a_linked_path_never_changes_the_other_site(tmp_path: Path) -> None:
+    shared = SharedFiles()
+    one, two = tmp_path / "one.jpg", tmp_path / "two.jpg"
+    shared.place(("image", "k"), one, lambda: b"first")
+    shared.place(("image", "k"), two, lambda: b"never made")
+    assert os.path.samefile(one, two)
+    entry = shared.place(("image", "other"), two, lambda: b"other bytes")
+    assert one.read_bytes() == b"first"
+    assert two.read_bytes() == b"other bytes" and entry.size == len(b"other bytes")

@@ -109,6 +109,12 @@ def _instrument(timers: _Timers) -> None:
     timers.wrap(bundle, "_write_slide", "  _write_slide (Jinja + Markdown + disk)")
     timers.wrap(bundle, "write_directory", DIRECTORY)
     try:
+        import p2f_web.plugin as web
+
+        timers.wrap(web, "write_outputs", "p2f_web outputs (search index, feeds, data)")
+    except ImportError:
+        pass
+    try:
         import p2f_kiosk.images as images
 
         timers.wrap(images, "fit", PICTURES)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,20 +11,11 @@ import jinja2
 from p2f_editorial.settings import from_dict as editorial_settings
 from pelican import signals
 
+from p2f_build import REPORT_NAME, build_time
 from p2f_kiosk.bundle import write_bundle
 from p2f_kiosk.shared import SharedFiles
 
-REPORT_NAME = "report.json"
 log = logging.getLogger(__name__)
-
-
-def build_time(settings: dict[str, Any]) -> datetime:
-    """The moment the bundle is built for: ``P2F_NOW`` (ISO, for reproducible builds) or now."""
-    value = settings.get("P2F_NOW")
-    if value:
-        moment = datetime.fromisoformat(value)
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def write_bundles(pelican: Any) -> None:

@@ -33,7 +33,7 @@ from typing import Any
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from p2f_kiosk.plugin import REPORT_NAME
+from p2f_build import REPORT_NAME
 from p2f_model.problems import ContentError
 
 OUTPUTS = ("site", "kiosk")

@@ -15,7 +15,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from p2f_kiosk.plugin import build_time
+from p2f_build import build_time
 from p2f_model.corpus import Corpus, Item
 from p2f_model.images import MAX_IMAGE_BYTES
 from p2f_model.load import read_content_file

@@ -13,7 +13,7 @@ from typing import Any
 from babel.dates import format_date
 from pelican import signals
 
-from p2f_kiosk.plugin import build_time
+from p2f_build import build_time
 from p2f_model.drafts import published
 from p2f_model.images import MAX_IMAGE_BYTES, image_problem
 from p2f_model.load import ContentFileError, load_corpus, read_content_file

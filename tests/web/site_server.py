@@ -2,12 +2,15 @@
 
 It adds the response headers of the site's own ``_headers`` file (the Netlify / Cloudflare
 Pages form written by ``p2f_web.csp``), so browser tests run with the Content Security Policy
-both as a header and as the meta element of each page. Shared by tests/web and tests/webdata.
+both as a header and as the meta element of each page, and it compresses text files (gzip)
+for a client that accepts it, as a CDN does: Lighthouse (bench/web_budget.py) then measures
+what a phone would download. Shared by tests/web, tests/webdata and the bench.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import threading
 from collections.abc import Iterator
@@ -35,6 +38,9 @@ def read_headers_file(path: Path) -> dict[str, str]:
     return headers
 
 
+COMPRESSED = {".html", ".css", ".js", ".json", ".geojson", ".xml", ".svg", ".ics", ".txt"}
+
+
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, *args: Any, headers: dict[str, str], **kwargs: Any) -> None:
         self.site_headers = headers  # set first: the base class handles the request at once
@@ -44,6 +50,23 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         for name, value in self.site_headers.items():
             self.send_header(name, value)
         super().end_headers()
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.suffix in COMPRESSED and path.is_file()):
+            super().do_GET()
+            return
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

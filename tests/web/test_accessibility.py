@@ -37,6 +37,10 @@ TEMPLATES = {
     "partner": "partenaires/booking-com/",
     "search": "recherche/?q=plage",
     "map": "carte/?p=veto-pinede",
+    "tonight": "ce-soir/",
+    "contact": "contact/",
+    "lodging-with-booking": "lieux/hotel-les-pins-bleus/",
+    "page-to-tonight": "pratique/chambre-surbookee/",
     "404": "404.html",
 }
 LANGS = {"fr": "", "en": "en/"}
@@ -46,7 +50,7 @@ PAGES = [
     for lang, prefix in LANGS.items()
     for name, path in TEMPLATES.items()
 ]
-PAGES.append(("event-fallback-de", "/de/agenda/balade-capitelles-printemps-2027/"))
+PAGES.append(("event-de", "/de/agenda/balade-capitelles-printemps-2027/"))
 
 
 def file_of(site: Path, url: str) -> Path:

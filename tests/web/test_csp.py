@@ -38,7 +38,11 @@ PAGES = {
     "map": "{p}carte/?p=veto-pinede",
     "search": "{p}recherche/?q=plage",
     "404": "{p}404.html",
-    "deep-link": "/d/veto-pinede/?k=gare&l={lang}",
+    "tonight": "{p}ce-soir/",
+    "contact": "{p}contact/",
+    "agenda-filtered": "{p}agenda/?theme=noel&from=2026-12-01",
+    "deep-link": "/d/{lang}/veto-pinede/?k=gare",
+    "deep-link-first-form": "/d/veto-pinede/?k=gare&l={lang}",
 }
 LANGS = {"fr": "/", "en": "/en/"}
 CASES = [
@@ -75,8 +79,11 @@ def test_no_page_breaks_the_policy(visitor: Any, site_url: str, name: str, path:
         visitor.locator("[data-search-results] li").first.wait_for()
     if name == "deep-link-unknown":
         expect(visitor.locator("h1")).to_have_text("Lien introuvable")
-    elif name.startswith("deep-link"):
+    elif name.startswith("deep-link-first-form"):
         expect(visitor).to_have_url(re.compile(r"/lieux/veto-pinede/\?utm_source=kiosk"))
+    elif name.startswith("deep-link"):  # the item's page itself, at the link's address
+        expect(visitor).to_have_url(re.compile(r"/d/(fr|en)/veto-pinede/\?k=gare$"))
+        expect(visitor.locator("h1")).to_be_visible()
     if name.startswith("places-open-now"):
         visitor.wait_for_function("() => !!window.opening_hours")
     visitor.wait_for_load_state("networkidle")

@@ -25,7 +25,6 @@ def stale(
 ) -> int:
     """Print the stale items of ``root/content`` ranked by plays per week estimated from the
     kiosk manifests of ``root/build``; return the exit code (0, or 2 for unusable input)."""
-    import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other
     from p2f_model.load import load_corpus
 
     out = out or sys.stdout
@@ -62,7 +61,6 @@ def open_editor(
 ) -> Iterator[str]:
     """The web editor over ``root/content``: decap-server on ``backend_port``, the editor's
     own server on ``port`` (0: a free one), both on 127.0.0.1. Yields the editor's URL."""
-    import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other
     from p2f_editorial import cms_config
     from p2f_editorial.editor_server import Editor, decap_server, editor_server
     from p2f_model.load import load_corpus

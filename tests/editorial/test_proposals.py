@@ -14,7 +14,6 @@ import pytest
 from p2f_editorial.proposals import Limits, ProposalError, RateLimit, draft_from_form
 from p2f_editorial.proposals_server import ENDPOINT, Receiver, serve
 
-import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other
 from p2f_model import frontmatter
 from p2f_model.load import load_corpus
 from p2f_site.build import build_all

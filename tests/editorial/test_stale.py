@@ -13,7 +13,6 @@ from p2f_editorial import cli
 from p2f_editorial.settings import DEFAULT_STALE_DAYS, SettingsError, from_dict
 from p2f_editorial.stale import stale_items
 
-import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other
 from p2f_model.load import load_corpus
 from tests.conftest import PAGE, PLACE, WriteContent
 

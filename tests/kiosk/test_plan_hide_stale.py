@@ -7,8 +7,8 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other
 from p2f_editorial.settings import EditorialSettings
+
 from p2f_kiosk.plan import plan_site
 from p2f_model.load import load_corpus
 from p2f_player.contract.rules import PARIS

@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 # isort: off
-import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other (DESIGN.md, "Mend")
 from p2f_kiosk.plan import now_board_slide, site_document
 
 # isort: on

@@ -9,7 +9,6 @@ import re
 from PIL import Image
 
 # isort: off
-import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other (DESIGN.md, "Mend")
 from p2f_kiosk.sample_photos import CREDIT, draw, scene_of, translation_with_alt, with_image
 
 # isort: on

@@ -6,7 +6,6 @@ import textwrap
 from datetime import datetime
 
 # isort: off
-import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other (DESIGN.md, "Mend")
 from p2f_kiosk.translations import missing_translations, table
 
 # isort: on

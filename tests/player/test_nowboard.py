@@ -9,7 +9,6 @@ from datetime import datetime
 import pytest
 
 # isort: off
-import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other (DESIGN.md, "Mend")
 from p2f_kiosk.now_data import now_data, now_script
 
 # isort: on

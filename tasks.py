@@ -390,9 +390,10 @@ def proposals_serve(c, port=8001, host="127.0.0.1", content="content"):  # type:
         "campaign": "only this campaign (its file name in content/campagnes/)",
         "as_of": "the moment the fleet is judged at (default now)",
         "publish": "upload build/office to the store's private office/ prefix (not site/)",
+        "compact": "first fold the closed days' JSONL into per-day Parquet (telemetry-compacted/)",
     }
 )
-def report(c, store="", since="", until="", campaign="", as_of="", out="build/office", publish=False):  # type: ignore[no-untyped-def]
+def report(c, store="", since="", until="", campaign="", as_of="", out="build/office", publish=False, compact=False):  # type: ignore[no-untyped-def]
     """Proof of play per campaign (CSV + partner PDF), audience and fleet from the store's
     telemetry, as a static dashboard in build/office/ (private: never under build/site)."""
     from p2f_office.cli import main
@@ -405,6 +406,8 @@ def report(c, store="", since="", until="", campaign="", as_of="", out="build/of
             args += [flag, value]
     if publish:  # to the store's private office/ prefix, never the public site/
         args.append("--publish")
+    if compact:  # closed days to Parquet first: a year loads in seconds (docs/office.md)
+        args.append("--compact")
     code = main(args)
     if code:
         sys.exit(code)

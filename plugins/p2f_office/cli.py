@@ -22,7 +22,7 @@ import duckdb
 from p2f_model.campaigns import Campaign, is_campaign_path
 from p2f_model.load import load_corpus
 from p2f_model.problems import Problem
-from p2f_office import dashboard, loader, reports
+from p2f_office import compaction, dashboard, loader, reports
 from p2f_office.publish import OFFICE_PREFIX, publish_office
 from p2f_player.contract.rules import PARIS
 
@@ -42,6 +42,9 @@ class Options:
     campaign: str | None
     silent_after: timedelta
     publish: bool = False
+    command: str = "report"
+    compact: bool = False
+    grace_days: int = compaction.GRACE_DAYS
 
 
 def parse_options(argv: Sequence[str] | None, now: datetime) -> Options:
@@ -82,11 +85,37 @@ def parse_options(argv: Sequence[str] | None, now: datetime) -> Options:
         action="store_true",
         help="upload --out to the store's private office/ prefix (never under site/)",
     )
+    compact = commands.add_parser(
+        "compact", help="fold the JSONL batches of closed days into per-day Parquet files"
+    )
+    compact.add_argument("--store", default="", help="as for report")
+    compact.add_argument("--cache", type=Path, default=Path("build/office-cache"))
+    compact.add_argument(
+        "--grace-days",
+        dest="grace_days",
+        type=int,
+        default=compaction.GRACE_DAYS,
+        help=f"a day is closed once this many days old (default {compaction.GRACE_DAYS})",
+    )
+    compact.add_argument("--as-of", dest="as_of", type=datetime.fromisoformat)
+    report.add_argument(
+        "--compact",
+        action="store_true",
+        help="compact the closed days first (as p2f-office compact)",
+    )
+    report.add_argument("--grace-days", dest="grace_days", type=int, default=compaction.GRACE_DAYS)
     args = parser.parse_args(argv)
+    if args.grace_days < 1:
+        parser.error(f"--grace-days {args.grace_days}: give 1 or more (today is never closed)")
     as_of = args.as_of or now
     as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=PARIS)
     until = args.until or as_of.astimezone(PARIS).date()
     since = args.since or date(until.year, 1, 1)
+    if args.command == "compact":
+        return Options(
+            args.store, Path("content"), Path("build/office"), args.cache, since, until, as_of,
+            None, timedelta(0), command="compact", compact=True, grace_days=args.grace_days,
+        )  # fmt: skip
     if since > until:
         parser.error(f"--since {since} is after --until {until}")
     return Options(
@@ -100,6 +129,8 @@ def parse_options(argv: Sequence[str] | None, now: datetime) -> Options:
         args.campaign,
         timedelta(seconds=2 * args.heartbeat_interval),
         args.publish,
+        compact=args.compact,
+        grace_days=args.grace_days,
     )
 
 
@@ -112,7 +143,31 @@ def read_campaigns(content: Path) -> tuple[dict[str, Campaign], dict[str, str], 
     return corpus.campaigns, partners, problems
 
 
+def run_compaction(options: Options, out: TextIO) -> int:
+    started = time.monotonic()
+    try:
+        store = loader.open_store(options.store, DEFAULT_STORE)
+        telemetry = loader.gather(store, options.cache)
+        done = compaction.compact(
+            store, telemetry, options.as_of.astimezone(PARIS).date(), options.grace_days
+        )
+    except loader.ReportError as error:
+        print(f"compact: {error}", file=out)
+        return 1
+    print(
+        f"compact: {done.batches} batches folded into {done.days} site-days under "
+        f"{compaction.COMPACTED_PREFIX}, {done.pending} left as JSONL (open days or no good "
+        f"event), in {time.monotonic() - started:.1f} s",
+        file=out,
+    )
+    return 0
+
+
 def run(options: Options, out: TextIO) -> int:
+    if options.compact:
+        code = run_compaction(options, out)
+        if code or options.command == "compact":
+            return code
     started = time.monotonic()
     campaigns, partners, problems = read_campaigns(options.content)
     for problem in sorted(problems):

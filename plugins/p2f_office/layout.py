@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from p2f_player.heartbeat import heartbeat_key
 from p2f_publish.layout import TELEMETRY_PREFIX
@@ -64,4 +65,47 @@ def classify(key: str) -> KeyInfo:
     return KeyInfo(key, "batch", site, device, first, last)
 
 
-__all__ = ["HEARTBEAT_NAME", "TELEMETRY_PREFIX", "KeyInfo", "classify"]
+# -- the compacted telemetry (p2f_office.compaction): one Parquet file per site and day ----------
+
+COMPACTED_PREFIX = "telemetry-compacted/"  # private, like telemetry/ (never under site/)
+_COMPACTED = re.compile(
+    rf"^{re.escape(COMPACTED_PREFIX)}(?P<site>{_NAME})/"
+    r"(?P<day>\d{4}-\d{2}-\d{2})(?P<anomalies>\.anomalies)?\.parquet$"
+)
+
+
+@dataclass(frozen=True)
+class CompactedFile:
+    key: str
+    site: str
+    day: date
+    anomalies: bool  # the day's anomalies sidecar, not its events
+
+
+def parse_compacted(key: str) -> CompactedFile | None:
+    """What a key under ``telemetry-compacted/`` is, or None for anything else."""
+    match = _COMPACTED.match(key)
+    if match is None:
+        return None
+    try:
+        day = date.fromisoformat(match["day"])
+    except ValueError:
+        return None
+    return CompactedFile(key, match["site"], day, bool(match["anomalies"]))
+
+
+def file_key(site: str, day: date, anomalies: bool = False) -> str:
+    """``telemetry-compacted/<site>/<day>.parquet`` (``.anomalies.parquet``: the sidecar)."""
+    return f"{COMPACTED_PREFIX}{site}/{day.isoformat()}{'.anomalies' if anomalies else ''}.parquet"
+
+
+__all__ = [
+    "COMPACTED_PREFIX",
+    "HEARTBEAT_NAME",
+    "TELEMETRY_PREFIX",
+    "CompactedFile",
+    "KeyInfo",
+    "classify",
+    "file_key",
+    "parse_compacted",
+]

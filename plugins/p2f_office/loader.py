@@ -27,7 +27,13 @@ from typing import Any
 import duckdb
 
 from p2f_office import queries
-from p2f_office.layout import TELEMETRY_PREFIX, KeyInfo, classify
+from p2f_office.layout import (
+    COMPACTED_PREFIX,
+    TELEMETRY_PREFIX,
+    KeyInfo,
+    classify,
+    parse_compacted,
+)
 from p2f_player.contract import trust
 from p2f_player.store import release_name
 from p2f_publish.errors import NotFound, PublishError
@@ -49,6 +55,7 @@ class Telemetry:
     screenshots: dict[tuple[str, str], Path] = field(default_factory=dict)
     unexpected: list[tuple[str, str]] = field(default_factory=list)  # (key, why)
     live: dict[str, dict[str, Any]] = field(default_factory=dict)  # site -> manifest document
+    compacted: dict[str, Path] = field(default_factory=dict)  # compacted key -> local file
 
 
 def open_store(url: str, default: Path) -> Store:
@@ -82,6 +89,18 @@ def gather(store: Store, cache: Path) -> Telemetry:
             found.screenshots[(info.site, info.device)] = path
         else:
             _heartbeat(path, info, found)
+    try:
+        compacted = sorted(store.list_keys(COMPACTED_PREFIX))
+    except PublishError as error:
+        raise ReportError(f"compacted telemetry: {error}") from None
+    for key in compacted:
+        if key.endswith(".part") or parse_compacted(key) is None:
+            found.unexpected.append((key, "not a file compaction writes"))
+            continue
+        path = root / key
+        if not local:  # rewritten when a late batch is folded in: fetched each time
+            _mirror(store, key, path)
+        found.compacted[key] = path
     for site in sorted({b.site for b in found.batches} | {s for s, _ in found.heartbeats}):
         document = _live_manifest(store, site)
         if document is not None:
@@ -123,10 +142,23 @@ def _live_manifest(store: Store, site: str) -> dict[str, Any] | None:
     return document
 
 
-def load(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:
-    """Load every batch into ``events`` (de-duplicated on ``(device, seq)``) and every
-    problem into ``anomalies``; derived tables follow (``queries.DERIVED``)."""
+def _compacted_files(telemetry: Telemetry, anomalies: bool) -> list[str]:
+    return [
+        str(path)
+        for key, path in sorted(telemetry.compacted.items())
+        if (info := parse_compacted(key)) is not None and info.anomalies == anomalies
+    ]
+
+
+def read_batches(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> list[KeyInfo]:
+    """Check every batch not yet compacted into ``checked`` (one row per line); return those
+    batches. A batch is compacted when its key is in a compacted day's events or sidecar."""
     con.execute(f"SET TimeZone = '{queries.TIMEZONE}'")
+    files = _compacted_files(telemetry, False) + _compacted_files(telemetry, True)
+    done: set[str] = set()
+    if files:
+        done = {key for (key,) in con.execute(queries.COMPACTED_KEYS, {"files": files}).fetchall()}
+    pending = [batch for batch in telemetry.batches if batch.key not in done]
     columns: dict[str, list[Any]] = {
         "path": [],
         "key": [],
@@ -135,7 +167,7 @@ def load(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:
         "first_seq": [],
         "last_seq": [],
     }
-    for batch in telemetry.batches:
+    for batch in pending:
         columns["path"].append(str(telemetry.root / batch.key))
         columns["key"].append(batch.key)
         columns["key_site"].append(batch.site)
@@ -143,7 +175,7 @@ def load(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:
         columns["first_seq"].append(batch.first_seq)
         columns["last_seq"].append(batch.last_seq)
     con.execute(queries.BATCH_FILES, columns)
-    if telemetry.batches:
+    if pending:
         con.execute(queries.LINES, {"paths": columns["path"]})
     else:
         con.execute(queries.NO_LINES)
@@ -151,9 +183,22 @@ def load(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:
         queries.CHECKED,
         {"kinds": list(queries.EVENT_KINDS), "fields": json.dumps(queries.FIELDS)},
     )
+    return pending
+
+
+def load(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:
+    """Load every batch into ``events`` (de-duplicated on ``(device, seq)``) and every
+    problem into ``anomalies``; derived tables follow (``queries.DERIVED``). Compacted days
+    are read from their Parquet files and de-duplicated with the batches still in JSONL (a
+    late batch for a compacted day counts once, before the next compaction folds it in)."""
+    read_batches(con, telemetry)
+    if events := _compacted_files(telemetry, False):
+        con.execute(queries.ADD_COMPACTED, {"files": events})
     con.execute(queries.COPIES)
     con.execute(queries.EVENTS)
     con.execute(queries.ANOMALIES)
+    if sidecars := _compacted_files(telemetry, True):
+        con.execute(queries.ADD_COMPACTED_ANOMALIES, {"files": sidecars})
     for key, why in telemetry.unexpected:
         con.execute(queries.ADD_ANOMALY, ["unexpected key", key, 0, why])
     for statement in queries.DERIVED:

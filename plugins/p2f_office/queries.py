@@ -100,7 +100,8 @@ WITH parsed AS (
     FROM fields
 )
 SELECT * EXCLUDE (line), hash(line) AS line_hash,
-       CASE WHEN problem IS NOT NULL THEN left(line, 160) END AS example
+       CASE WHEN problem IS NOT NULL THEN left(line, 160) END AS example,
+       false AS from_parquet
 FROM judged
 """
 
@@ -140,6 +141,23 @@ WITH bad AS (
 SELECT problem AS kind, key, count(*)::BIGINT AS lines, min(line_no)::BIGINT AS first_line,
        arg_min(example, line_no) AS example
 FROM bad GROUP BY problem, key
+"""
+
+# the compacted days' good rows (p2f_office.compaction), de-duplicated with the JSONL ones
+ADD_COMPACTED = (
+    "INSERT INTO checked BY NAME SELECT *, true AS from_parquet FROM read_parquet($files)"
+)
+# the anomalies compaction found, added to those of this load, one row per (kind, key)
+ADD_COMPACTED_ANOMALIES = """
+CREATE OR REPLACE TABLE anomalies AS
+SELECT kind, key, sum(lines)::BIGINT AS lines, min(first_line)::BIGINT AS first_line,
+       arg_min(example, first_line) AS example
+FROM (SELECT * FROM anomalies UNION ALL
+      SELECT kind, key, lines, first_line, example FROM read_parquet($files))
+GROUP BY kind, key
+"""
+COMPACTED_KEYS = """
+SELECT DISTINCT key FROM read_parquet($files)
 """
 
 ADD_ANOMALY = "INSERT INTO anomalies VALUES (?, ?, 1, ?, ?)"

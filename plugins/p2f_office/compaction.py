@@ -1,0 +1,187 @@
+"""Per-day Parquet compaction of the screens' telemetry (docs/office.md, "Scaling").
+
+A year of JSONL batches takes minutes to parse; the same events as Parquet load in seconds.
+``compact`` turns the batches of *closed* days (a day is closed once it is ``grace_days`` old:
+a screen may still upload its backlog before that) into one Parquet file per site and local
+day under the store's private ``telemetry-compacted/<site>/<day>.parquet``, with the rows the
+loader's checks keep (``queries.CHECKED``), de-duplicated on ``(device, seq)`` by the loader's
+own rule (the first copy by batch key and line). What compaction finds wrong (duplicates,
+conflicting copies, lines that do not parse...) goes into ``<day>.anomalies.parquet`` next to
+it, so the report still shows it. A batch with anomalies but no good event has no day: it stays
+JSONL and is checked again by every report.
+
+Which batches are compacted is read from the Parquet files themselves (their ``key`` column):
+the loader reads a batch as JSONL unless its key is in a compacted file, and de-duplicates the
+union, so a late batch for a compacted day is counted right away and ``compact`` folds it into
+its day on the next run (the day's file is rewritten with the old rows and the new ones).
+Batch keys are immutable (a re-send writes the same key), so keys, not timestamps, decide.
+Running ``compact`` again with nothing new writes nothing (idempotent). A batch is compacted
+only when all its good events are on closed days, so no batch is ever half in Parquet.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+from p2f_office import queries
+from p2f_office.layout import COMPACTED_PREFIX, file_key
+from p2f_office.loader import ReportError, Telemetry, read_batches
+from p2f_publish.errors import PublishError
+from p2f_publish.stores import Store
+
+GRACE_DAYS = 2  # a day is closed once it is this many days old (backlogs arrive before)
+CONTENT_TYPE = "application/vnd.apache.parquet"
+CACHE_CONTROL = "private, no-store"
+
+
+def last_closed_day(today: date, grace_days: int = GRACE_DAYS) -> date:
+    """The newest day compaction may close on ``today`` (local)."""
+    return today - timedelta(days=grace_days)
+
+
+@dataclass(frozen=True)
+class Compacted:
+    days: int  # (site, day) files written
+    batches: int  # batches folded in
+    pending: int  # batches left as JSONL (open days, or no good event)
+
+
+# The closed batches among those just read: every good event on a closed day, at least one.
+_CLOSED = """
+CREATE OR REPLACE TEMP TABLE closed AS
+SELECT key, max(CAST(ts AS DATE)) AS home_day FROM checked
+WHERE NOT from_parquet GROUP BY key
+HAVING count(*) FILTER (WHERE problem IS NULL) > 0
+   AND max(CAST(ts AS DATE)) FILTER (WHERE problem IS NULL) <= $last::DATE
+"""
+
+_AFFECTED = """
+SELECT DISTINCT key_site, CAST(ts AS DATE) FROM checked
+WHERE problem IS NULL AND NOT from_parquet AND key IN (SELECT key FROM closed)
+ORDER BY ALL
+"""
+
+# The working set: the closed batches' rows and the compacted rows of the days they touch.
+_WORK = """
+CREATE OR REPLACE TEMP TABLE work AS
+SELECT * FROM checked WHERE from_parquet OR key IN (SELECT key FROM closed)
+"""
+
+_WORK_COPIES = queries.COPIES.replace("TEMP TABLE copies", "TEMP TABLE work_copies").replace(
+    "FROM checked", "FROM work"
+)
+
+_WINNERS = """
+CREATE OR REPLACE TEMP TABLE winners AS
+SELECT * EXCLUDE (from_parquet) FROM work AS w ANTI JOIN (
+    SELECT w2.key, w2.line_no FROM work AS w2 JOIN work_copies USING (device, seq)
+    WHERE w2.problem IS NULL AND w2.key || '#' || lpad(w2.line_no::VARCHAR, 9, '0') <> first_copy
+) AS later USING (key, line_no)
+WHERE w.problem IS NULL
+"""
+
+# Anomalies by (site, day): a loser on its event's day, a bad line on its batch's home day.
+_NEW_ANOMALIES = """
+CREATE OR REPLACE TEMP TABLE new_anomalies AS
+WITH bad AS (
+    SELECT w.key_site AS site, c.home_day AS day, w.problem, w.key, w.line_no, w.example
+    FROM work AS w JOIN closed AS c USING (key) WHERE w.problem IS NOT NULL
+    UNION ALL
+    SELECT w.key_site, CAST(w.ts AS DATE),
+           CASE WHEN k.conflicting
+                THEN 'conflicting copy of (device, seq): the first copy is counted'
+                ELSE 'duplicate (device, seq): counted once' END,
+           w.key, w.line_no, w.device || ' seq ' || w.seq
+    FROM work AS w JOIN work_copies AS k USING (device, seq)
+    WHERE w.problem IS NULL AND w.key || '#' || lpad(w.line_no::VARCHAR, 9, '0') <> first_copy
+)
+SELECT site, day, problem AS kind, key, count(*)::BIGINT AS lines,
+       min(line_no)::BIGINT AS first_line, arg_min(example, line_no) AS example
+FROM bad GROUP BY ALL
+"""
+
+
+def compact(
+    store: Store, telemetry: Telemetry, today: date, grace_days: int = GRACE_DAYS
+) -> Compacted:
+    """Fold the batches of closed days into their days' Parquet files (see the module)."""
+    con = duckdb.connect()
+    pending = read_batches(con, telemetry)
+    con.execute(_CLOSED.replace("$last::DATE", f"DATE '{last_closed_day(today, grace_days)}'"))
+    affected = con.execute(_AFFECTED).fetchall()
+    closed = int((con.execute("SELECT count(*) FROM closed").fetchone() or [0])[0])
+    if not affected:
+        return Compacted(0, 0, len(pending))
+    # the compacted rows of the affected days join the new ones, to be de-duplicated together
+    old = [
+        telemetry.compacted[file_key(site, day)]
+        for site, day in affected
+        if file_key(site, day) in telemetry.compacted
+    ]
+    if old:
+        con.execute(
+            "INSERT INTO checked BY NAME SELECT *, true AS from_parquet FROM read_parquet($f)",
+            {"f": [str(p) for p in old]},
+        )
+    con.execute(_WORK)
+    con.execute(_WORK_COPIES)
+    con.execute(_WINNERS)
+    con.execute(_NEW_ANOMALIES)
+    with tempfile.TemporaryDirectory(prefix="p2f-compact-") as scratch:
+        for site, day in affected:
+            _write_day(con, store, telemetry, Path(scratch), site, day)
+    return Compacted(len(affected), closed, len(pending) - closed)
+
+
+def _write_day(
+    con: duckdb.DuckDBPyConnection,
+    store: Store,
+    telemetry: Telemetry,
+    scratch: Path,
+    site: str,
+    day: date,
+) -> None:
+    """The day's events, then its anomalies (the old ones kept, the new ones added)."""
+    where = f"key_site = '{site}' AND CAST(ts AS DATE) = DATE '{day}'"
+    events = scratch / f"{site}-{day}.parquet"
+    con.execute(
+        f"COPY (SELECT * FROM winners WHERE {where} ORDER BY device, seq) "
+        f"TO '{events}' (FORMAT parquet, COMPRESSION zstd)"
+    )
+    sidecar_key = file_key(site, day, anomalies=True)
+    new = (
+        "SELECT kind, key, lines, first_line, example FROM new_anomalies "
+        f"WHERE site = '{site}' AND day = DATE '{day}'"
+    )
+    count = con.execute(f"SELECT count(*) FROM ({new})").fetchone()
+    sidecar = None
+    if count and count[0]:
+        rows = new
+        if sidecar_key in telemetry.compacted:
+            rows += f" UNION ALL SELECT * FROM read_parquet('{telemetry.compacted[sidecar_key]}')"
+        sidecar = scratch / f"{site}-{day}.anomalies.parquet"
+        con.execute(
+            f"COPY (SELECT kind, key, sum(lines)::BIGINT AS lines, "
+            f"min(first_line)::BIGINT AS first_line, arg_min(example, first_line) AS example "
+            f"FROM ({rows}) GROUP BY kind, key ORDER BY kind, key) "
+            f"TO '{sidecar}' (FORMAT parquet)"
+        )
+    try:  # events first: a batch only in a sidecar (all duplicates) is compacted, so a
+        # failure in between leaves it JSONL (read and de-duplicated again), never lost
+        _put(store, file_key(site, day), events)
+        if sidecar is not None:
+            _put(store, sidecar_key, sidecar)
+    except PublishError as error:
+        raise ReportError(f"compaction: {error}") from None
+
+
+def _put(store: Store, key: str, path: Path) -> None:
+    store.put(key, path.read_bytes(), content_type=CONTENT_TYPE, cache_control=CACHE_CONTROL)
+
+
+__all__ = ["COMPACTED_PREFIX", "GRACE_DAYS", "Compacted", "compact", "last_closed_day"]

@@ -12,6 +12,9 @@ after ~20 %.
     .venv/bin/python bench/report_bench.py --screens 12 --days 365 --out /tmp/p2f-year12
     .venv/bin/python bench/report_bench.py --screens 1000 --days 7 --out /tmp/p2f-week1000
 
+Then it compacts every closed day to Parquet (``p2f_office.compaction``, timed on its own)
+and times the same load and reports from the compacted store, next to the JSONL figures.
+
 A full 1,000-screen year is ~1.1 billion events (~370 GB of JSONL): run a slice (a week, or
 fewer screens) and scale the time linearly, as docs/office.md does.
 """
@@ -29,7 +32,7 @@ from pathlib import Path
 import duckdb
 
 from p2f_model.campaigns import Campaign
-from p2f_office import loader, reports
+from p2f_office import compaction, loader, reports
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.rules import PARIS
 from p2f_player.heartbeat import heartbeat_key
@@ -37,6 +40,8 @@ from p2f_player.heartbeat import heartbeat_key
 BATCH = 500
 CURVE = [0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 3.5, 4, 3.5, 3, 3, 3, 2.5, 2, 1, 0, 0, 0, 0]
 SLIDES = [f"lieu-{n}" for n in range(40)]
+# measured before compaction existed (docs/office.md): 12 screens x 365 days, JSONL only
+PREVIOUS = {"load (parse, check, dedupe)": 185.0, "all reports after load": 1.9}
 LANGS = ("fr", "fr", "fr", "en", "en", "de", "es")
 SPONSORED = {"offre-vedettes": "vedettes-cap-rousset", "offre-sncf": "sncf"}
 
@@ -165,10 +170,37 @@ def main() -> None:
     size = sum(p.stat().st_size for p in args.out.rglob("*.jsonl"))
     print(f"  {size / 1e9:.2f} GB of JSONL", flush=True)
     store = loader.open_store(f"file://{args.out.resolve()}", args.out)
-    telemetry = timed("list", results, lambda: loader.gather(store, args.out))
+    last = args.first + timedelta(days=args.days - 1)
+    print("from JSONL:", flush=True)
+    jsonl = load_and_report(store, args.out, args.first, last)
+    print("compaction:", flush=True)
+    packed = timed(
+        "compact (all closed days)",
+        results,
+        lambda: compaction.compact(store, loader.gather(store, args.out), last + timedelta(days=3)),
+    )
+    print(f"  {packed}", flush=True)
+    size = sum(p.stat().st_size for p in (args.out / compaction.COMPACTED_PREFIX).rglob("*"))
+    print(f"  {size / 1e9:.3f} GB of Parquet", flush=True)
+    print("from compacted Parquet:", flush=True)
+    parquet = load_and_report(store, args.out, args.first, last)
+    print(
+        f"load + all reports: JSONL {jsonl['load + reports']:.1f} s, Parquet "
+        f"{parquet['load + reports']:.1f} s (compaction {results['compact (all closed days)']:.1f}"
+        f" s, once per day in production); before compaction, 12 screens x 365 days: load "
+        f"{PREVIOUS['load (parse, check, dedupe)']:.0f} s + reports "
+        f"{PREVIOUS['all reports after load']:.1f} s"
+    )
+    print(json.dumps({"screens": args.screens, "days": args.days, **results,
+                      "jsonl": jsonl, "parquet": parquet}))  # fmt: skip
+
+
+def load_and_report(store: object, out: Path, first: date, last: date) -> dict[str, float]:
+    """Time the listing, the load and every report on a fresh DuckDB connection."""
+    results: dict[str, float] = {}
+    telemetry = timed("list", results, lambda: loader.gather(store, out))  # type: ignore[arg-type]
     con = duckdb.connect()
     timed("load (parse, check, dedupe)", results, lambda: loader.load(con, telemetry))  # type: ignore[arg-type]
-    last = args.first + timedelta(days=args.days - 1)
     sites = tuple(sorted({batch.site for batch in telemetry.batches}))  # type: ignore[attr-defined]
     campaign = Campaign(
         slug="bench",
@@ -177,7 +209,7 @@ def main() -> None:
         partner="vedettes-cap-rousset",
         slides=(),
         sites=sites,
-        starts=args.first,
+        starts=first,
         ends=last,
         share=0.05,
         plays_per_hour=None,
@@ -188,19 +220,20 @@ def main() -> None:
     timed(
         "proof of play (1 campaign)",
         results,
-        lambda: reports.proof_of_play(con, campaign, args.first, last),
+        lambda: reports.proof_of_play(con, campaign, first, last),
     )
-    timed("audience", results, lambda: reports.audience(con, args.first, last))
+    timed("audience", results, lambda: reports.audience(con, first, last))
     timed("visitors year to date", results, lambda: reports.visitors_year_to_date(con, last))
     as_of = datetime(last.year, last.month, last.day, 21, tzinfo=PARIS)
     timed("fleet", results, lambda: reports.fleet(con, as_of, {}, timedelta(minutes=10)))
     report_total = sum(
-        v
-        for k, v in results.items()
-        if k not in ("generate", "list", "load (parse, check, dedupe)")
+        v for k, v in results.items() if k not in ("list", "load (parse, check, dedupe)")
     )
+    results["all reports after load"] = report_total
+    results["load + reports"] = sum(v for k, v in results.items() if k != "all reports after load")
     print(f"  {'all reports after load':<28} {report_total:8.2f} s")
-    print(json.dumps({"screens": args.screens, "days": args.days, **results}))
+    print(f"  {'list + load + reports':<28} {results['load + reports']:8.2f} s", flush=True)
+    return results
 
 
 if __name__ == "__main__":

@@ -78,11 +78,12 @@ _WORK_COPIES = queries.COPIES.replace("TEMP TABLE copies", "TEMP TABLE work_copi
 
 _WINNERS = """
 CREATE OR REPLACE TEMP TABLE winners AS
-SELECT * EXCLUDE (from_parquet) FROM work AS w ANTI JOIN (
+SELECT * EXCLUDE (from_parquet), CAST(ts AS DATE) AS _day FROM work AS w ANTI JOIN (
     SELECT w2.key, w2.line_no FROM work AS w2 JOIN work_copies USING (device, seq)
     WHERE w2.problem IS NULL AND w2.key || '#' || lpad(w2.line_no::VARCHAR, 9, '0') <> first_copy
 ) AS later USING (key, line_no)
 WHERE w.problem IS NULL
+ORDER BY key_site, _day, device, seq  -- one day's rows together: each COPY reads its own
 """
 
 # Anomalies by (site, day): a loser on its event's day, a bad line on its batch's home day.
@@ -147,10 +148,10 @@ def _write_day(
     day: date,
 ) -> None:
     """The day's events, then its anomalies (the old ones kept, the new ones added)."""
-    where = f"key_site = '{site}' AND CAST(ts AS DATE) = DATE '{day}'"
+    where = f"key_site = '{site}' AND _day = DATE '{day}'"
     events = scratch / f"{site}-{day}.parquet"
     con.execute(
-        f"COPY (SELECT * FROM winners WHERE {where} ORDER BY device, seq) "
+        f"COPY (SELECT * EXCLUDE (_day) FROM winners WHERE {where} ORDER BY device, seq) "
         f"TO '{events}' (FORMAT parquet, COMPRESSION zstd)"
     )
     sidecar_key = file_key(site, day, anomalies=True)

@@ -68,12 +68,13 @@ PAGE = f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>evi
 
 
 def evil_slide(built: dict[str, Any]) -> dict[str, Any]:
-    template = next(s for s in built["slides"] if s["kind"] != "alert")
+    template = next(s for s in built["slides"] if s["kind"] == "place" and "open" not in s)
     return dict(
         template,
         id="evil",
         titles={"fr": "Evil"},
         pages={"fr": "slides/evil.fr.html"},
+        text_langs={"fr": "fr"},
         deep_links={"fr": deep_link("evil", SITE, "fr")},
         rules={"duration_s": SLIDE_S, "priority": 50, "weight": 1.0},
         window=None,

@@ -22,7 +22,7 @@ import duckdb
 from p2f_model.campaigns import Campaign, is_campaign_path
 from p2f_model.load import load_corpus
 from p2f_model.problems import Problem
-from p2f_office import compaction, dashboard, loader, reports
+from p2f_office import compaction, dashboard, fr, loader, reports
 from p2f_office.publish import OFFICE_PREFIX, publish_office
 from p2f_player.contract.rules import PARIS
 
@@ -224,8 +224,8 @@ def run(options: Options, out: TextIO) -> int:
     for proof in proofs:
         print(
             f"{proof.campaign.slug}: {proof.total('plays'):.0f} plays, "
-            f"{proof.total('seconds'):.0f} s, delivered {dashboard.pct(proof.delivered_share)} "
-            f"of {dashboard.pct(proof.booked_share)} booked, shortfall "
+            f"{proof.total('seconds'):.0f} s, delivered {fr.pct(proof.delivered_share)} "
+            f"of {fr.pct(proof.booked_share)} booked, shortfall "
             f"{proof.shortfall_seconds:.0f} s, {proof.total('nfc_taps'):.0f} NFC taps",
             file=out,
         )

@@ -18,7 +18,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from p2f_office import plots
+from p2f_office import fr, plots
+from p2f_office.fr import pct
 from p2f_office.pdf import write_pdf
 from p2f_office.reports import (
     METHOD,
@@ -29,14 +30,41 @@ from p2f_office.reports import (
 )
 
 STYLESHEET = Path(__file__).parent / "templates" / "office.css"
-AUDIENCE_TABLES = (  # (report name, title, header)
-    ("by_site", "Touch sessions per site", ("Site", "Sessions", "Mean s", "Median s", "Items")),
-    ("handoffs_by_site", "Hand-offs per site", ("Site", "NFC taps", "QR hand-offs", "QR shown")),
-    ("by_hour", "Touch sessions per hour of day", ("Hour", "Sessions")),
-    ("by_weekday", "Touch sessions per weekday", ("Weekday", "Sessions")),
-    ("languages", "Languages chosen", ("Language", "Sessions")),
-    ("top_items", "Top items (opened last or tapped)", ("Item", "Uses")),
+AUDIENCE_TABLES = (  # (report name, title, header): the CSVs carry the same headers
+    (
+        "by_site",
+        "Sessions tactiles par site",
+        ("Site", "Sessions", "Durée moyenne (s)", "Durée médiane (s)", "Fiches ouvertes"),
+    ),
+    (
+        "handoffs_by_site",
+        "Passages au téléphone par site",
+        ("Site", "Contacts NFC", "QR de passage", "QR affichés"),
+    ),
+    ("by_hour", "Sessions tactiles par heure", ("Heure", "Sessions")),
+    ("by_weekday", "Sessions tactiles par jour de la semaine", ("Jour", "Sessions")),
+    ("languages", "Langues choisies", ("Langue", "Sessions")),
+    (
+        "top_items",
+        "Fiches les plus consultées (ouvertes en dernier ou touchées)",
+        ("Fiche", "Usages"),
+    ),
 )
+ANOMALIES_FR = {  # the loader's kinds (queries.CHECKED, queries.ANOMALIES), as shown
+    "batch is not UTF-8 text": "lot qui n'est pas du texte UTF-8",
+    "line is not a JSON object": "ligne qui n'est pas un objet JSON",
+    "event lacks device, site, seq, at or kind": (
+        "événement sans écran, site, séquence, date ou type"
+    ),
+    "unknown event kind": "type d'événement inconnu",
+    "event written outside its prefix": "événement écrit hors du dossier de son écran",
+    "seq outside its batch's range": "séquence hors de l'intervalle annoncé par le lot",
+    "conflicting copy of (device, seq): the first copy is counted": (
+        "copie contradictoire de (écran, séquence) : la première copie est comptée"
+    ),
+    "duplicate (device, seq): counted once": "doublon de (écran, séquence) : compté une fois",
+    "unexpected key": "clé inattendue",
+}
 CAMPAIGN_CSV_HEADER = (
     "campaign",
     "partner",
@@ -65,10 +93,6 @@ class Context:
     partners: Mapping[str, str]  # partner slug -> name
 
 
-def pct(value: float) -> str:
-    return f"{value * 100:.1f} %"
-
-
 def _env() -> Environment:
     env = Environment(
         loader=PackageLoader("p2f_office", "templates"),
@@ -77,6 +101,10 @@ def _env() -> Environment:
         keep_trailing_newline=True,
     )
     env.globals["pct"] = pct
+    env.filters["num"] = fr.num
+    env.filters["day"] = fr.day
+    env.filters["moment"] = fr.moment
+    env.filters["anomaly"] = lambda kind: ANOMALIES_FR.get(kind, kind)
     return env
 
 
@@ -141,9 +169,9 @@ def write_campaign(env: Environment, out: Path, proof: ProofOfPlay, ctx: Context
     write_csv(folder / f"{slug}.csv", CAMPAIGN_CSV_HEADER, campaign_rows(proof))
     c = proof.campaign
     booking = (
-        f"{pct(c.share)} of screen time"
+        f"{pct(c.share)} du temps d'écran"
         if c.share is not None
-        else f"{c.plays_per_hour:g} plays per hour"
+        else f"{fr.num(c.plays_per_hour, 1)} diffusions par heure"
     )
     values = {
         "p": proof,
@@ -177,7 +205,7 @@ def write_dashboard(
         "root": "",
         "since": ctx.since,
         "until": ctx.until,
-        "as_of": ctx.as_of.isoformat(timespec="minutes"),
+        "as_of": ctx.as_of,
     }
     for proof in proofs:
         write_campaign(env, out, proof, ctx)
@@ -188,7 +216,7 @@ def write_dashboard(
         env.get_template("index.html").render(
             common,
             page="index",
-            title="Overview",
+            title="Vue d'ensemble",
             proofs=proofs,
             visitors=visitors,
             visitors_definition=VISITORS_DEFINITION,
@@ -202,13 +230,13 @@ def write_dashboard(
     for name, title, header in AUDIENCE_TABLES:
         rows = audience[name]
         if name == "by_weekday":
-            rows = [(plots.WEEKDAYS[int(day) - 1], n) for day, n in rows]
+            rows = [(fr.WEEKDAYS[int(weekday) - 1], n) for weekday, n in rows]
         write_csv(out / "csv" / f"{name}.csv", header, rows)
         chart = None
         if name in ("by_hour", "by_weekday"):
             chart = f"plots/{name}.svg"
             plots.bar_chart(
-                [str(r[0]) for r in rows], [r[1] for r in rows], "sessions", out / chart
+                [str(r[0]) for r in rows], [r[1] for r in rows], "sessions tactiles", out / chart
             )
         tables.append({"id": name, "title": title, "header": header, "rows": rows, "chart": chart})
     (out / "audience.html").write_text(
@@ -238,7 +266,7 @@ def write_dashboard(
         env.get_template("fleet.html").render(
             common,
             page="fleet",
-            title="Fleet",
+            title="Parc d'écrans",
             screens=screens,
             shots=shots,
             silent_minutes=round(silent_minutes),

@@ -17,9 +17,9 @@ matplotlib.use("Agg")  # files only: no display, no GUI toolkit
 
 import matplotlib.pyplot as plt
 
+from p2f_office import fr
 from p2f_office.reports import ProofOfPlay
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _STYLE: dict[str, Any] = {
     "svg.hashsalt": "p2f-office",
     "font.size": 9,
@@ -39,17 +39,18 @@ def campaign_chart(proof: ProofOfPlay, path: Path) -> None:
     """Seconds delivered per day (bars) against the seconds booked (line)."""
     days: dict[str, list[float]] = {}
     for row in proof.days:
-        label = row.day.strftime("%d/%m")
+        label = fr.short_day(row.day)
         delivered, booked = days.setdefault(label, [0.0, 0.0])
         days[label] = [delivered + row.seconds, booked + proof.booked_share * row.measured_seconds]
     with plt.rc_context(_STYLE):  # type: ignore[arg-type]
         figure, axes = plt.subplots(figsize=(7, 2.6))
         labels = list(days)
-        axes.bar(labels, [v[0] / 60 for v in days.values()], color=BLUE, label="delivered")
+        axes.bar(labels, [v[0] / 60 for v in days.values()], color=BLUE, label="diffusé")
         axes.plot(
-            labels, [v[1] / 60 for v in days.values()], color=ORANGE, marker="o", label="booked"
+            labels, [v[1] / 60 for v in days.values()], color=ORANGE, marker="o", label="réservé"
         )
-        axes.set_ylabel("minutes on screen")
+        axes.set_ylabel("minutes à l'écran")
+        axes.yaxis.set_major_formatter(lambda value, _: fr.num(value))
         axes.legend(frameon=False)
         axes.tick_params(axis="x", labelrotation=45 if len(labels) > 10 else 0)
         _save(figure, path)
@@ -60,4 +61,5 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], ylabel: str, path:
         figure, axes = plt.subplots(figsize=(7, 2.4))
         axes.bar(list(labels), list(values), color=BLUE)
         axes.set_ylabel(ylabel)
+        axes.yaxis.set_major_formatter(lambda value, _: fr.num(value))
         _save(figure, path)

@@ -18,23 +18,26 @@ from p2f_model.campaigns import Campaign
 from p2f_player.screen import screen_on
 
 METHOD = (
-    "Counted from the events each screen journals before sending them (one line per slide "
-    "shown, with its start and end), de-duplicated on (device, sequence number), so a batch "
-    "sent twice counts once. A play belongs to the local day (Europe/Paris) it started on. "
-    "Screen time is the time slides were on screen; the measured time is that screen time "
-    "less the time critical alerts took the whole screen (a partner buys a share of the loop, "
-    "not of an emergency), as p2f-player simulate measures it. The delivered share is the "
-    "campaign's seconds over the measured time, the booked seconds the booked share of it. "
-    "Time not sold is explained by alerts (slides taken over by an alert), the screen off by "
-    "its hours, visitors browsing the touch directory, nothing eligible to show, and time the "
-    "player did not play at all (switched off, crashed). NFC taps are those on the campaign's "
-    "slides; QR codes shown are counted, QR scans are not measured by the screens."
+    "Compté à partir des événements que chaque écran consigne avant de les envoyer (une ligne "
+    "par visuel affiché, avec son début et sa fin), dédoublonnés sur (écran, numéro de "
+    "séquence) : un lot envoyé deux fois ne compte qu'une fois. Une diffusion appartient au "
+    "jour local (Europe/Paris) où elle a commencé. Le temps d'écran est le temps pendant lequel "
+    "des visuels étaient affichés ; le temps mesuré est ce temps d'écran moins le temps où des "
+    "alertes critiques ont pris tout l'écran (un partenaire achète une part de la boucle, pas "
+    "d'une urgence), comme le mesure p2f-player simulate. La part diffusée est le nombre de "
+    "secondes de la campagne divisé par le temps mesuré ; les secondes réservées sont la part "
+    "réservée de ce temps. Le temps non vendu s'explique par les alertes (visuels remplacés par "
+    "une alerte), l'écran éteint selon ses horaires, des visiteurs consultant l'annuaire "
+    "tactile, rien d'éligible à montrer, et le temps où le lecteur n'a pas joué du tout (éteint, "
+    "planté). Les contacts NFC sont ceux faits sur les visuels de la campagne ; les QR codes "
+    "affichés sont comptés, leurs lectures ne sont pas mesurées par les écrans."
 )
 VISITORS_DEFINITION = (
-    "Visitors (estimate) = touch sessions + NFC taps, from 1 January of the report's last "
-    "year to its last day. A touch session begins when someone touches a screen and ends "
-    "after a pause; each counts as one visitor, and so does each phone tap. It undercounts "
-    "people who only read the screen, and counts twice someone who both browses and taps."
+    "Visiteurs (estimation) = sessions tactiles + contacts NFC, du 1er janvier de l'année du "
+    "dernier jour du rapport à ce jour. Une session tactile commence quand quelqu'un touche un "
+    "écran et se termine après une pause ; chacune compte pour un visiteur, de même que chaque "
+    "contact d'un téléphone. Cela sous-estime les personnes qui lisent l'écran sans le toucher, "
+    "et compte deux fois quelqu'un qui consulte puis approche son téléphone."
 )
 
 
@@ -306,11 +309,11 @@ def alarms(
     out = []
     if screen.last_heartbeat is None or as_of - screen.last_heartbeat > silent_after:
         minutes = silent_after.total_seconds() / 60
-        out.append(f"silent for more than {minutes:.0f} min")
+        out.append(f"silencieux depuis plus de {minutes:.0f} min")
     if screen.live_release and screen.release != screen.live_release:
-        out.append(f"behind the live release ({screen.release or 'none'} on screen)")
+        out.append(f"en retard sur la version en ligne ({screen.release or 'aucune'} à l'écran)")
     if screen.refusals or screen.sync_status == "refused":
-        out.append("refusing releases")
+        out.append("refuse les versions")
     if screen.screen_is_off and screen_on(site_doc, as_of):
-        out.append("screen off during its hours")
+        out.append("écran éteint pendant ses horaires")
     return tuple(out)

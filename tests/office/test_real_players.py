@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from p2f_model.campaigns import Campaign
-from p2f_office import dashboard, loader, reports
+from p2f_office import dashboard, fr, loader, reports
 from p2f_player.contract.rules import PARIS
 from tests.office.conftest import OFFLINE, PARTNER, Day, RawCount, raw_count
 
@@ -103,7 +103,7 @@ def test_figures_equal_the_raw_count_once_the_backlog_has_arrived(
     fleet = {s.device: s for s in screens}
     assert set(fleet) == {"gare", "port-1"}
     assert fleet["port-1"].release == fleet["port-1"].live_release == "00000001-r1"
-    assert not any("behind" in alarm for s in screens for alarm in s.alarms)
+    assert not any("en retard" in alarm for s in screens for alarm in s.alarms)
 
 
 def test_figures_during_the_outage_count_only_what_had_arrived(played_day: Day) -> None:
@@ -164,9 +164,11 @@ def test_partner_pdf_names_the_partner_and_its_figures(played_day: Day, tmp_path
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     assert "Pages:           1" in info.stdout  # one page per campaign
     assert PARTNER_NAME in text
-    assert f"Plays {int(proof.total('plays'))}" in " ".join(text.split())
-    assert f"{int(proof.total('nfc_taps'))}" in text
-    assert "2026-07-14 to 2026-07-15" in text
+    flat = " ".join(text.replace("\u202f", " ").split())  # fr_FR groups with a thin space
+    assert f"Diffusions {fr.num(proof.total('plays')).replace(chr(0x202F), ' ')}" in flat
+    assert f"Contacts NFC {int(proof.total('nfc_taps'))}" in flat
+    assert "Période du 14 juillet 2026 au 15 juillet 2026" in flat
+    assert "Preuve de diffusion" in flat and "Méthode" in flat
     rows = (out / "campaigns" / "vedettes-ete.csv").read_text().splitlines()
     assert rows[0].startswith("campaign,partner,site,day,plays")
     assert sum(int(r.split(",")[4]) for r in rows[1:]) == proof.total("plays")
@@ -201,4 +203,7 @@ def test_every_dashboard_page_passes_axe(played_day: Day, tmp_path: Path, page: 
             "() => axe.run().then(r => r.violations.map(v => [v.id, v.nodes.length]))"
         )
         assert violations == [], name
+        assert page.evaluate("document.documentElement.lang") == "fr", name  # the director's
+        text = page.inner_text("main")
+        assert not any(word in text for word in (" Period", "Plays", "Screens", "Alarms")), name
     assert not list(out.rglob("*.js"))  # the dashboard needs no script

@@ -121,18 +121,21 @@ def screen(**changes: Any) -> reports.Screen:
     ("changes", "expected"),
     [
         ({}, ()),
-        ({"last_heartbeat": NOW - timedelta(minutes=11)}, ("silent for more than 10 min",)),
-        ({"last_heartbeat": None}, ("silent for more than 10 min",)),
-        ({"release": "00000001-r1"}, ("behind the live release (00000001-r1 on screen)",)),
-        ({"refusals": 1}, ("refusing releases",)),
-        ({"sync_status": "refused"}, ("refusing releases",)),
-        ({"screen_is_off": True}, ("screen off during its hours",)),
+        ({"last_heartbeat": NOW - timedelta(minutes=11)}, ("silencieux depuis plus de 10 min",)),
+        ({"last_heartbeat": None}, ("silencieux depuis plus de 10 min",)),
+        (
+            {"release": "00000001-r1"},
+            ("en retard sur la version en ligne (00000001-r1 à l'écran)",),
+        ),
+        ({"refusals": 1}, ("refuse les versions",)),
+        ({"sync_status": "refused"}, ("refuse les versions",)),
+        ({"screen_is_off": True}, ("écran éteint pendant ses horaires",)),
     ],
 )
 def test_fleet_alarms(changes: dict[str, Any], expected: tuple[str, ...]) -> None:
     hours = {"screen_hours": [{"weekdays": [], "hours": [{"from": "08:00", "until": "20:00"}]}]}
     assert reports.alarms(screen(**changes), NOW, timedelta(minutes=10), hours) == expected
     night = NOW.replace(hour=22)  # off at night is what the hours say: no alarm
-    assert "screen off during its hours" not in reports.alarms(
+    assert "écran éteint pendant ses horaires" not in reports.alarms(
         screen(screen_is_off=True, last_heartbeat=night), night, timedelta(minutes=10), hours
     )

@@ -169,6 +169,7 @@ def main() -> None:
         print(f"  {events:,} events", flush=True)
     size = sum(p.stat().st_size for p in args.out.rglob("*.jsonl"))
     print(f"  {size / 1e9:.2f} GB of JSONL", flush=True)
+    shutil.rmtree(args.out / compaction.COMPACTED_PREFIX, ignore_errors=True)  # --keep: JSONL
     store = loader.open_store(f"file://{args.out.resolve()}", args.out)
     last = args.first + timedelta(days=args.days - 1)
     print("from JSONL:", flush=True)

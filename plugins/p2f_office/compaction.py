@@ -72,9 +72,7 @@ CREATE OR REPLACE TEMP TABLE work AS
 SELECT * FROM checked WHERE from_parquet OR key IN (SELECT key FROM closed)
 """
 
-_WORK_COPIES = queries.COPIES.replace("TEMP TABLE copies", "TEMP TABLE work_copies").replace(
-    "FROM checked", "FROM work"
-)
+_WORK_COPIES = queries.COPIES_OF.format(table="work_copies", source="work")
 
 _WINNERS = """
 CREATE OR REPLACE TEMP TABLE winners AS
@@ -128,7 +126,7 @@ def compact(
         con.execute(
             "INSERT INTO checked BY NAME SELECT *, true AS from_parquet FROM read_parquet($f)",
             {"f": [str(p) for p in old]},
-        )
+        )  # only the affected days: few rows, copied
     con.execute(_WORK)
     con.execute(_WORK_COPIES)
     con.execute(_WINNERS)

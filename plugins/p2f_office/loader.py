@@ -192,8 +192,8 @@ def load(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:
     are read from their Parquet files and de-duplicated with the batches still in JSONL (a
     late batch for a compacted day counts once, before the next compaction folds it in)."""
     read_batches(con, telemetry)
-    if events := _compacted_files(telemetry, False):
-        con.execute(queries.ADD_COMPACTED, {"files": events})
+    events = _compacted_files(telemetry, False)
+    con.execute(queries.all_checked_with(events) if events else queries.ALL_CHECKED)
     con.execute(queries.COPIES)
     con.execute(queries.EVENTS)
     con.execute(queries.ANOMALIES)

@@ -107,20 +107,39 @@ FROM judged
 
 # (device, seq) seen more than once among good events: the same line again (a batch sent
 # twice, or copied under another name) or a different one (a journal reset on the device)
-COPIES = """
-CREATE OR REPLACE TEMP TABLE copies AS
+COPIES_OF = """
+CREATE OR REPLACE TEMP TABLE {table} AS
+WITH multi AS (  -- integers first: the key strings only for the few (device, seq) seen twice
+    SELECT device, seq FROM {source} WHERE problem IS NULL
+    GROUP BY device, seq HAVING count(*) > 1
+)
 SELECT device, seq, count(DISTINCT line_hash) > 1 AS conflicting,
        min(key || '#' || lpad(line_no::VARCHAR, 9, '0')) AS first_copy
-FROM checked WHERE problem IS NULL
-GROUP BY device, seq HAVING count(*) > 1
+FROM {source} SEMI JOIN multi USING (device, seq) WHERE problem IS NULL
+GROUP BY device, seq
 """
+COPIES = COPIES_OF.format(table="copies", source="all_checked")
+
+# every checked row: the batches read now and the compacted days (``all_checked_with``)
+ALL_CHECKED = "CREATE OR REPLACE TEMP VIEW all_checked AS SELECT * FROM checked"
+
+
+def all_checked_with(files: list[str]) -> str:
+    """The view over ``checked`` and the compacted days' files (read where they are, not
+    copied into a table: only the columns a query needs are read)."""
+    listed = ", ".join("'" + name.replace("'", "''") + "'" for name in files)
+    return (
+        f"{ALL_CHECKED} UNION ALL BY NAME "
+        f"SELECT *, true AS from_parquet FROM read_parquet([{listed}])"
+    )
+
 
 EVENTS = """
 CREATE OR REPLACE TABLE events AS
 SELECT device, site, seq, ts, kind, slide, sponsor, lang, reason, release, started, ended,
        completed, seconds, pages, last_item, link, "mode", is_on, until, key
-FROM checked AS c ANTI JOIN (
-    SELECT c2.key, c2.line_no FROM checked AS c2 JOIN copies USING (device, seq)
+FROM all_checked AS c ANTI JOIN (
+    SELECT c2.key, c2.line_no FROM all_checked AS c2 JOIN copies USING (device, seq)
     WHERE c2.problem IS NULL AND c2.key || '#' || lpad(c2.line_no::VARCHAR, 9, '0') <> first_copy
 ) AS later USING (key, line_no)
 WHERE c.problem IS NULL
@@ -129,13 +148,13 @@ WHERE c.problem IS NULL
 ANOMALIES = """
 CREATE OR REPLACE TABLE anomalies AS
 WITH bad AS (
-    SELECT problem, key, line_no, example FROM checked WHERE problem IS NOT NULL
+    SELECT problem, key, line_no, example FROM all_checked WHERE problem IS NOT NULL
     UNION ALL
     SELECT CASE WHEN copies.conflicting
                 THEN 'conflicting copy of (device, seq): the first copy is counted'
                 ELSE 'duplicate (device, seq): counted once' END,
            c.key, c.line_no, c.device || ' seq ' || c.seq
-    FROM checked AS c JOIN copies USING (device, seq)
+    FROM all_checked AS c JOIN copies USING (device, seq)
     WHERE c.problem IS NULL AND c.key || '#' || lpad(c.line_no::VARCHAR, 9, '0') <> first_copy
 )
 SELECT problem AS kind, key, count(*)::BIGINT AS lines, min(line_no)::BIGINT AS first_line,
@@ -143,10 +162,6 @@ SELECT problem AS kind, key, count(*)::BIGINT AS lines, min(line_no)::BIGINT AS 
 FROM bad GROUP BY problem, key
 """
 
-# the compacted days' good rows (p2f_office.compaction), de-duplicated with the JSONL ones
-ADD_COMPACTED = (
-    "INSERT INTO checked BY NAME SELECT *, true AS from_parquet FROM read_parquet($files)"
-)
 # the anomalies compaction found, added to those of this load, one row per (kind, key)
 ADD_COMPACTED_ANOMALIES = """
 CREATE OR REPLACE TABLE anomalies AS

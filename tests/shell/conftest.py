@@ -33,7 +33,6 @@ import jinja2
 import pytest
 
 # isort: off
-import p2f_site  # noqa: F401  first: p2f_site and p2f_kiosk import each other (DESIGN.md, "Mend")
 from p2f_kiosk.bundle import write_bundle
 
 # isort: on

@@ -2,7 +2,8 @@
 big and visible, nothing overlaps the QR zone (where the shell draws its QR box), the top (or
 left) of the screen is a photo or the designed fallback, never blank, and contrast holds.
 
-``UPDATE_SCREENSHOTS=1`` writes ``docs/screenshots/slide-<template>-<orientation>.png``;
+``UPDATE_SCREENSHOTS=1`` writes ``docs/screenshots/slide-<template>-<orientation>.png`` (but for
+the now board, whose docs screenshots are the shell's: tests/shell/test_screens.py);
 otherwise the screenshots go to a temporary folder (a test run never rewrites tracked files).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import textwrap
 from datetime import datetime
 from pathlib import Path
@@ -31,9 +33,32 @@ from tests.kiosk.test_directory_search import CHROMIUM, CHROMIUM_ARGS
 BUILD_NOW = "2026-11-26T12:00:00+00:00"
 PLAY_AT = datetime(2026, 11, 28, 10, 0, tzinfo=PARIS)  # the now board's moment
 SITES = {"portrait": ("gare", 1080, 1920), "landscape": ("coworking", 1920, 1080)}
-# The shell's QR box (player/p2f_player/shell/ui/shell.css: right 2vw, bottom 13vh, 280 px + 2 x
-# 12 px padding wide; 256 px image, caption, padding: about 370 px high).
-SHELL_QR = {"right_vw": 2, "bottom_vh": 13, "width": 304, "height": 370}
+SHELL_CSS = ROOT / "player" / "p2f_player" / "shell" / "ui" / "shell.css"
+KIOSK_CSS = ROOT / "theme" / "kiosk" / "kiosk.css"
+QR_BOX = ("--qr-right", "--qr-bottom", "--qr-w", "--qr-h")  # where the shell draws its QR box
+
+
+def qr_declarations(css: Path) -> dict[str, str]:
+    """The ``--qr-*`` custom properties a style sheet declares (each once)."""
+    rules = re.sub(r"/\*.*?\*/", "", css.read_text(encoding="utf-8"), flags=re.S)
+    found = re.findall(r"(--qr-[a-z]+)\s*:\s*([^;]+);", rules)
+    names = [name for name, _ in found]
+    assert len(names) == len(set(names)), f"{css}: a --qr-* property declared twice: {names}"
+    return {name: value.strip() for name, value in found}
+
+
+def shell_qr() -> dict[str, float]:
+    """The shell's QR box as the shell declares it: right (vw), bottom (vh), width, height (px)."""
+    values = qr_declarations(SHELL_CSS)
+    number = {name: float(re.fullmatch(r"([\d.]+)(vw|vh|px)", values[name])[1]) for name in QR_BOX}  # type: ignore[index]
+    assert values["--qr-right"].endswith("vw") and values["--qr-bottom"].endswith("vh")
+    assert values["--qr-w"].endswith("px") and values["--qr-h"].endswith("px")
+    return {
+        "right_vw": number["--qr-right"], "bottom_vh": number["--qr-bottom"],
+        "width": number["--qr-w"], "height": number["--qr-h"],
+    }  # fmt: skip
+
+
 EXTRA = {
     "sites/coworking.md": SITE.replace("orientation: portrait", "orientation: landscape")
     .replace("resolution: 1080x1920", "resolution: 1920x1080")
@@ -109,6 +134,9 @@ SLIDES = {
     "practical": "numeros-urgence",
     "now": "now",
 }
+# the now board's docs screenshots come from the shell, where it is drawn at play time
+# (tests/shell/test_screens.py): here it is checked, not photographed for docs/
+DOCS_SHOTS = set(SLIDES) - {"now"}
 
 
 def photo() -> bytes:
@@ -194,6 +222,21 @@ TEXT_BOXES = """() => [...document.querySelectorAll('main *, .board *')]
   .map(n => { const r = n.getBoundingClientRect();
               return {tag: n.tagName, text: n.textContent.slice(0, 40),
                       x: r.x, y: r.y, width: r.width, height: r.height}; })"""
+CUE_BOXES = """() => [...document.querySelectorAll('.cue span, .cue svg')]
+  .map(n => { const r = n.getBoundingClientRect();
+              return {tag: n.tagName, text: n.textContent.slice(0, 40),
+                      x: r.x, y: r.y, width: r.width, height: r.height}; })"""
+
+
+def test_the_qr_box_is_declared_once_for_shell_and_slides() -> None:
+    """The slides keep free the box the shell draws: the same four declarations in both."""
+    shell, kiosk = qr_declarations(SHELL_CSS), qr_declarations(KIOSK_CSS)
+    assert set(QR_BOX) <= set(shell), f"{SHELL_CSS}: declare {', '.join(QR_BOX)} in :root"
+    assert {name: kiosk.get(name) for name in QR_BOX} == {name: shell[name] for name in QR_BOX}
+    # the shell places and sizes #handoff by them, the slides' zone by them
+    shell_text, kiosk_text = SHELL_CSS.read_text(), KIOSK_CSS.read_text()
+    for name in QR_BOX:
+        assert f"var({name})" in shell_text and f"var({name})" in kiosk_text, name
 
 
 @pytest.mark.parametrize("orientation", list(SITES))
@@ -218,22 +261,24 @@ def test_slide_template(
         "n => [getComputedStyle(n).color, getComputedStyle(document.body).backgroundColor]"
     )
     assert contrast(*colours) >= 4.5, colours  # AA for any size, above AA large (3:1)
-    # the zone the shell's QR box covers: no text of the slide under it
-    shell_qr = {
-        "x": width - width * SHELL_QR["right_vw"] / 100 - SHELL_QR["width"],
-        "y": height - height * SHELL_QR["bottom_vh"] / 100 - SHELL_QR["height"],
-        "width": SHELL_QR["width"], "height": SHELL_QR["height"],
+    # the zone the shell's QR box covers: no text of the slide under it, the NFC cue included
+    qr = shell_qr()
+    shell_box = {
+        "x": width - width * qr["right_vw"] / 100 - qr["width"],
+        "y": height - height * qr["bottom_vh"] / 100 - qr["height"],
+        "width": qr["width"], "height": qr["height"],
     }  # fmt: skip
     boxes = page.evaluate(TEXT_BOXES)
     assert len(boxes) >= 2
-    clashes = [b for b in boxes if overlaps(b, shell_qr)]
+    clashes = [b for b in boxes + page.evaluate(CUE_BOXES) if overlaps(b, shell_box)]
     assert clashes == [], clashes
     if template != "now":
         zone = page.locator(".qr-zone").bounding_box()
         assert zone is not None
-        assert zone["x"] <= shell_qr["x"] and zone["y"] <= shell_qr["y"]
-        assert zone["x"] + zone["width"] >= shell_qr["x"] + shell_qr["width"]
-        assert zone["y"] + zone["height"] >= shell_qr["y"] + shell_qr["height"]
+        assert zone["x"] <= shell_box["x"] and zone["y"] <= shell_box["y"]
+        assert zone["x"] + zone["width"] >= shell_box["x"] + shell_box["width"]
+        assert zone["y"] + zone["height"] >= shell_box["y"] + shell_box["height"]
+        assert page.locator(".cue").inner_text().strip()
         assert [b for b in boxes if overlaps(b, zone)] == []
         # no blank half: the picture (photo or designed fallback) fills the top / left part
         media = page.locator(".media").bounding_box()
@@ -250,7 +295,8 @@ def test_slide_template(
             assert page.locator(".media .artwork svg").count() == 1
         if template != "practical":
             assert page.locator(".fact").inner_text().strip()
-    page.screenshot(path=str(shots / f"slide-{template}-{orientation}.png"))
+    if template in DOCS_SHOTS or not os.environ.get("UPDATE_SCREENSHOTS"):
+        page.screenshot(path=str(shots / f"slide-{template}-{orientation}.png"))
     context.close()
 
 

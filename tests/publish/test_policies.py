@@ -282,6 +282,10 @@ def test_the_report_reader_reads_telemetry_and_nothing_else(
         )
     with pytest.raises(StoreAuthError, match="AccessDenied"):
         store.get(layout.live_key(SITE))
+    # the office's compaction job (p2f_office) writes its Parquet days next to the telemetry
+    compacted = f"{PREFIX}/telemetry-compacted/{SITE}/2026-12-01.parquet"
+    reader.put_object(Bucket=BUCKET, Key=compacted, Body=b"PAR1")
+    assert reader.get_object(Bucket=BUCKET, Key=compacted)["Body"].read() == b"PAR1"
 
 
 def test_only_published_prefixes_are_public_and_telemetry_is_never_among_them() -> None:

@@ -32,6 +32,7 @@ class NowDataError(ValueError):
 class Line:
     title: str
     meta: str
+    title_lang: str | None = None  # the title's language when not the board's (untranslated)
 
 
 def parse_now_script(data: bytes) -> dict[str, Any]:
@@ -70,33 +71,44 @@ def pick(
     for place in document["places"]:  # nearest first, as the build wrote them
         state = _phase(place.get("s") or [], minute, end)
         if state is not None and state[1]:
-            places.append(Line(place["title"], texts[state[2]]))
+            places.append(Line(place["title"], texts[state[2]], place.get("tl")))
     events = []
     for event in document["events"]:
         state = _phase(event["e"], minute, min(end, event["until"]))
         if state is not None and state[0] >= len(event["e"]) - 3:  # tomorrow, today, on now
-            events.append(Line(event["title"], texts[state[2]]))
+            events.append(Line(event["title"], texts[state[2]], event.get("tl")))
     return {
         "places": places[: MAX_PLACES.get(orientation, 6)],
         "events": events[:MAX_EVENTS],
     }
 
 
+def _title(text: str, lang: str | None, board_lang: str) -> str:
+    """``text`` escaped, in a ``<span lang>`` when not in the board's language."""
+    if lang is None or lang == board_lang:
+        return escape(text)
+    return f'<span lang="{escape(lang)}">{escape(text)}</span>'
+
+
 def render_now_board(
     document: Mapping[str, Any],
-    alerts: Sequence[str],
+    alerts: Sequence[str | tuple[str, str]],
     now: datetime,
     site: Mapping[str, Any],
     css_href: str = "../assets/kiosk.css",
 ) -> str:
-    """The board's HTML for ``site`` (the manifest's site profile) at ``now``."""
+    """The board's HTML for ``site`` (the manifest's site profile) at ``now``.
+
+    ``alerts``: titles, or (title, language of the title) pairs; a title in another language
+    than the board's (an untranslated item, shown in French) carries its own ``lang``."""
     orientation = str(site.get("orientation", "portrait"))
     chosen = pick(document, now, orientation)
     words, lang = document["words"], str(document.get("lang", "fr"))
 
     def section(name: str, heading: str, lines: Sequence[Line]) -> str:
         items = "".join(
-            f'<li>{escape(line.title)}<span class="meta">{escape(line.meta)}</span></li>'
+            f"<li>{_title(line.title, line.title_lang, lang)}"
+            f'<span class="meta">{escape(line.meta)}</span></li>'
             for line in lines
         )
         body = f"<ul>{items}</ul>" if items else f"<p>{escape(words['none'])}</p>"
@@ -104,7 +116,8 @@ def render_now_board(
 
     parts = [f"<h1>{escape(words['title'])}</h1>"]
     if alerts:
-        shown = "".join(f"<li>{escape(a)}</li>" for a in alerts[:MAX_ALERTS])
+        pairs = [(a, None) if isinstance(a, str) else a for a in alerts[:MAX_ALERTS]]
+        shown = "".join(f"<li>{_title(text, of, lang)}</li>" for text, of in pairs)
         parts.append(
             f'<section class="alerts"><h2>{escape(words["alerts"])}</h2><ul>{shown}</ul></section>'
         )

@@ -9,7 +9,8 @@ board (``p2f_player.nowboard``) only picks the phase that holds at its clock.
 
 Compact form (``P2F_NOW={...};``): moments are minutes from ``start``; phrases are indexes in
 ``texts``; a phase is ``[minute, open, text]`` and lasts until the next one (the last until
-``end``). Places are in order of distance from the screen. Pure: ``now`` is an argument.
+``end``). Places are in order of distance from the screen. A title shown in another language
+than the file's (an untranslated item: French) says so with ``tl``. Pure: ``now`` is an argument.
 """
 
 from __future__ import annotations
@@ -95,14 +96,16 @@ def now_data(
     words = labels(lang)
     rows = []
     for place in by_distance(places, here):
-        data = place.data
+        data, text = place.data, place.text(lang)
         row: dict[str, Any] = {
             "slug": place.slug,
-            "title": place.text(lang).title,
+            "title": text.title,
             "category": data.category,
             "label": f"{words[data.category]} · {subcategory_label(lang, data.subcategory)}",
             "m": distance_m(here, _geo(place)),
         }
+        if text.lang != lang:
+            row["tl"] = text.lang  # untranslated: the title is in French (lang="fr" on screen)
         if data.opening_hours:
             season = getattr(data, "season", None)
             row["s"] = compact(phases_of(data.opening_hours, season, now, lang))
@@ -112,14 +115,16 @@ def now_data(
         if event.data.ends <= start:
             continue
         phases = event_phases(event.data.starts, event.data.ends, max(start, now), lang)
-        shows.append(
-            {
-                "slug": event.slug,
-                "title": event.text(lang).title,
-                "e": compact(phases),
-                "until": int((event.data.ends - start).total_seconds() // 60),
-            }
-        )
+        text = event.text(lang)
+        show: dict[str, Any] = {
+            "slug": event.slug,
+            "title": text.title,
+            "e": compact(phases),
+            "until": int((event.data.ends - start).total_seconds() // 60),
+        }
+        if text.lang != lang:
+            show["tl"] = text.lang
+        shows.append(show)
     said = screen_words(lang)
     return {
         "lang": lang,

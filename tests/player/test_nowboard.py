@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from datetime import datetime
+from html import escape
 
 import pytest
 
@@ -101,3 +102,32 @@ def test_after_the_covered_days_nothing_is_claimed_open(corpus: Corpus) -> None:
 def test_a_bad_now_script_is_refused_with_what_to_do(data: bytes) -> None:
     with pytest.raises(NowDataError, match="rebuild the bundle"):
         parse_now_script(data)
+
+
+def test_an_untranslated_title_on_a_board_in_another_language_says_lang_fr(
+    corpus: Corpus,
+) -> None:
+    friday_6pm = datetime(2026, 11, 27, 18, 0, tzinfo=PARIS)
+    site = {"orientation": "portrait"}
+    english = document(corpus, "en")
+    translated = {p["slug"]: "tl" not in p for p in english["places"]}  # type: ignore[attr-defined]
+    assert translated["boulangerie"] is False  # the bakery has no English text
+    alerts: list[str | tuple[str, str]] = [
+        ("Travaux parvis sud", "fr"),
+        ("Works at the station", "en"),
+        "Storm",
+    ]
+    page = render_now_board(english, alerts, friday_6pm, site)
+    assert '<html lang="en">' in page
+    assert '<li><span lang="fr">Concert du vendredi</span><span class="meta">Tonight 9 pm' in page
+    assert '<li><span lang="fr">Travaux parvis sud</span></li>' in page
+    assert "<li>Works at the station</li>" in page and "<li>Storm</li>" in page
+    morning = render_now_board(english, [], datetime(2026, 11, 28, 10, 0, tzinfo=PARIS), site)
+    assert '<li><span lang="fr">Boulangerie &lt;Le Four&gt;</span><span class="meta">' in morning
+    for place in corpus.items.values():
+        if place.kind == "place" and translated.get(place.slug):
+            title = escape(place.text("en").title)
+            assert f"<li>{title}<span" in morning and f'lang="fr">{title}' not in morning
+    # in French, nothing is marked: every title is in the board's language
+    french = render_now_board(document(corpus, "fr"), alerts[:1], friday_6pm, site)
+    assert "<span lang=" not in french

@@ -178,6 +178,57 @@ def test_a_french_text_in_the_german_turn_carries_the_fr_marker(screens: Kiosk) 
     assert other["french"] is None
 
 
+SLIDE_TEXT_BOXES = (
+    "Array.prototype.map.call(document.querySelectorAll('main *, .board *, .cue span, .cue svg'),"
+    " function (n) { var r = n.getBoundingClientRect(); return [n.tagName,"
+    " (n.textContent || '').slice(0, 40), r.x, r.y, r.width, r.height,"
+    " Array.prototype.some.call(n.childNodes, function (c) {"
+    " return c.nodeType === 3 && c.textContent.trim(); }) || /^(svg|img)$/i.test(n.tagName)]; })"
+)
+QR_BOX = (
+    "(function () { var b = document.querySelector('#handoff'); var r = b.getBoundingClientRect();"
+    " return [!b.hidden, r.x, r.y, r.width, r.height]; })()"
+)
+
+
+def settled_frame_eval(kiosk: Kiosk, script: str) -> Any:
+    """``script`` in the frame of the slide last played, once it is on screen (world 1)."""
+
+    def attempt() -> list[Any]:
+        path = last_play(kiosk)["path"]
+        answer = kiosk._call(f"/eval-frame?match={path}&world=1", script)
+        if "result" not in answer:
+            raise ValueError(answer)  # the frame of a slide just played: not loaded yet
+        return [answer["result"]]
+
+    return wait_for(attempt, what="the slide's frame")[0]
+
+
+def test_the_qr_box_covers_no_text_of_the_slide(screens: Kiosk) -> None:
+    """The shell's QR box (shell page) and the slide's text and NFC cue (in the frame) never
+    overlap, on every slide with a hand-off link, in both orientations."""
+    kiosk = screens
+    seen = set()
+    for _ in range(len(kiosk.bundle.document["slides"]) + 2):
+        page = play_until(kiosk, lambda p: p["link"] is not None, "a slide with a QR code")
+        shown, x, y, width, height = kiosk.js(QR_BOX)
+        assert shown and width > 0 and height > 0
+        boxes = settled_frame_eval(kiosk, SLIDE_TEXT_BOXES)
+        texts = [t for t in boxes if t[6] and t[4] and t[5]]
+        assert any(t[1].strip() for t in texts if t[0] == "SPAN" and t[3] > y - 120)  # the cue
+        clashes = [
+            t[:2]
+            for t in texts
+            if t[2] < x + width and x < t[2] + t[4] and t[3] < y + height and y < t[3] + t[5]
+        ]
+        assert clashes == [], (page["current"], (x, y, width, height), clashes)
+        seen.add(page["current"])
+        before = last_play(kiosk)["now_ms"]
+        kiosk.advance(SLIDE_S)
+        wait_for(lambda: last_play(kiosk)["now_ms"] != before, what="the next slide")  # noqa: B023
+    assert len(seen) >= 2
+
+
 def test_the_now_board_is_drawn_at_play_time(screens: Kiosk, tmp_path: Path) -> None:
     kiosk = screens
     site = kiosk.bundle.document["site"]["id"]

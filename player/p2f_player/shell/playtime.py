@@ -130,9 +130,12 @@ class PlayTime:
             if s.level is not None and not s.interrupt and is_eligible(plan, s, now)
         ]
         running.sort(key=lambda s: (LEVELS.index(s.level or "info"), -s.rules.priority, s.id))
-        alerts = [
-            _entry(slide, decision.language)["title"]
-            for slide in _slides(release.document, tuple(s.id for s in running))
+        alerts = [  # (title, its language): an untranslated alert says lang="fr" on the board
+            (entry["title"], entry["lang"])
+            for entry in (
+                _entry(slide, decision.language)
+                for slide in _slides(release.document, tuple(s.id for s in running))
+            )
         ]
         html = render_now_board(
             document,

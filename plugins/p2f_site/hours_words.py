@@ -56,7 +56,10 @@ _W: dict[str, dict[str, str]] = {
         "opens_day": "ouvre {d} à {t}", "opens_date": "ouvre le {d}",
         "and": " et ", "holidays": "fermé les jours fériés", "week_closed": "Fermé en ce moment",
         "midnight": "minuit", "tonight": "Ce soir {t}", "today": "Aujourd’hui {t}",
-        "tomorrow": "Demain {t}", "now": "En ce moment · jusqu’à {t}", "from_to": "Du {a} au {b}",
+        "tomorrow": "Demain {t}", "now": "En ce moment · jusqu’à {t}",
+        "now_tomorrow": "En ce moment · jusqu’à demain {t}",
+        "now_day": "En ce moment · jusqu’à {d} {t}", "now_date": "En ce moment · jusqu’au {d}, {t}",
+        "closes_tomorrow": "ferme demain à {t}", "from_to": "Du {a} au {b}",
         "until": "jusqu’au {d}", "code": "code {c}", "free": "Gratuit",
     },
     "en": {
@@ -67,6 +70,8 @@ _W: dict[str, dict[str, str]] = {
         "and": " and ", "holidays": "closed on public holidays",
         "week_closed": "Closed at the moment", "midnight": "midnight", "tonight": "Tonight {t}",
         "today": "Today {t}", "tomorrow": "Tomorrow {t}", "now": "On now · until {t}",
+        "now_tomorrow": "On now · until tomorrow {t}", "now_day": "On now · until {d} {t}",
+        "now_date": "On now · until {d}, {t}", "closes_tomorrow": "closes tomorrow at {t}",
         "from_to": "{a} to {b}", "until": "until {d}", "code": "code {c}", "free": "Free",
     },
     "de": {
@@ -77,7 +82,10 @@ _W: dict[str, dict[str, str]] = {
         "and": " und ", "holidays": "an Feiertagen geschlossen",
         "week_closed": "Derzeit geschlossen", "midnight": "24:00 Uhr",
         "tonight": "Heute Abend {t}", "today": "Heute {t}", "tomorrow": "Morgen {t}",
-        "now": "Jetzt · bis {t}", "from_to": "{a} bis {b}", "until": "bis {d}",
+        "now": "Jetzt · bis {t}",
+        "now_tomorrow": "Jetzt · bis morgen {t}", "now_day": "Jetzt · bis {d} {t}",
+        "now_date": "Jetzt · bis {d}, {t}", "closes_tomorrow": "schließt morgen um {t}",
+        "from_to": "{a} bis {b}", "until": "bis {d}",
         "code": "Code {c}", "free": "Eintritt frei",
     },
     "es": {
@@ -87,7 +95,10 @@ _W: dict[str, dict[str, str]] = {
         "opens_day": "abre el {d} {t}", "opens_date": "abre el {d}",
         "and": " y ", "holidays": "cerrado los festivos", "week_closed": "Cerrado por ahora",
         "midnight": "medianoche", "tonight": "Esta noche {t}", "today": "Hoy {t}",
-        "tomorrow": "Mañana {t}", "now": "Ahora · hasta las {t}", "from_to": "Del {a} al {b}",
+        "tomorrow": "Mañana {t}", "now": "Ahora · hasta las {t}",
+        "now_tomorrow": "Ahora · hasta mañana {t}", "now_day": "Ahora · hasta el {d} {t}",
+        "now_date": "Ahora · hasta el {d}, {t}", "closes_tomorrow": "cierra mañana {t}",
+        "from_to": "Del {a} al {b}",
         "until": "hasta el {d}", "code": "código {c}", "free": "Gratis",
     },
 }  # fmt: skip
@@ -276,18 +287,55 @@ def _iso(moment: datetime) -> str:
     return _local(moment).isoformat(timespec="minutes")
 
 
-def _closes(closes: datetime, now: datetime, lang: str) -> str:
-    """``ferme à 19 h`` within a day (``ferme à 1 h`` after midnight), else with its weekday."""
-    w = words(lang)
-    moment = _local(closes)
+SHORT_NIGHT = time(6, 0)  # an end the next day before this reads as tonight's ("ferme à 1 h")
+
+
+def _end_day(end: datetime, now: datetime) -> str:
+    """How far ``end`` is from ``now``, for a phrase: ``same`` (today, midnight, or a short
+    night), ``tomorrow``, ``day`` (within a week: its weekday) or ``date``."""
+    a, b = _local(now), _local(end)
+    days = (b.date() - a.date()).days
+    if days <= 0 or (days == 1 and b.time() <= SHORT_NIGHT and end - now <= DAY):
+        return "same"
+    if days == 1:
+        return "tomorrow"
+    return "day" if days < 7 else "date"
+
+
+def _end_at(end: datetime, lang: str) -> str:
+    moment = _local(end)
     if moment.time() == time(0, 0):
         at = clock(moment.time(), lang, end=True)
-        at = "a " + at if lang == "es" else at
-    else:
-        at = _at(moment.time(), lang)
-    if closes - now <= DAY:
+        return "a " + at if lang == "es" else at
+    return _at(moment.time(), lang)
+
+
+def _closes(closes: datetime, now: datetime, lang: str) -> str:
+    """``ferme à 19 h`` today (``ferme à 1 h`` after midnight), ``ferme demain à 19 h``, else
+    with its weekday."""
+    w = words(lang)
+    at, when = _end_at(closes, lang), _end_day(closes, now)
+    if when == "same":
         return w["closes"].format(t=at)
-    return w["closes_day"].format(d=day_name(moment.weekday(), lang, wide=True), t=at)
+    if when == "tomorrow":
+        return w["closes_tomorrow"].format(t=at)
+    return w["closes_day"].format(d=day_name(_local(closes).weekday(), lang, wide=True), t=at)
+
+
+def _on_until(ends: datetime, now: datetime, lang: str) -> str:
+    """``En ce moment · jusqu’à 19 h`` today, ``… jusqu’à demain 19 h``, ``… jusqu’à samedi
+    19 h``, ``… jusqu’au 5 juillet, 19 h``: the day is said when the end is not today."""
+    w, when, moment = words(lang), _end_day(ends, now), _local(ends)
+    at = span(moment.time(), moment.time(), lang).split("–")[-1]
+    if when == "same":
+        return w["now"].format(t=at)
+    if lang == "es":
+        at = _at(moment.time(), lang)
+    if when == "tomorrow":
+        return w["now_tomorrow"].format(t=at)
+    if when == "day":
+        return w["now_day"].format(d=day_name(moment.weekday(), lang, wide=True), t=at)
+    return w["now_date"].format(d=long_date(moment.date(), lang), t=at)
 
 
 def _opens(opens: datetime, now: datetime, lang: str) -> str:
@@ -362,7 +410,8 @@ def event_when(starts: datetime, ends: datetime, lang: str) -> str:
 
 
 def event_phases(starts: datetime, ends: datetime, start: datetime, lang: str) -> list[Phase]:
-    """``Samedi 14 juillet, 21 h`` → ``Demain 21 h`` → ``Ce soir 21 h`` → ``En ce moment``."""
+    """``Samedi 14 juillet, 21 h`` → ``Demain 21 h`` → ``Ce soir 21 h`` → ``En ce moment ·
+    jusqu’à 23 h`` (``jusqu’à demain 19 h`` on the first evening of a two-day market)."""
     w = words(lang)
     a, b = _local(starts), _local(ends)
     day_of = datetime.combine(a.date(), time(0, 0), tzinfo=PARIS)
@@ -372,10 +421,23 @@ def event_phases(starts: datetime, ends: datetime, start: datetime, lang: str) -
         (_local(start), day_of - DAY, event_when(starts, ends, lang)),
         (day_of - DAY, day_of, w["tomorrow"].format(t=at)),
         (day_of, a, today),
-        (a, b, w["now"].format(t=span(b.time(), b.time(), lang).split("–")[-1])),
     ]
+    # on now: cut at each midnight, where the end's day changes its words ("demain" → today)
+    cursor = a
+    while cursor < b:
+        midnight = datetime.combine(cursor.date() + DAY, time(0, 0), tzinfo=PARIS)
+        steps.append((cursor, min(midnight, b), _on_until(b, cursor, lang)))
+        cursor = min(midnight, b)
     begin = _local(start)
-    return [Phase(max(x, begin), y, True, text) for x, y, text in steps if max(x, begin) < y]
+    phases: list[Phase] = []
+    for x, y, text in steps:
+        if max(x, begin) >= y:
+            continue
+        if phases and phases[-1].text == text and phases[-1].end == max(x, begin):
+            phases[-1] = Phase(phases[-1].start, y, True, text)
+        else:
+            phases.append(Phase(max(x, begin), y, True, text))
+    return phases
 
 
 def money(value: float, lang: str) -> str:

@@ -180,6 +180,69 @@ def test_event_reads_from_a_date_to_tonight_to_on_now(lang: str) -> None:
     assert afternoon[2].text == "Aujourd’hui 15 h"
 
 
+MARKET_START = datetime(2026, 12, 5, 18, 0, tzinfo=PARIS)  # Saturday 18:00
+SATURDAY_9PM = datetime(2026, 12, 5, 21, 0, tzinfo=PARIS)
+SUNDAY_10AM = datetime(2026, 12, 6, 10, 0, tzinfo=PARIS)
+# (ends, language) -> what an event running since Saturday 18:00 says at Saturday 21:00
+ON_NOW_UNTIL = {
+    (datetime(2026, 12, 6, 19, 0, tzinfo=PARIS), "fr"): "En ce moment · jusqu’à demain 19 h",
+    (datetime(2026, 12, 6, 19, 0, tzinfo=PARIS), "en"): "On now · until tomorrow 7 pm",
+    (datetime(2026, 12, 6, 19, 0, tzinfo=PARIS), "de"): "Jetzt · bis morgen 19:00 Uhr",
+    (datetime(2026, 12, 6, 19, 0, tzinfo=PARIS), "es"): "Ahora · hasta mañana a las 19:00",
+    (datetime(2026, 12, 8, 19, 0, tzinfo=PARIS), "fr"): "En ce moment · jusqu’à mardi 19 h",
+    (datetime(2026, 12, 8, 19, 0, tzinfo=PARIS), "en"): "On now · until Tuesday 7 pm",
+    (datetime(2026, 12, 8, 19, 0, tzinfo=PARIS), "de"): "Jetzt · bis Dienstag 19:00 Uhr",
+    (datetime(2026, 12, 8, 19, 0, tzinfo=PARIS), "es"): "Ahora · hasta el martes a las 19:00",
+    (datetime(2026, 12, 20, 19, 0, tzinfo=PARIS), "fr"): "En ce moment · jusqu’au 20 décembre, 19 h",
+    (datetime(2026, 12, 20, 19, 0, tzinfo=PARIS), "en"): "On now · until 20 December, 7 pm",
+    (datetime(2026, 12, 20, 19, 0, tzinfo=PARIS), "de"): "Jetzt · bis 20. Dezember, 19:00 Uhr",
+    (datetime(2026, 12, 20, 19, 0, tzinfo=PARIS), "es"): "Ahora · hasta el 20 de diciembre, a las 19:00",
+    (datetime(2026, 12, 6, 0, 0, tzinfo=PARIS), "fr"): "En ce moment · jusqu’à minuit",
+    (datetime(2026, 12, 6, 1, 0, tzinfo=PARIS), "fr"): "En ce moment · jusqu’à 1 h",  # short night
+    (datetime(2026, 12, 6, 1, 0, tzinfo=PARIS), "en"): "On now · until 1 am",
+}  # fmt: skip
+SUNDAY_SAYS = {  # the two-day market on its last day, at 10:00: the end is today
+    "fr": "En ce moment · jusqu’à 19 h",
+    "en": "On now · until 7 pm",
+    "de": "Jetzt · bis 19:00 Uhr",
+    "es": "Ahora · hasta las 19:00",
+}
+
+
+@pytest.mark.parametrize(("ends", "lang"), list(ON_NOW_UNTIL))
+def test_an_event_on_now_says_the_day_it_ends_when_not_today(ends: datetime, lang: str) -> None:
+    phases = event_phases(MARKET_START, ends, FRIDAY_EVENING, lang)
+    now = state_at(phases, SATURDAY_9PM)
+    assert now is not None and now.text == ON_NOW_UNTIL[(ends, lang)]
+    assert phases[-1].end == ends
+    assert all(a.end == b.start for a, b in itertools.pairwise(phases))  # no gap, no overlap
+    if ends.date() > SUNDAY_10AM.date() or ends.time() >= SUNDAY_10AM.time():
+        sunday = state_at(phases, SUNDAY_10AM)
+        assert sunday is not None and sunday.text.startswith(ON_NOW_UNTIL[(ends, lang)][:6])
+        if ends == datetime(2026, 12, 6, 19, 0, tzinfo=PARIS):
+            assert sunday.text == SUNDAY_SAYS[lang]  # "demain" became today at midnight
+
+
+@pytest.mark.parametrize(
+    ("interval", "at", "text"),
+    [
+        ((MARKET_START, datetime(2026, 12, 6, 19, 0, tzinfo=PARIS)), SATURDAY_9PM,
+         "Ouvert · ferme demain à 19 h"),
+        ((MARKET_START, datetime(2026, 12, 6, 19, 0, tzinfo=PARIS)), SUNDAY_10AM,
+         "Ouvert · ferme à 19 h"),
+        ((MARKET_START, datetime(2026, 12, 6, 1, 0, tzinfo=PARIS)), SATURDAY_9PM,
+         "Ouvert · ferme à 1 h"),  # a short night: tonight's closing
+    ],
+)  # fmt: skip
+def test_a_place_open_past_midnight_says_tomorrow_unless_a_short_night(
+    interval: tuple[datetime, datetime], at: datetime, text: str
+) -> None:
+    start = datetime(2026, 12, 5, 12, 0, tzinfo=PARIS)
+    phases = state_phases([interval], start, start + timedelta(days=3), "fr")
+    state = state_at(phases, at)
+    assert state is not None and state.text == text
+
+
 @pytest.mark.parametrize(
     ("lang", "fact", "whole", "cents"),
     [("fr", "−25 % jusqu’au 31 janvier, code P2FWEEKEND", "12\u00a0€", "12,50\u00a0€"),

@@ -15,7 +15,7 @@ import io
 import re
 import warnings
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 20_000_000  # a 24-megapixel camera JPEG is ~10 MB
 MAX_PIXELS = 40_000_000  # Pillow's own alarm is at 89 M; a screen shows at most 8 M
@@ -82,6 +82,9 @@ def image_problem(name: str, data: bytes) -> str | None:
 
 def _decode_problem(data: bytes, format_name: str) -> str | None:
     """Decode every pixel once: a truncated or corrupt file fails here, not in the build."""
+    # Strict whatever another library did to Pillow's process-wide switch (WeasyPrint, used by
+    # the office reports, turns LOAD_TRUNCATED_IMAGES on at import: a cut PNG would then pass).
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             # Pillow warns (not raises) between 89 and 179 megapixels: make that an error too
@@ -103,6 +106,8 @@ def _decode_problem(data: bytes, format_name: str) -> str | None:
             f"cannot be read as an image ({decode_error(error)}); open it in an image editor and "
             "export it again as JPEG, PNG or WebP"
         )
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     return None
 
 

@@ -9,7 +9,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from PIL import ImageFile
 from weasyprint import HTML
+
+# WeasyPrint turns Pillow's process-wide LOAD_TRUNCATED_IMAGES on when imported; the content
+# check must keep refusing cut images in the same process (invoke report check): put it back.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 # WeasyPrint and fontTools log every font subset they write at INFO/WARNING
 for name in ("weasyprint", "fontTools"):

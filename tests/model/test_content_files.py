@@ -248,3 +248,20 @@ def test_sample_content_passes(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert run(ROOT / "content") == 0
     assert capsys.readouterr().out.startswith("check: ok")
+
+
+def test_a_cut_image_is_refused_even_after_weasyprint_was_imported() -> None:
+    """WeasyPrint (office reports) turns Pillow's LOAD_TRUNCATED_IMAGES on at import; the check
+    must not start accepting cut images in a process that made a PDF first."""
+    from PIL import ImageFile
+
+    from p2f_model.images import image_problem
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # what `import weasyprint` does
+    try:
+        problem = image_problem("images/cut.png", PNG[:40])
+        assert problem is not None and "cannot be read as an image" in problem
+        assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # the caller's setting is left alone
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before

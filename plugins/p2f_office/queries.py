@@ -177,7 +177,9 @@ SELECT DISTINCT key FROM read_parquet($files)
 
 ADD_ANOMALY = "INSERT INTO anomalies VALUES (?, ?, 1, ?, ?)"
 
-_SLUG = f"regexp_extract(link, '{PATH_PREFIX}([a-z0-9][a-z0-9-]*)', 1)"
+# the item of a deep link, in both forms the contract parses (p2f_player.contract.deeplinks):
+# /d/<lang>/<slug>/?k=<site> (current) and /d/<slug>/?k=&l= (first form, still in the field)
+_SLUG = f"regexp_extract(link, '{PATH_PREFIX}(?:[a-z]{{2}}/)?([a-z0-9][a-z0-9-]*)', 1)"
 
 DERIVED = (
     """

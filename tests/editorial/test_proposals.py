@@ -143,9 +143,9 @@ def test_form_in_chromium_makes_a_draft_no_screen_plays(
     # the website says when and by whom each item was verified, in each language
     site = tmp_path / "build" / "site"
     vet = (site / "lieux" / "veto-pinede" / "index.html").read_text(encoding="utf-8")
-    assert '12/09/2026</time> par <span lang="fr">Yanis Benali</span>' in vet
+    assert '12 septembre 2026</time> par <span lang="fr">Yanis Benali</span>' in vet
     vet_en = (site / "en" / "lieux" / "veto-pinede" / "index.html").read_text(encoding="utf-8")
-    assert '12/09/2026</time> by <span lang="fr">Yanis Benali</span>' in vet_en
+    assert '12 September 2026</time> by <span lang="fr">Yanis Benali</span>' in vet_en
     receiver = Receiver(content, PLACES, PARTNERS, today=lambda: TODAY)
     violations: list[str] = []
     page.on(

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 
 from p2f_player.contract import trust
-from p2f_player.contract.deeplinks import deep_link
+from p2f_player.contract.deeplinks import deep_link, parse_deep_link
 from p2f_player.contract.rules import PARIS
 from p2f_player.journal import Journal
 from tests.player.conftest import (
@@ -239,7 +239,7 @@ def raw_count(store: Path) -> RawCount:
         out.events[device] = out.events.get(device, 0) + 1
         moment = datetime.fromisoformat(e["at"])
         out.last_at[device] = max(out.last_at.get(device, moment), moment)
-        if e["kind"] == "nfc_tap" and f"/d/{OFFER}" in e["link"]:
+        if e["kind"] == "nfc_tap" and parse_deep_link(e["link"]).slug == OFFER:
             out.taps[site] = out.taps.get(site, 0) + 1
         if e["kind"] != "slide":
             continue

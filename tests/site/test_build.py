@@ -70,8 +70,11 @@ def test_fixture_build_writes_every_item_in_every_language(
         ):
             assert (site / lang_prefix / path / "index.html").is_file(), lang_prefix + path
     assert not (site / "sites").exists()
-    # + search, map and 404 per language (deep-link landing pages are not counted)
-    assert report.pages_by_lang == {"fr": 16, "en": 16, "de": 16, "es": 16}  # type: ignore[attr-defined]
+    # + search, map, 404, tonight, contact and the proposal form per language (deep-link
+    # landing pages are not counted)
+    assert report.pages_by_lang == {"fr": 19, "en": 19, "de": 19, "es": 19}  # type: ignore[attr-defined]
+    for view in ("ce-soir", "contact", "proposer"):
+        assert (site / view / "index.html").is_file(), view
     # untranslated items fall back visibly to French
     de_page = (site / "de/agenda/marche-nocturne/index.html").read_text()
     assert "Noch nicht übersetzt" in de_page and 'lang="de"' in de_page
@@ -85,12 +88,18 @@ def test_kiosk_bundle_of_fixture(write_content: WriteContent, tmp_path: Path) ->
     manifest = json.loads((output / "kiosk" / "gare" / "manifest.json").read_text())
     document = manifest.get("signed", manifest)
     slides = {slide["id"]: slide for slide in document["slides"]}
-    # the place has a summary, the offer and alert target gare, the event is upcoming
-    assert set(slides) == {"veto-pinede", "velos-hiver", "travaux-gare", "marche-nocturne"}
-    assert slides["travaux-gare"]["interrupt"] is True
+    # the place has a summary, the offer and alert target gare, the event is upcoming; the
+    # site's "now" board is drawn by the player from the bundle's data
+    assert set(slides) == {
+        "veto-pinede", "velos-hiver", "travaux-gare", "marche-nocturne", "now-gare",
+    }  # fmt: skip
+    assert (slides["travaux-gare"]["level"], slides["travaux-gare"]["interrupt"]) == (
+        "warning",
+        False,
+    )  # a warning runs on the strip; only critical alerts take the screen
     assert slides["velos-hiver"]["sponsor"] == "velos-pinede"
     assert (
-        slides["veto-pinede"]["deep_links"]["en"] == "https://livep2f.com/d/veto-pinede?k=gare&l=en"
+        slides["veto-pinede"]["deep_links"]["en"] == "https://livep2f.com/d/en/veto-pinede/?k=gare"
     )
     for path in slides["veto-pinede"]["pages"].values():
         assert (output / "kiosk" / "gare" / path).is_file()
@@ -141,7 +150,7 @@ def test_sample_content_builds(tmp_path: Path) -> None:
     assert corpus.problems == [], "\n".join(map(str, corpus.problems))
     report = build(ROOT / "content", tmp_path / "build")
     public = [item for item in corpus.items.values() if item.kind != "site"]
-    views = 10  # home + 6 lists + search, map, 404
+    views = 13  # home + 6 lists + search, map, 404, tonight (ce-soir), contact, proposal form
     expected = {lang: len(public) + views for lang in ("fr", "en", "de", "es")}
     assert report.pages_by_lang == expected  # type: ignore[attr-defined]
     sites = sorted(item.slug for item in corpus.of_kind("site"))

@@ -32,3 +32,33 @@ def test_leaflet_is_loaded_by_the_map_page_only(built_site: Path) -> None:
     )
     assert with_leaflet == ["carte/index.html", "de/carte/index.html", "en/carte/index.html",
                             "es/carte/index.html"]  # fmt: skip
+
+
+def test_leaflet_does_not_block_the_first_paint(built_site: Path) -> None:
+    """Leaflet's stylesheet and script are asked for by map.js (script-inserted: neither blocks
+    rendering nor delays the first paint); the page itself references only the deferred map.js."""
+    html = (built_site / "carte" / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"<link[^>]+leaflet", html), "a parser-inserted Leaflet stylesheet"
+    assert not re.search(r"<script[^>]+leaflet", html), "a parser-inserted Leaflet script"
+    assert re.search(r'<script src="/theme/js/map.js" defer></script>', html)
+    assert 'data-leaflet="/theme/vendor/leaflet/"' in html
+
+
+def test_every_place_gets_its_marker(visitor: Any, site_url: str) -> None:
+    """Markers are added a few at a time after the first paint: in the end, one per place."""
+    visitor.goto(site_url + "/carte/")
+    places = visitor.locator("[data-map-list] > li[data-lat]").count()
+    assert places > 50
+    expect(visitor.locator(".leaflet-marker-icon")).to_have_count(places)
+    expect(visitor.locator("link[rel=stylesheet][href$='leaflet/leaflet.css']")).to_have_count(1)
+
+
+def test_without_leaflet_the_list_is_the_map(visitor: Any, site_url: str) -> None:
+    """Leaflet's script cannot load (blocked, offline cache): the notice says so, the list and
+    the selected place stay usable."""
+    visitor.route("**/theme/vendor/leaflet/leaflet.js", lambda route: route.abort())
+    visitor.goto(site_url + "/carte/?p=veto-pinede")
+    expect(visitor.locator("[data-tiles-failed]")).to_be_visible()
+    expect(visitor.locator("#p-veto-pinede")).to_have_class(re.compile(r"\bselected\b"))
+    expect(visitor.locator("#p-veto-pinede a").first).to_be_visible()
+    expect(visitor.locator(".leaflet-container")).to_have_count(0)

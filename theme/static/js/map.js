@@ -1,7 +1,12 @@
-/* The map page: Leaflet with OpenStreetMap tiles, one coloured marker per place and category.
+/* The map page: Leaflet with the configured tiles, one coloured marker per place and category.
  * Markers come from the list on the page (same words, same language), so the list is the
- * fallback: when tiles cannot load, a notice says so and the list stays the way to browse.
- * ?p=<slug> selects a place (the "see on the map" link of a place page).
+ * fallback: when tiles (or Leaflet itself) cannot load, a notice says so and the list stays the
+ * way to browse. ?p=<slug> selects a place (the "see on the map" link of a place page).
+ *
+ * Nothing here delays the first paint: this script only asks for Leaflet's stylesheet and
+ * script (a script-inserted stylesheet does not block rendering, a script-inserted script runs
+ * when it arrives), and the markers are added a few at a time, each batch its own short task,
+ * so the page answers taps while they appear. The map box keeps its size throughout (no shift).
  */
 (function () {
   "use strict";
@@ -10,39 +15,70 @@
   var selected = new URLSearchParams(location.search).get("p");
   var card = selected && document.getElementById("p-" + selected);
   if (card) { card.classList.add("selected"); }
-  if (!box || !window.L) { if (notice) { notice.hidden = false; } return; }
+  function failed() { if (notice) { notice.hidden = false; } }
+  if (!box) { return; }
 
-  var map = L.map(box, { scrollWheelZoom: false }).setView([43.25, 3.45], 11);
-  var loaded = 0, failed = 0;
-  // the tile URL comes from the page (p2f_web/csp.py), the one outside origin the CSP allows
-  // provider, credit line and terms come from the page too (P2F_MAP_TILES)
-  var credit = document.createElement("a");
-  credit.href = box.dataset.terms;
-  credit.textContent = box.dataset.attribution;
-  L.tileLayer(box.dataset.tiles, {
-    maxZoom: +box.dataset.maxZoom || 19,
-    attribution: credit.outerHTML
-  }).on("tileload", function () { loaded += 1; notice.hidden = true; })
-    .on("tileerror", function () { failed += 1; if (!loaded) { notice.hidden = false; } })
-    .addTo(map);
-  // no answer at all (offline, blocked): say so after a while too
-  setTimeout(function () { if (!loaded) { notice.hidden = false; } }, 4000);
+  var BATCH_MS = 8;  // main-thread time per batch of markers (a slow phone takes ~4x longer)
+  var vendor = box.dataset.leaflet;  // "/theme/vendor/leaflet/"
+  var css = document.createElement("link");
+  var js = document.createElement("script");
+  var waiting = 2;
+  function arrived() { waiting -= 1; if (!waiting) { if (window.L) { start(); } else { failed(); } } }
+  css.rel = "stylesheet";
+  css.href = vendor + "leaflet.css";
+  css.addEventListener("load", arrived);
+  css.addEventListener("error", arrived);  // unstyled, the map still works
+  js.src = vendor + "leaflet.js";
+  js.addEventListener("load", arrived);
+  js.addEventListener("error", failed);
+  document.head.appendChild(css);
+  document.head.appendChild(js);
 
-  var bounds = [], markers = {};
-  Array.prototype.forEach.call(document.querySelectorAll("[data-map-list] > li[data-lat]"), function (li) {
+  function start() {
+    var items = Array.prototype.slice.call(document.querySelectorAll("[data-map-list] > li[data-lat]"));
+    var bounds = items.map(function (li) { return [+li.dataset.lat, +li.dataset.lon]; });
+    var map = L.map(box, { scrollWheelZoom: false });
+    // the view first, then the tiles: only the tiles of that view are fetched
+    if (card && card.dataset.lat) {
+      map.setView([+card.dataset.lat, +card.dataset.lon], 16);
+      items.sort(function (a, b) { return (b === card) - (a === card); });  // its marker first
+    } else if (bounds.length) {
+      map.fitBounds(bounds, { padding: [20, 20] });
+    } else {
+      map.setView([43.25, 3.45], 11);
+    }
+    var loaded = 0;
+    // the tile URL comes from the page (p2f_web/csp.py), the one outside origin the CSP allows;
+    // provider, credit line and terms come from the page too (P2F_MAP_TILES)
+    var credit = document.createElement("a");
+    credit.href = box.dataset.terms;
+    credit.textContent = box.dataset.attribution;
+    L.tileLayer(box.dataset.tiles, {
+      maxZoom: +box.dataset.maxZoom || 19,
+      attribution: credit.outerHTML
+    }).on("tileload", function () { loaded += 1; notice.hidden = true; })
+      .on("tileerror", function () { if (!loaded) { failed(); } })
+      .addTo(map);
+    // no answer at all (offline, blocked): say so after a while too
+    setTimeout(function () { if (!loaded) { failed(); } }, 4000);
+    addMarkers(map, items, 0);
+  }
+
+  function addMarkers(map, items, from) {
+    var until = performance.now() + BATCH_MS;
+    var i = from;
+    for (; i < items.length && (i === from || performance.now() < until); i += 1) {
+      addMarker(map, items[i]);
+    }
+    if (i < items.length) { setTimeout(function () { addMarkers(map, items, i); }, 0); }
+  }
+
+  function addMarker(map, li) {
     var link = li.querySelector("a");
     var icon = L.divIcon({ className: "", html: '<span class="marker cat-' + li.dataset.cat + '"></span>', iconSize: [24, 24] });  // a 24 px target (WCAG 2.2, 2.5.8)
-    var ll = [+li.dataset.lat, +li.dataset.lon];
-    var marker = L.marker(ll, { icon: icon, title: link.textContent, alt: link.textContent, keyboard: true })
+    var marker = L.marker([+li.dataset.lat, +li.dataset.lon], { icon: icon, title: link.textContent, alt: link.textContent, keyboard: true })
       .bindPopup('<a href="' + link.getAttribute("href") + '">' + link.innerHTML + "</a>")
       .addTo(map);
-    markers[li.dataset.slug] = marker;
-    bounds.push(ll);
-  });
-  if (selected && markers[selected]) {
-    map.setView(markers[selected].getLatLng(), 16);
-    markers[selected].openPopup();
-  } else if (bounds.length) {
-    map.fitBounds(bounds, { padding: [20, 20] });
+    if (li === card) { marker.openPopup(); }
   }
 })();

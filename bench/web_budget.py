@@ -34,6 +34,7 @@ import gzip
 import http.server
 import json
 import os
+import shutil
 import ssl
 import struct
 import subprocess
@@ -257,7 +258,10 @@ def lighthouse_table(
         site = build_site({**tiles, "url": local})
         print(f"\nLighthouse: the site built with P2F_MAP_TILES url {local}, a local tile server")
         print(f"(instead of {tiles['url']}: this machine reaches only 127.0.0.1)")
-        return _lighthouse_runs(site, only)
+        try:
+            return _lighthouse_runs(site, only)
+        finally:
+            shutil.rmtree(site.parent, ignore_errors=True)  # this build serves no other purpose
 
 
 def _lighthouse_runs(site: Path, only: list[str]) -> dict[str, dict[str, dict[str, float]]]:

@@ -393,7 +393,10 @@ def proposals_serve(c, port=8001, host="127.0.0.1", content="content"):  # type:
         "compact": "first fold the closed days' JSONL into per-day Parquet (telemetry-compacted/)",
     }
 )
-def report(c, store="", since="", until="", campaign="", as_of="", out="build/office", publish=False, compact=False):  # type: ignore[no-untyped-def]
+def report(  # type: ignore[no-untyped-def]
+    c, store="", since="", until="", campaign="", as_of="", out="build/office", publish=False,
+    compact=False,
+):  # fmt: skip
     """Proof of play per campaign (CSV + partner PDF), audience and fleet from the store's
     telemetry, as a static dashboard in build/office/ (private: never under build/site)."""
     from p2f_office.cli import main

@@ -55,10 +55,18 @@ _TABLE: dict[str, tuple[str, str, str, str]] = {
     "theme:nature": ("Nature", "Nature", "Natur", "Naturaleza"),
     "theme:noel": ("Noël", "Christmas", "Weihnachten", "Navidad"),
     # audiences (agenda filter), as the content model names them
-    "audience:affaires": ("Voyageurs d’affaires", "Business travellers", "Geschäftsreisende",
-                          "Viajeros de negocios"),
-    "audience:excursionnistes": ("Excursionnistes", "Day-trippers", "Tagesausflügler",
-                                 "Excursionistas"),
+    "audience:affaires": (
+        "Voyageurs d’affaires",
+        "Business travellers",
+        "Geschäftsreisende",
+        "Viajeros de negocios",
+    ),
+    "audience:excursionnistes": (
+        "Excursionnistes",
+        "Day-trippers",
+        "Tagesausflügler",
+        "Excursionistas",
+    ),
     "audience:seniors": ("Seniors", "Seniors", "Senioren", "Mayores"),
     "audience:familles": ("Familles", "Families", "Familien", "Familias"),
     "audience:residents": ("Habitants", "Residents", "Einwohner", "Residentes"),

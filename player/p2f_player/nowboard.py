@@ -83,6 +83,20 @@ def pick(
     }
 
 
+def place_phrase(document: Mapping[str, Any], slug: str, now: datetime) -> tuple[str, bool] | None:
+    """(phrase, open) of place ``slug`` at ``now`` (``Ouvert · ferme à 19 h``), in the
+    document's language; ``None`` when the document has no hours for it or ``now`` is out of
+    the days the build covered (nothing is claimed then)."""
+    minute = int((now - datetime.fromisoformat(document["start"])).total_seconds() // 60)
+    for place in document["places"]:
+        if place.get("slug") == slug:
+            state = _phase(place.get("s") or [], minute, document["end"])
+            if state is None:
+                return None
+            return str(document["texts"][state[2]]), state[1]
+    return None
+
+
 def _title(text: str, lang: str | None, board_lang: str) -> str:
     """``text`` escaped, in a ``<span lang>`` when not in the board's language."""
     if lang is None or lang == board_lang:

@@ -15,7 +15,13 @@ from p2f_kiosk.now_data import now_data, now_script
 # isort: on
 from p2f_model.corpus import Corpus, validate_corpus
 from p2f_player.contract.rules import PARIS
-from p2f_player.nowboard import NowDataError, parse_now_script, pick, render_now_board
+from p2f_player.nowboard import (
+    NowDataError,
+    parse_now_script,
+    pick,
+    place_phrase,
+    render_now_board,
+)
 from tests.conftest import BASE_FILES
 
 BUILT = datetime(2026, 11, 26, 12, 0, tzinfo=PARIS)
@@ -131,3 +137,17 @@ def test_an_untranslated_title_on_a_board_in_another_language_says_lang_fr(
     # in French, nothing is marked: every title is in the board's language
     french = render_now_board(document(corpus, "fr"), alerts[:1], friday_6pm, site)
     assert "<span lang=" not in french
+
+
+def test_the_phrase_of_a_place_is_the_one_holding_at_now_in_the_language(
+    corpus: Corpus,
+) -> None:
+    friday_6pm = datetime(2026, 11, 27, 18, 0, tzinfo=PARIS)
+    french, english = document(corpus, "fr"), document(corpus, "en")
+    assert place_phrase(french, "veto-pinede", friday_6pm) == ("Ouvert · ferme à 19 h", True)
+    assert place_phrase(english, "veto-pinede", friday_6pm) == ("Open · closes at 7 pm", True)
+    closed = place_phrase(french, "boulangerie", friday_6pm)
+    assert closed is not None and closed[1] is False and closed[0].startswith("Fermé")
+    assert place_phrase(french, "no-such-place", friday_6pm) is None
+    later = datetime(2026, 12, 25, 10, 0, tzinfo=PARIS)  # past the covered days
+    assert place_phrase(french, "veto-pinede", later) is None

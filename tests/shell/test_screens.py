@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from p2f_player.nowboard import parse_now_script, pick
+from p2f_player.nowboard import parse_now_script, pick, place_phrase
 from tests.shell.conftest import (
     ALERT,
     PLACES,
@@ -288,3 +288,37 @@ def test_a_path_out_of_the_generated_folder_is_refused(screens: Kiosk) -> None:
             urllib.request.urlopen(origin + path, timeout=10)
         assert refused.value.code == 404
         refused.value.close()
+
+
+def test_a_place_shows_its_phrase_of_the_moment_over_no_text(screens: Kiosk) -> None:
+    """A place's slide is static; the window shows the phrase holding at the play's moment
+    (``Ouvert · ferme à …``, in the turn's language) in the top bar, over none of its text."""
+    kiosk = screens
+    page = play_until(kiosk, lambda p: p["id"] == PLACES[0], "the vet's clinic")
+    play = last_play(kiosk)
+    drawn_at = datetime.fromtimestamp(play["now_ms"] / 1000, START.tzinfo)
+    lang = page["lang"]
+    document = parse_now_script((kiosk.cache / "current" / f"directory/{lang}/now.js").read_bytes())
+    expected = place_phrase(document, play["id"], drawn_at)
+    assert expected is not None and expected[1]  # open on START, closes at 19:00
+    chip = page["openNow"]
+    assert chip is not None and (chip["text"], chip["open"]) == expected
+    assert chip["lang"] == lang and play["open_now"]["text"] == expected[0]
+    x, y, width, height = chip["box"]
+    assert width > 0 and height > 0
+    boxes = settled_frame_eval(kiosk, SLIDE_TEXT_BOXES)
+    texts = [t for t in boxes if t[6] and t[4] and t[5]]
+    assert texts  # the slide's text was read
+    clashes = [
+        t[:2]
+        for t in texts
+        if t[2] < x + width and x < t[2] + t[4] and t[3] < y + height and y < t[3] + t[5]
+    ]
+    assert clashes == [], (page["current"], chip["box"], clashes)
+    # a place without opening hours in the data claims nothing, nor does a slide not a place
+    for wanted, what in (
+        (lambda i: i == PLACES[1], "a place"),
+        (lambda i: i not in PLACES, "no place"),
+    ):
+        other = play_until(kiosk, lambda p: wanted(p["id"]), what)  # noqa: B023
+        assert other["openNow"] is None and last_play(kiosk)["open_now"] is None

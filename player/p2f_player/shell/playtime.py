@@ -1,10 +1,13 @@
-"""What the window adds to a slide at play time: the warning strip, the FR marker, the now board.
+"""What the window adds to a slide at play time: the warning strip, the FR marker, the
+open-now chip of a place, the now board.
 
 * **strip**: the running alerts ``Decision.strip`` names (their level puts them on a strip over
   every slide), with their titles in the turn's language and their level;
 * **FR marker**: when the turn's text is French (``Decision.text_language`` differs from
   ``Decision.language``), the words that say so in the turn's language (``in_french``, from the
   bundle's ``directory/<lang>/now.js``: the build's labels, not a copy of them);
+* **open-now chip**: on a place's slide, the phrase holding now for that place (``Ouvert ·
+  ferme à 19 h``), from the turn's language's ``now.js``: a static slide cannot know the time;
 * **now board**: a slide of kind ``now`` has no page in the release; it is drawn here
   (``p2f_player.nowboard``) from the release's ``now.js`` at ``now``, written into a folder of
   its own (``GeneratedPages``, never the verified release folder) that the content origin
@@ -25,7 +28,7 @@ from typing import Any
 
 from p2f_player.contract.manifest import ManifestError
 from p2f_player.contract.rules_moments import LEVELS
-from p2f_player.nowboard import NowDataError, parse_now_script, render_now_board
+from p2f_player.nowboard import NowDataError, parse_now_script, place_phrase, render_now_board
 from p2f_player.scheduler import Decision, Plan, is_eligible
 from p2f_player.shell.handoff import LANGUAGE_NAMES
 from p2f_player.shell.server import GENERATED
@@ -114,6 +117,26 @@ class PlayTime:
         if isinstance(label, str) and label:
             return {"label": label, "lang": decision.language}
         return {"label": LANGUAGE_NAMES["fr"], "lang": "fr"}  # a bundle built before the words
+
+    def open_now(
+        self, decision: Decision, release: LocalRelease, now: datetime
+    ) -> dict[str, Any] | None:
+        """``{text, open, lang}``: the phrase of the place on screen at ``now`` (``Ouvert ·
+        ferme à 19 h``) in the turn's language, from that language's ``now.js``; ``None`` for
+        any other slide, or a place the data has no hours for."""
+        if decision.slide is None or decision.slide.kind != "place":
+            return None
+        document = self.now_document(release, decision.language)
+        if document is None:
+            return None
+        try:
+            found = place_phrase(document, decision.slide.id, now)
+        except (KeyError, TypeError, ValueError, IndexError) as error:
+            log.warning("release %s: now.js: %s", release.name, error)
+            return None
+        if found is None:
+            return None
+        return {"text": found[0], "open": found[1], "lang": decision.language}
 
     def board(self, decision: Decision, release: LocalRelease, now: datetime) -> str | None:
         """Draw the now board of ``decision`` at ``now``; its path on the content origin, or

@@ -288,6 +288,7 @@ class KioskWindow:
             "strip": self.playtime.strip(decision, document) if document else [],
             "text_lang": decision.text_language,
             "in_french": self.playtime.in_french(decision, release) if release else None,
+            "open_now": self.playtime.open_now(decision, release, now) if release else None,
             "release": release.name if release else None,
             "now_ms": int(now.timestamp() * 1000),  # the page's clock follows ours
         }

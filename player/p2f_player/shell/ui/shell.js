@@ -1,9 +1,9 @@
 // The kiosk page: attract loop (two iframes, the next slide preloaded, then cross-faded: never a
 // blank frame), the clock, the hot strip (or the warning strip while a warning alert runs), the
-// FR marker of a slide played in French in another language's turn, the QR hand-off, and touch
-// mode over the bundle's directory with an idle countdown back to the loop. What plays is
-// decided in Python (window.shell.play); what is shown is reported back (api.shown) for the QR
-// code and NFC.
+// FR marker of a slide played in French in another language's turn, the open-now chip of a
+// place, the QR hand-off, and touch mode over the bundle's directory with an idle countdown
+// back to the loop. What plays is decided in Python (window.shell.play); what is shown is
+// reported back (api.shown) for the QR code and NFC.
 // Slides and directory pages come from another origin, in sandboxed frames: this page cannot
 // reach into them, nor they into it. The directory frame talks through postMessage (frame.js).
 // Durations (idle countdown, settling) run on performance.now(): a step of the wall clock
@@ -77,6 +77,7 @@
     }
     s.shown = item.path; s.shownId = item.id; s.revealedAt = performance.now();
     setFrench(item.in_french);
+    setOpenNow(item.open_now);
     setHandoff($("handoff"), $("qr"), $("handoff-caption"), item.link, item.qr, item.lang);
     s.link = item.link;
     $("invite").textContent = config.languages.map(function (l) { return label("invite", l.code); })
@@ -130,6 +131,16 @@
     badge.hidden = !french;
     if (french) { badge.setAttribute("aria-label", french.label); badge.setAttribute("title", french.label); }
     else { badge.removeAttribute("aria-label"); badge.removeAttribute("title"); }
+  }
+
+  // on a place's slide, its phrase at this moment ("Ouvert · ferme à 19 h"), from Python: the
+  // slide is static, it cannot know the time; in the top bar, which every slide keeps free
+  function setOpenNow(open) {
+    var chip = $("open-now");
+    chip.hidden = !open;
+    chip.textContent = open ? open.text : "";
+    chip.className = open ? (open.open ? "open" : "closed") : "";
+    if (open) { chip.lang = open.lang; } else { chip.removeAttribute("lang"); }
   }
 
   function tick() {
@@ -265,6 +276,9 @@
         strip: Array.prototype.map.call($("strip-list").children, function (li) { return li.textContent; }),
         stripLevel: $("strip").className, stripShown: !$("strip").hidden && getComputedStyle($("strip")).display !== "none",
         stripBox: (function (r) { return [r.left, r.top, r.width, r.height]; })($("strip").getBoundingClientRect()),
+        openNow: $("open-now").hidden ? null : (function (c, r) {
+          return { text: c.textContent, lang: c.lang, open: c.className === "open", box: [r.left, r.top, r.width, r.height] };
+        })($("open-now"), $("open-now").getBoundingClientRect()),
         french: $("fr-badge").hidden ? null : { text: $("fr-badge").textContent, label: $("fr-badge").getAttribute("aria-label") }
       };
     }

@@ -63,7 +63,3 @@ def language_name(code: str, lang: str) -> str:
     """``it`` in an English page: ``Italian``; in French: ``italien`` (Babel's CLDR names)."""
     name = Locale.parse(lang).languages.get(code)
     return str(name) if name else code
-
-
-def money_or_free(value: float, lang: str, free: str) -> str:
-    return free if value == 0 else money(value, lang)

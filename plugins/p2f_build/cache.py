@@ -1,0 +1,177 @@
+"""The persistent build cache: one contract for every step that wants to skip work it did before.
+
+Where it lives: ``build/.cache/cache.sqlite`` (``<output>/.cache/``), next to the builds and
+outside every one of them, so the atomic swap of ``build/.current`` never touches it and a
+failed build cannot damage it (entries are content-addressed: an entry is right or absent).
+Deleting the folder is always safe: the next build is a clean one.
+
+How keys are made: ``key(*parts)`` is the SHA-256 of the parts, each length-prefixed (so
+``("ab", "c")`` and ``("a", "bc")`` differ). A step builds its key from the BYTES of what it
+reads, never from names or times:
+
+- ``Inputs.globals``: everything every output may depend on — the settings the build runs with,
+  the build moment (``P2F_NOW`` or the clock), the territory from the environment, the code of
+  every plugin, and the theme's translations and static files. Templates are not in it: each
+  step adds the bytes of the templates it renders (``template_digest``).
+- ``Inputs.item(slug)``: the bytes of an item's files, the original and its translations.
+- ``Inputs.content``: every content file and image, names and bytes (the whole corpus).
+
+When unsure, a step puts more into its key, never less: a key that misses an input gives a
+stale page, a key with one input too many only costs a render.
+
+The API is small: ``get(namespace, key) -> bytes | None`` and ``put(namespace, key, value)``;
+``build_cache(settings)`` gives the build's cache, or a ``NullCache`` (always a miss) when the
+build runs without one (``P2F_CACHE`` unset: a clean build). Nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+CACHE_FOLDER = ".cache"  # under the build output folder: build/.cache/
+DATABASE = "cache.sqlite"
+SETTING = "P2F_CACHE"  # settings key: the cache folder (str), absent = no cache
+OPENED = "P2F_BUILD_CACHE"  # settings key: the opened cache of the running build
+INPUTS = "P2F_INPUTS"  # settings key: the ``Inputs`` digests of the running build
+FORMAT = "1"  # bump when the meaning of stored values changes: old entries stop matching
+
+
+def key(*parts: bytes | str) -> str:
+    """SHA-256 (hex) of ``parts``, each length-prefixed; str parts are UTF-8."""
+    digest = hashlib.sha256(FORMAT.encode())
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes (``missing`` when absent: absence is an input too)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "missing"
+
+
+def tree_digest(root: Path, suffixes: tuple[str, ...] = ()) -> str:
+    """One digest of every file under ``root`` (relative names and bytes), in sorted order."""
+    parts: list[str] = []
+    if root.is_dir():
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and (not suffixes or path.name.endswith(suffixes)):
+                parts += [path.relative_to(root).as_posix(), file_digest(path)]
+    return key(*parts)
+
+
+class Cache(Protocol):
+    def get(self, namespace: str, entry: str) -> bytes | None: ...
+
+    def put(self, namespace: str, entry: str, value: bytes) -> None: ...
+
+
+class NullCache:
+    """No cache: every ``get`` misses, every ``put`` is forgotten (clean builds)."""
+
+    def get(self, namespace: str, entry: str) -> bytes | None:
+        return None
+
+    def put(self, namespace: str, entry: str, value: bytes) -> None:
+        return None
+
+
+class BuildCache:
+    """Content-addressed values by (namespace, key) in one SQLite file.
+
+    Writes are grouped in one transaction, committed by ``close()`` (end of a build, failed or
+    not: a value stored under its inputs' key is valid whatever happened after).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self._db = sqlite3.connect(folder / DATABASE)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS entries "
+            "(namespace TEXT, key TEXT, value BLOB, PRIMARY KEY (namespace, key))"
+        )
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, namespace: str, entry: str) -> bytes | None:
+        row = self._db.execute(
+            "SELECT value FROM entries WHERE namespace = ? AND key = ?", (namespace, entry)
+        ).fetchone()
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return bytes(row[0])
+
+    def get_many(self, namespace: str) -> dict[str, bytes]:
+        """Every entry of ``namespace`` (for steps that look up thousands of keys at once)."""
+        rows = self._db.execute("SELECT key, value FROM entries WHERE namespace = ?", (namespace,))
+        return {entry: bytes(value) for entry, value in rows}
+
+    def put(self, namespace: str, entry: str, value: bytes) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO entries (namespace, key, value) VALUES (?, ?, ?)",
+            (namespace, entry, value),
+        )
+
+    def put_many(self, namespace: str, values: Iterable[tuple[str, bytes]]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO entries (namespace, key, value) VALUES (?, ?, ?)",
+            ((namespace, entry, value) for entry, value in values),
+        )
+
+    def drop(self, namespace: str) -> None:
+        """Forget a namespace (a step that keeps only its latest state)."""
+        self._db.execute("DELETE FROM entries WHERE namespace = ?", (namespace,))
+
+    def close(self) -> None:
+        self._db.commit()
+        self._db.close()
+
+
+def build_cache(settings: Mapping[str, Any]) -> BuildCache | NullCache:
+    """The running build's cache (opened by ``p2f_site.build``), or a ``NullCache``."""
+    opened = settings.get(OPENED)
+    return opened if isinstance(opened, BuildCache) else NullCache()
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Digests of a build's inputs, computed once at its start (``p2f_site``'s ``initialized``).
+
+    ``code``: the plugins' code and the libraries' versions (for values that are a pure function
+    of content, e.g. rendered Markdown). ``globals``: ``code`` plus settings, build moment,
+    environment, the theme's translations and static files, the vendored browser libraries.
+    ``content``: every file under the content folder. ``others``: the content files that are not
+    an item's (site settings, campaigns, images). ``items``: slug -> its files.
+    """
+
+    code: str
+    globals: str
+    content: str
+    others: str
+    items: Mapping[str, str] = field(default_factory=dict)
+
+    def item(self, slug: str) -> str:
+        return self.items.get(slug, "absent")
+
+
+def build_inputs(settings: Mapping[str, Any]) -> Inputs | None:
+    """The running build's ``Inputs``, None when it runs without a cache."""
+    found = settings.get(INPUTS)
+    return found if isinstance(found, Inputs) else None
+
+
+def template_digest(folder: Path) -> str:
+    """Every template under ``folder`` at once (a step that cannot tell which it uses)."""
+    return tree_digest(folder)

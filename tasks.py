@@ -391,11 +391,13 @@ def proposals_serve(c, port=8001, host="127.0.0.1", content="content"):  # type:
         "as_of": "the moment the fleet is judged at (default now)",
         "publish": "upload build/office to the store's private office/ prefix (not site/)",
         "compact": "first fold the closed days' JSONL into per-day Parquet (telemetry-compacted/)",
+        "access_logs": "the website's access logs for the QR scans: a folder or file (default: "
+        "the store's logs/ prefix, if any)",
     }
 )
 def report(  # type: ignore[no-untyped-def]
     c, store="", since="", until="", campaign="", as_of="", out="build/office", publish=False,
-    compact=False,
+    compact=False, access_logs="",
 ):  # fmt: skip
     """Proof of play per campaign (CSV + partner PDF), audience and fleet from the store's
     telemetry, as a static dashboard in build/office/ (private: never under build/site)."""
@@ -404,7 +406,8 @@ def report(  # type: ignore[no-untyped-def]
     args = ["report", "--content", str(ROOT / "content"), "--out", str(ROOT / out)]
     args += ["--cache", str(ROOT / "build" / "office-cache")]
     for flag, value in (("--store", store), ("--since", since), ("--until", until),
-                        ("--campaign", campaign), ("--as-of", as_of)):  # fmt: skip
+                        ("--campaign", campaign), ("--as-of", as_of),
+                        ("--access-logs", access_logs)):  # fmt: skip
         if value:
             args += [flag, value]
     if publish:  # to the store's private office/ prefix, never the public site/

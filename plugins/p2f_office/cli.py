@@ -9,6 +9,7 @@ not be read; 2 a bad option or a campaign with a problem (``invoke check`` says 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -22,9 +23,10 @@ import duckdb
 from p2f_model.campaigns import Campaign, is_campaign_path
 from p2f_model.load import load_corpus
 from p2f_model.problems import Problem
-from p2f_office import compaction, dashboard, fr, loader, reports
+from p2f_office import arrivals, compaction, dashboard, fr, loader, reports
 from p2f_office.publish import OFFICE_PREFIX, publish_office
 from p2f_player.contract.rules import PARIS
+from p2f_publish.stores import Store
 
 DEFAULT_STORE = Path("build/store")
 HEARTBEAT_INTERVAL_S = 300  # the player's default (docs/player.md); silent after two
@@ -45,6 +47,7 @@ class Options:
     command: str = "report"
     compact: bool = False
     grace_days: int = compaction.GRACE_DAYS
+    access_logs: Path | None = None  # None: the store's logs/ prefix, if it holds any
 
 
 def parse_options(argv: Sequence[str] | None, now: datetime) -> Options:
@@ -104,6 +107,14 @@ def parse_options(argv: Sequence[str] | None, now: datetime) -> Options:
         help="compact the closed days first (as p2f-office compact)",
     )
     report.add_argument("--grace-days", dest="grace_days", type=int, default=compaction.GRACE_DAYS)
+    report.add_argument(
+        "--access-logs",
+        dest="access_logs",
+        type=Path,
+        help="the website's access logs (nginx/Apache combined or CloudFront, gz or plain): "
+        f"a folder or a file (default: the store's {arrivals.LOGS_PREFIX} prefix, if any) for "
+        "the QR scans",
+    )
     args = parser.parse_args(argv)
     if args.grace_days < 1:
         parser.error(f"--grace-days {args.grace_days}: give 1 or more (today is never closed)")
@@ -131,16 +142,35 @@ def parse_options(argv: Sequence[str] | None, now: datetime) -> Options:
         args.publish,
         compact=args.compact,
         grace_days=args.grace_days,
+        access_logs=args.access_logs,
     )
 
 
-def read_campaigns(content: Path) -> tuple[dict[str, Campaign], dict[str, str], list[Problem]]:
-    """The checked campaigns (``Corpus.campaigns``), partner names, and the problems of the
-    campaign files (the rest of the content is ``invoke check``'s business)."""
+def read_campaigns(
+    content: Path,
+) -> tuple[dict[str, Campaign], dict[str, str], list[Problem], frozenset[str]]:
+    """The checked campaigns (``Corpus.campaigns``), partner names, the problems of the
+    campaign files (the rest of the content is ``invoke check``'s business), and the site ids
+    (a deep link's ``k=`` must name one)."""
     corpus = load_corpus(content)
     problems = [p for p in corpus.problems if is_campaign_path(p.path)]
     partners = {item.slug: item.data.title for item in corpus.of_kind("partner")}
-    return corpus.campaigns, partners, problems
+    sites = frozenset(item.slug for item in corpus.of_kind("site"))
+    return corpus.campaigns, partners, problems, sites
+
+
+def read_access_logs(
+    options: Options, store: Store, sites: frozenset[str]
+) -> arrivals.Counted | None:
+    """The QR arrivals of ``--access-logs`` or of the store's ``logs/``; ``None``: no logs.
+    The phone hash's key is drawn here, for this run only (never stored: docs/office.md)."""
+    if options.access_logs is not None:
+        logs: list[tuple[str, bytes]] | None = arrivals.read_folder(options.access_logs)
+    else:
+        logs = arrivals.read_store(store)
+    if not logs:
+        return None
+    return arrivals.count_arrivals(logs, sites, os.urandom(32))
 
 
 def run_compaction(options: Options, out: TextIO) -> int:
@@ -169,7 +199,7 @@ def run(options: Options, out: TextIO) -> int:
         if code or options.command == "compact":
             return code
     started = time.monotonic()
-    campaigns, partners, problems = read_campaigns(options.content)
+    campaigns, partners, problems, sites = read_campaigns(options.content)
     for problem in sorted(problems):
         print(problem, file=out)
     if problems:
@@ -187,11 +217,14 @@ def run(options: Options, out: TextIO) -> int:
     try:
         store = loader.open_store(options.store, DEFAULT_STORE)
         telemetry = loader.gather(store, options.cache)
-    except loader.ReportError as error:
+        qr_logs = read_access_logs(options, store, sites)
+    except (loader.ReportError, arrivals.AccessLogError) as error:
         print(f"report: {error}", file=out)
         return 1
     con = duckdb.connect()
     loader.load(con, telemetry)
+    if qr_logs is not None:
+        arrivals.load(con, qr_logs)
     proofs = [
         reports.proof_of_play(con, c, options.since, options.until)
         for c in campaigns.values()
@@ -199,6 +232,7 @@ def run(options: Options, out: TextIO) -> int:
     ]
     audience = reports.audience(con, options.since, options.until)
     visitors = reports.visitors_year_to_date(con, options.until)
+    qr = reports.qr_audience(con, options.since, options.until)
     screens = reports.fleet(con, options.as_of, telemetry.live, options.silent_after)
     anomalies = con.execute("SELECT * FROM anomalies ORDER BY kind, key").fetchall()
     ctx = dashboard.Context(options.since, options.until, options.as_of, partners)
@@ -213,6 +247,7 @@ def run(options: Options, out: TextIO) -> int:
         shots,
         anomalies,
         options.silent_after.total_seconds() / 60,
+        qr,
     )
     if options.publish:
         try:
@@ -226,7 +261,22 @@ def run(options: Options, out: TextIO) -> int:
             f"{proof.campaign.slug}: {proof.total('plays'):.0f} plays, "
             f"{proof.total('seconds'):.0f} s, delivered {fr.pct(proof.delivered_share)} "
             f"of {fr.pct(proof.booked_share)} booked, shortfall "
-            f"{proof.shortfall_seconds:.0f} s, {proof.total('nfc_taps'):.0f} NFC taps",
+            f"{proof.shortfall_seconds:.0f} s, {proof.total('nfc_taps'):.0f} NFC taps, "
+            + (
+                "QR scans not measured"
+                if (scans := proof.qr_total()) is None
+                else f"{scans} QR scans"
+            ),
+            file=out,
+        )
+    if qr_logs is None:
+        print("report: QR not measured (no access logs)", file=out)
+    else:
+        skipped = ", ".join(f"{n} {why}" for why, n in sorted(qr_logs.not_counted.items()))
+        print(
+            f"report: {len(qr_logs.arrivals)} deep-link arrivals from kiosks in "
+            f"{qr_logs.files} access log files ({qr_logs.lines} lines; not counted: "
+            f"{skipped or 'none'}; {len(qr_logs.anomalies)} anomalies)",
             file=out,
         )
     alarms = sum(1 for s in screens if s.alarms)

@@ -23,6 +23,8 @@ from p2f_office.fr import pct
 from p2f_office.pdf import write_pdf
 from p2f_office.reports import (
     METHOD,
+    QR_DEFINITION,
+    QR_NOT_MEASURED,
     VISITORS_DEFINITION,
     CampaignDay,
     ProofOfPlay,
@@ -50,6 +52,15 @@ AUDIENCE_TABLES = (  # (report name, title, header): the CSVs carry the same hea
         ("Fiche", "Usages"),
     ),
 )
+QR_TABLES = (  # the QR scans from the access logs (reports.QR_AUDIENCE), when there are logs
+    (
+        "qr_by_site",
+        "QR scannés par site (journaux d'accès)",
+        ("Site", "Arrivées par lien de borne", "Contacts NFC", "QR scannés"),
+    ),
+    ("qr_by_hour", "QR scannés par heure", ("Heure", "QR scannés")),
+    ("qr_by_weekday", "QR scannés par jour de la semaine", ("Jour", "QR scannés")),
+)
 ANOMALIES_FR = {  # the loader's kinds (queries.CHECKED, queries.ANOMALIES), as shown
     "batch is not UTF-8 text": "lot qui n'est pas du texte UTF-8",
     "line is not a JSON object": "ligne qui n'est pas un objet JSON",
@@ -64,6 +75,10 @@ ANOMALIES_FR = {  # the loader's kinds (queries.CHECKED, queries.ANOMALIES), as 
     ),
     "duplicate (device, seq): counted once": "doublon de (écran, séquence) : compté une fois",
     "unexpected key": "clé inattendue",
+    "access log line not understood": "ligne de journal d'accès illisible",
+    "access log file unreadable (cut or not gzip)": "journal d'accès illisible (coupé ou non gzip)",
+    "deep link naming an unknown kiosk site": "lien de borne nommant un site inconnu",
+    "CloudFront line before its #Fields header": "ligne CloudFront avant son en-tête #Fields",
 }
 CAMPAIGN_CSV_HEADER = (
     "campaign",
@@ -82,6 +97,8 @@ CAMPAIGN_CSV_HEADER = (
     "not_playing_seconds",
     "nfc_taps",
     "qr_shown",
+    "link_arrivals",  # empty: no access log covers the day (not measured, not 0)
+    "qr_scans",
 )
 
 
@@ -126,12 +143,17 @@ def per_site(proof: ProofOfPlay) -> list[CampaignDay]:
             sums[row.site] = row
             continue
         numbers = {
-            name: getattr(seen, name) + getattr(row, name)
+            name: _add(getattr(seen, name), getattr(row, name))
             for name in CampaignDay.__dataclass_fields__
             if name not in ("site", "day")
         }
         sums[row.site] = replace(seen, **numbers)
     return [sums[site] for site in sorted(sums)]
+
+
+def _add(a: Any, b: Any) -> Any:
+    """A sum where ``None`` (not measured) counts for nothing, and two of them stay ``None``."""
+    return b if a is None else a if b is None else a + b
 
 
 def campaign_rows(proof: ProofOfPlay) -> list[tuple[Any, ...]]:
@@ -154,6 +176,8 @@ def campaign_rows(proof: ProofOfPlay) -> list[tuple[Any, ...]]:
             round(d.not_playing_seconds, 3),
             d.nfc_taps,
             d.qr_shown,
+            d.link_arrivals,
+            d.qr_scans,
         )
         for d in proof.days
     ]
@@ -180,6 +204,8 @@ def write_campaign(env: Environment, out: Path, proof: ProofOfPlay, ctx: Context
         "chart": chart.name,
         "per_site": per_site(proof),
         "method": METHOD,
+        "qr_definition": QR_DEFINITION,
+        "qr_not_measured": QR_NOT_MEASURED,
     }
     template = env.get_template("campaign.html")
     (folder / f"{slug}.html").write_text(template.render(values, pdf=False), encoding="utf-8")
@@ -196,8 +222,10 @@ def write_dashboard(
     screenshots: Mapping[str, Path],
     anomalies: Sequence[tuple[Any, ...]],
     silent_minutes: float,
+    qr: Mapping[str, list[tuple[Any, ...]]] | None = None,
 ) -> None:
-    """Every page, CSV, chart and PDF of one report run, into ``out``."""
+    """Every page, CSV, chart and PDF of one report run, into ``out``; ``qr``: the QR scans
+    of ``reports.qr_audience`` (``None``: no access logs, the pages say not measured)."""
     env = _env()
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(STYLESHEET, out / "office.css")
@@ -223,6 +251,7 @@ def write_dashboard(
             method=METHOD,
             anomalies=anomalies,
             partners=ctx.partners,
+            qr_not_measured=QR_NOT_MEASURED if qr is None else None,
         ),
         encoding="utf-8",
     )
@@ -239,6 +268,7 @@ def write_dashboard(
                 [str(r[0]) for r in rows], [r[1] for r in rows], "sessions tactiles", out / chart
             )
         tables.append({"id": name, "title": title, "header": header, "rows": rows, "chart": chart})
+    qr_tables = _qr_tables(out, qr) if qr is not None else []
     (out / "audience.html").write_text(
         env.get_template("audience.html").render(
             common,
@@ -247,6 +277,9 @@ def write_dashboard(
             tables=tables,
             visitors=visitors,
             visitors_definition=VISITORS_DEFINITION,
+            qr_tables=qr_tables,
+            qr_definition=QR_DEFINITION,
+            qr_not_measured=QR_NOT_MEASURED,
         ),
         encoding="utf-8",
     )
@@ -273,3 +306,20 @@ def write_dashboard(
         ),
         encoding="utf-8",
     )
+
+
+def _qr_tables(out: Path, qr: Mapping[str, list[tuple[Any, ...]]]) -> list[dict[str, Any]]:
+    """The QR scans' CSVs and charts (written only when there are access logs)."""
+    tables = []
+    for name, title, header in QR_TABLES:
+        rows = qr[name]
+        if name == "qr_by_weekday":
+            rows = [(fr.WEEKDAYS[int(weekday) - 1], n) for weekday, n in rows]
+        write_csv(out / "csv" / f"{name}.csv", header, rows)
+        chart = None
+        if name != "qr_by_site":
+            chart = f"plots/{name}.svg"
+            labels = [str(r[0]) for r in rows]
+            plots.bar_chart(labels, [r[1] for r in rows], "QR scannés", out / chart)
+        tables.append({"id": name, "title": title, "header": header, "rows": rows, "chart": chart})
+    return tables

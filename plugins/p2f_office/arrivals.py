@@ -1,0 +1,342 @@
+"""QR hand-offs measured by deep-link arrivals in the website's access logs (issue 11).
+
+A kiosk hands its item to a phone as a deep link (``p2f_player.contract.deeplinks``): an NFC
+tap is journaled by the player, a QR scan is not (the phone reads the code by itself), so a
+scan can only be seen where the phone lands: the web server's or the CDN's access log. This
+module reads those logs (nginx/Apache "combined", CloudFront standard logs; plain or gzip; a
+folder, or the store's private ``logs/`` prefix), keeps the arrivals on a kiosk's deep link and
+loads them into DuckDB (``qr_arrivals``, then ``QR_SCANS``) next to the telemetry.
+
+The counting rules (docs/office.md, "QR hand-offs (access logs)"):
+
+- a line counts only as a ``GET`` answered ``200`` or ``30x`` whose target the shared contract
+  (``parse_deep_link``) reads as a deep link carrying ``k=<site>``, a site the content knows;
+  a deep link naming another site is an anomaly (shown, not counted), as is a line that is not
+  in the log's format or a gzip file cut short: never silently dropped;
+- bots are left out by their user agent (``BOT_AGENT``, or no user agent at all);
+- the same phone (same address and user agent) arriving again on the same item from the same
+  kiosk within ``REPEAT_WINDOW`` of its last *counted* arrival is counted once (a reload, the
+  redirect to the trailing slash, a second scan).
+
+Privacy: the address and user agent are only used, in memory, to recognise a phone coming
+back. They are hashed with a key drawn at random for each run (keyed BLAKE2b) as soon as the
+line is read; no table, CSV, page or anomaly example holds an address (examples are masked).
+
+Deliberately not done here: telling a QR scan from an NFC tap that opened the same link (the
+URL is the same); ``QR_SCANS`` subtracts the journaled NFC taps instead.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from hashlib import blake2b
+from pathlib import Path
+from urllib.parse import unquote
+
+import duckdb
+
+from p2f_office import queries
+from p2f_player.contract.deeplinks import PATH_PREFIX, parse_deep_link
+from p2f_publish.errors import PublishError
+from p2f_publish.stores import LocalStore, Store
+
+LOGS_PREFIX = "logs/"  # the store's private prefix the web server's or CDN's logs go to
+REPEAT_WINDOW = timedelta(minutes=30)
+COUNTED_STATUSES = frozenset({200, 301, 302, 303, 304, 307, 308})
+# Crawlers, link previews, monitors, scripts and headless browsers name themselves; a phone's
+# browser names none of these. No user agent at all is a script too.
+BOT_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|whatsapp|headless|"
+    r"lighthouse|pingdom|uptime|monitor|curl|wget|python|httpx|aiohttp|okhttp|go-http-client|"
+    r"java/|libwww|scrapy|phantomjs",
+    re.IGNORECASE,
+)
+NOT_UNDERSTOOD = "access log line not understood"
+CUT_FILE = "access log file unreadable (cut or not gzip)"
+FOREIGN_SITE = "deep link naming an unknown kiosk site"
+NO_FIELDS = "CloudFront line before its #Fields header"
+
+# $remote_addr - $remote_user [$time_local] "$request" $status $bytes "$referer" "$agent"
+_QUOTED = r'"((?:[^"\\]|\\.)*)"'
+_COMBINED = re.compile(
+    rf"^(\S+) \S+ \S+ \[([^\]]+)\] {_QUOTED} (\d{{3}}) \S+ {_QUOTED} {_QUOTED}(?: .*)?$"
+)
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
+_TIME_LOCAL = re.compile(
+    r"^(\d{2})/([A-Z][a-z]{2})/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$"
+)
+_ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}\b")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One request of an access log; ``phone`` is the keyed hash of address and user agent."""
+
+    at: datetime
+    method: str
+    target: str  # path and query, as requested
+    status: int
+    agent: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Arrival:
+    site: str
+    slug: str
+    lang: str
+    at: datetime
+
+
+@dataclass
+class Counted:
+    """What the logs held: the counted arrivals, what was left out and why, the anomalies."""
+
+    arrivals: list[Arrival] = field(default_factory=list)
+    files: int = 0
+    lines: int = 0
+    first_at: datetime | None = None  # the logs' coverage: earliest and latest request
+    last_at: datetime | None = None
+    not_counted: dict[str, int] = field(default_factory=dict)  # reason -> requests
+    anomalies: list[tuple[str, str, int, str]] = field(
+        default_factory=list
+    )  # kind, file, line, example
+
+    def skip(self, reason: str) -> None:
+        self.not_counted[reason] = self.not_counted.get(reason, 0) + 1
+
+
+def phone_of(address: str, agent: str, key: bytes) -> str:
+    return blake2b(f"{address}\n{agent}".encode(), key=key, digest_size=12).hexdigest()
+
+
+def masked(line: str) -> str:
+    """The line without its addresses (an anomaly's example is shown on the dashboard)."""
+    return _ADDRESS.sub("<adresse>", line)[:160]
+
+
+def _unescape(value: str) -> str:
+    """nginx writes ``"`` and non-ASCII bytes as ``\\xHH``, Apache as ``\\"``."""
+    value = re.sub(r"\\x([0-9A-Fa-f]{2})", lambda m: chr(int(m[1], 16)), value)
+    return value.replace('\\"', '"').replace("\\\\", "\\")
+
+
+def _time_local(text: str) -> datetime | None:
+    m = _TIME_LOCAL.match(text)
+    if m is None or m[2] not in _MONTHS:
+        return None
+    offset = timedelta(hours=int(m[8]), minutes=int(m[9])) * (1 if m[7] == "+" else -1)
+    try:
+        return datetime(
+            int(m[3]), _MONTHS[m[2]], int(m[1]), int(m[4]), int(m[5]), int(m[6]),
+            tzinfo=timezone(offset),
+        )  # fmt: skip
+    except ValueError:
+        return None
+
+
+def parse_combined(line: str, key: bytes) -> Hit | None:
+    """A line of the "combined" format (nginx's default, Apache's ``combined``), else None."""
+    m = _COMBINED.match(line)
+    if m is None:
+        return None
+    at = _time_local(m[2])
+    request = _unescape(m[3]).split(" ")
+    if at is None or len(request) != 3:
+        return None
+    agent = _unescape(m[6])
+    return Hit(at, request[0], request[1], int(m[4]), agent, phone_of(m[1], agent, key))
+
+
+def parse_cloudfront(names: list[str], line: str, key: bytes) -> Hit | None:
+    """A line of a CloudFront standard log, with the ``#Fields`` names of its file."""
+    values = dict(zip(names, line.split("\t"), strict=False))
+    if len(line.split("\t")) != len(names):
+        return None
+    try:
+        at = datetime.fromisoformat(f"{values['date']}T{values['time']}").replace(tzinfo=UTC)
+        status = int(values["sc-status"])
+        stem, query = values["cs-uri-stem"], values.get("cs-uri-query", "-")
+        agent = unquote(unquote(values["cs(User-Agent)"]))  # CloudFront encodes it (twice)
+        address, method = values["c-ip"], values["cs-method"]
+    except (KeyError, ValueError):
+        return None
+    target = stem + (f"?{query}" if query not in ("-", "") else "")
+    return Hit(at, method, target, status, agent, phone_of(address, agent, key))
+
+
+def read_log(name: str, data: bytes, key: bytes, counted: Counted) -> Iterator[tuple[int, Hit]]:
+    """Every request of one log file (gzip or plain) with its line number; what cannot be
+    read is an anomaly."""
+    counted.files += 1
+    text, cut = _text_of(data)
+    if cut:
+        counted.anomalies.append((CUT_FILE, name, 0, f"{len(data)} bytes"))
+    names: list[str] | None = None
+    cloudfront = text.startswith("#Version") or text.startswith("#Fields")
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        if cloudfront and line.startswith("#"):
+            if line.startswith("#Fields:"):
+                names = line.split(":", 1)[1].split()
+            continue
+        counted.lines += 1
+        if cloudfront and names is None:
+            counted.anomalies.append((NO_FIELDS, name, number, masked(line)))
+            continue
+        hit = parse_cloudfront(names, line, key) if names else parse_combined(line, key)
+        if hit is None:
+            counted.anomalies.append((NOT_UNDERSTOOD, name, number, masked(line)))
+            continue
+        counted.first_at = min(counted.first_at or hit.at, hit.at)
+        counted.last_at = max(counted.last_at or hit.at, hit.at)
+        yield number, hit
+
+
+def _text_of(data: bytes) -> tuple[str, bool]:
+    """The file's text and whether it was cut (a gzip stream ending early keeps what came)."""
+    if not data.startswith(b"\x1f\x8b"):
+        return data.decode("utf-8", errors="replace"), False
+    inflate = zlib.decompressobj(wbits=31)
+    try:
+        body = inflate.decompress(data)
+    except zlib.error:
+        return "", True
+    return body.decode("utf-8", errors="replace"), not inflate.eof
+
+
+def count_arrivals(logs: Iterable[tuple[str, bytes]], sites: Iterable[str], key: bytes) -> Counted:
+    """Apply the counting rules (module docstring) to ``(file name, bytes)`` logs. Pure."""
+    known = frozenset(sites)
+    counted = Counted()
+    hits = []  # (hit, file, line) of deep-link requests worth judging
+    for name, data in logs:
+        for number, hit in read_log(name, data, key, counted):
+            if hit.method != "GET" or hit.status not in COUNTED_STATUSES:
+                counted.skip("not a GET answered 200 or 30x")
+            elif not hit.target.startswith(PATH_PREFIX):
+                counted.skip("not a deep link")
+            else:
+                hits.append((hit, name, number))
+    last_counted: dict[tuple[str, str, str], datetime] = {}
+    for hit, name, number in sorted(hits, key=lambda found: found[0].at):
+        try:
+            link = parse_deep_link(hit.target)
+        except ValueError:
+            counted.skip("not a deep link")
+            continue
+        if link.site is None:
+            counted.skip("deep link without a kiosk (k=)")
+        elif link.site not in known:
+            counted.anomalies.append((FOREIGN_SITE, name, number, hit.target[:160]))
+        elif not hit.agent or hit.agent == "-" or BOT_AGENT.search(hit.agent):
+            counted.skip("bot (user agent)")
+        else:
+            seen = (hit.phone, link.site, link.slug)
+            before = last_counted.get(seen)
+            if before is not None and hit.at - before < REPEAT_WINDOW:
+                counted.skip(f"same phone, same item within {REPEAT_WINDOW.seconds // 60} min")
+                continue
+            last_counted[seen] = hit.at
+            counted.arrivals.append(Arrival(link.site, link.slug, link.lang, hit.at))
+    return counted
+
+
+# -- SQL ---------------------------------------------------------------------------------------
+
+QR_ARRIVALS = """
+CREATE OR REPLACE TABLE qr_arrivals AS
+SELECT unnest($site::VARCHAR[]) AS site, unnest($slug::VARCHAR[]) AS slug,
+       unnest($lang::VARCHAR[]) AS lang, unnest($at::VARCHAR[])::TIMESTAMPTZ AS ts
+"""
+# the logs' coverage: a day outside it is "not measured", never 0
+QR_COVERAGE = """
+CREATE OR REPLACE TABLE qr_coverage AS
+SELECT $files::BIGINT AS files, CAST($first::TIMESTAMPTZ AS DATE) AS first_day,
+       CAST($last::TIMESTAMPTZ AS DATE) AS last_day
+"""
+# A deep link is the same on the NFC tag and in the QR code: an arrival is a QR scan or an NFC
+# tap that opened the page. QR scans = arrivals - journaled NFC taps for the same site, item,
+# local day and hour, never below 0 (a tap that opened nothing takes no scan away elsewhere).
+QR_SCANS = """
+CREATE OR REPLACE TABLE qr_scans AS
+WITH a AS (
+    SELECT site, slug, CAST(ts AS DATE) AS day, hour(ts) AS hour, count(*) AS arrivals
+    FROM qr_arrivals GROUP BY ALL
+), t AS (
+    SELECT site, slug, day, hour, count(*) AS taps
+    FROM handoffs WHERE kind = 'nfc_tap' AND slug IS NOT NULL GROUP BY ALL
+)
+SELECT a.site, a.slug, a.day, a.hour, isodow(a.day) AS weekday, a.arrivals,
+       coalesce(t.taps, 0) AS nfc_taps, greatest(a.arrivals - coalesce(t.taps, 0), 0) AS scans
+FROM a LEFT JOIN t USING (site, slug, day, hour)
+"""
+ADD_LOG_ANOMALY = "INSERT INTO anomalies VALUES (?, ?, ?, ?, ?)"
+
+
+# -- the I/O edge ------------------------------------------------------------------------------
+
+
+class AccessLogError(Exception):
+    """The access logs named cannot be read: say which and what to do."""
+
+
+def read_folder(path: Path) -> list[tuple[str, bytes]]:
+    """Every file under ``path`` (or ``path`` itself), by name; hidden files left out."""
+    if path.is_file():
+        return [(path.name, path.read_bytes())]
+    if not path.is_dir():
+        raise AccessLogError(f"{path}: no such file or folder: give --access-logs a folder of logs")
+    files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return [(str(p.relative_to(path)), p.read_bytes()) for p in files]
+
+
+def read_store(store: Store) -> list[tuple[str, bytes]] | None:
+    """The store's ``logs/`` files (none there: ``None``, the figures are not measured)."""
+    if isinstance(store, LocalStore):
+        folder = store.root / LOGS_PREFIX
+        if not folder.is_dir():
+            return None
+        return [(LOGS_PREFIX + name, data) for name, data in read_folder(folder)] or None
+    try:
+        keys = sorted(store.list_keys(LOGS_PREFIX))
+        return [(key, store.get(key)) for key in keys] or None
+    except PublishError as error:
+        raise AccessLogError(f"access logs: {error}") from None
+
+
+def load(con: duckdb.DuckDBPyConnection, counted: Counted) -> None:
+    """``qr_arrivals``, ``qr_coverage`` and ``qr_scans`` (after ``loader.load``: it needs
+    ``handoffs``), and the logs' anomalies added to ``anomalies``."""
+    con.execute(f"SET TimeZone = '{queries.TIMEZONE}'")
+    con.execute(
+        QR_ARRIVALS,
+        {
+            "site": [a.site for a in counted.arrivals],
+            "slug": [a.slug for a in counted.arrivals],
+            "lang": [a.lang for a in counted.arrivals],
+            "at": [a.at.isoformat() for a in counted.arrivals],
+        },
+    )
+    first, last = counted.first_at, counted.last_at
+    con.execute(
+        QR_COVERAGE,
+        {
+            "files": counted.files,
+            "first": first and first.isoformat(),
+            "last": last and last.isoformat(),
+        },
+    )
+    con.execute(QR_SCANS)
+    grouped: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for kind, name, line, example in counted.anomalies:
+        grouped.setdefault((kind, name), []).append((line, example))
+    for (kind, name), lines in sorted(grouped.items()):
+        first_line, example = min(lines)
+        con.execute(ADD_LOG_ANOMALY, [kind, name, len(lines), first_line, example])

@@ -17,8 +17,9 @@ APT_PACKAGES=(
     libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
     libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1 libpulse0
     # office reports: WeasyPrint's text layout (partner PDFs), pdftotext to read them back in
-    # tests, faketime to start real players at a pinned simulated moment in tests
-    libpango-1.0-0 libpangoft2-1.0-0 poppler-utils faketime
+    # tests, faketime to start real players at a pinned simulated moment in tests; nginx to
+    # write a real access log for the QR scans' tests (tests/office/test_arrivals.py)
+    libpango-1.0-0 libpangoft2-1.0-0 poppler-utils faketime nginx-light
 )
 
 missing=()

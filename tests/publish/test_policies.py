@@ -286,6 +286,11 @@ def test_the_report_reader_reads_telemetry_and_nothing_else(
     compacted = f"{PREFIX}/telemetry-compacted/{SITE}/2026-12-01.parquet"
     reader.put_object(Bucket=BUCKET, Key=compacted, Body=b"PAR1")
     assert reader.get_object(Bucket=BUCKET, Key=compacted)["Body"].read() == b"PAR1"
+    # the website's access logs (QR scans, p2f_office.arrivals): read, never written
+    with pytest.raises(ClientError, match="NoSuchKey"):
+        reader.get_object(Bucket=BUCKET, Key=f"{PREFIX}/logs/access.log.1.gz")
+    with pytest.raises(ClientError, match="AccessDenied"):
+        reader.put_object(Bucket=BUCKET, Key=f"{PREFIX}/logs/access.log.1.gz", Body=b"x")
 
 
 def test_only_published_prefixes_are_public_and_telemetry_is_never_among_them() -> None:

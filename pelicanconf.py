@@ -81,4 +81,8 @@ P2F_MAP_TILES = {
     "attribution": "© OpenStreetMap contributors",
     "terms_url": "https://www.openstreetmap.org/copyright",
     "max_zoom": 19,
+    # OpenStreetMap has no high-density tiles: "none" keeps labels readable on phones
+    # (Lighthouse flags the tiles as low resolution); "next_zoom" is sharper with half-size
+    # labels and four times the tile requests. See docs/website-data.md (P2F_MAP_TILES).
+    "high_density": "none",
 }

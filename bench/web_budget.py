@@ -146,6 +146,7 @@ def configured_tiles() -> dict[str, object]:
         "attribution": tiles.attribution,
         "terms_url": tiles.terms_url,
         "max_zoom": tiles.max_zoom,
+        "high_density": tiles.high_density,
     }
 
 
@@ -249,14 +250,20 @@ def lighthouse(url: str, preset: str) -> dict[str, float]:
 
 
 def lighthouse_table(
-    only: list[str], tiles_path: str = ""
+    only: list[str], tiles_path: str = "", high_density: str = ""
 ) -> dict[str, dict[str, dict[str, float]]]:
     """Lighthouse on every page type of a site built with its map tiles from a local server
-    (``tiles_path``: another provider's path shape, e.g. ``/{z}/{x}/{y}{r}.png``)."""
+    (``tiles_path``: another provider's path shape, e.g. ``/{z}/{x}/{y}{r}.png``;
+    ``high_density``: that setting of ``P2F_MAP_TILES`` instead of pelicanconf.py's)."""
     tiles = configured_tiles()
+    if high_density:
+        tiles["high_density"] = high_density
     with tile_server(tiles_path or str(tiles["url"])) as local:
         site = build_site({**tiles, "url": local})
-        print(f"\nLighthouse: the site built with P2F_MAP_TILES url {local}, a local tile server")
+        print(
+            f"\nLighthouse: the site built with P2F_MAP_TILES url {local}, a local tile server,"
+            f" high_density {tiles['high_density']!r}"
+        )
         print(f"(instead of {tiles['url']}: this machine reaches only 127.0.0.1)")
         try:
             return _lighthouse_runs(site, only)
@@ -301,6 +308,10 @@ def main() -> int:
         help="Lighthouse: the local tiles' URL path instead of P2F_MAP_TILES's, e.g. "
         "'/{z}/{x}/{y}{r}.png' for a provider with high-density (@2x) tiles",
     )  # fmt: skip
+    parser.add_argument(
+        "--high-density", default="", choices=["", "none", "next_zoom"],
+        help="Lighthouse: P2F_MAP_TILES' high_density for this build (default: pelicanconf.py's)",
+    )  # fmt: skip
     args = parser.parse_args()
     site = args.site
     if args.build:
@@ -316,7 +327,7 @@ def main() -> int:
     report: dict[str, object] = {"weight": results}
     if args.lighthouse:
         only = [name for name in args.only.split(",") if name]
-        report["lighthouse"] = lighthouse_table(only, args.tiles_path)
+        report["lighthouse"] = lighthouse_table(only, args.tiles_path, args.high_density)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
     return 0

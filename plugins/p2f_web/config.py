@@ -43,9 +43,16 @@ class MapTiles:
     attribution: str = "© OpenStreetMap contributors"
     terms_url: str = "https://www.openstreetmap.org/copyright"
     max_zoom: int = 19
+    # What a high-density screen (a phone: 2-3 device pixels per CSS pixel) gets:
+    # "none": the same 256 px tiles, enlarged (readable labels, a little blurred);
+    # "next_zoom": the next zoom level's tiles at half size (Leaflet's detectRetina: sharp,
+    # four times as many tiles, labels half as big). A provider with its own high-density
+    # tiles is configured with "{r}" in the url instead (Leaflet fills in "@2x").
+    high_density: str = "none"
 
 
 DEFAULT_TILES = MapTiles()
+HIGH_DENSITY = ("none", "next_zoom")
 
 
 @dataclass(frozen=True)
@@ -176,7 +183,7 @@ def read_tiles(raw: Any) -> MapTiles:
     name = "P2F_MAP_TILES"
     if not isinstance(raw, Mapping):
         raise WebSettingsError(f"{name}: a dict is expected (url, attribution, terms_url)")
-    unknown = set(raw) - {"url", "attribution", "terms_url", "max_zoom"}
+    unknown = set(raw) - {"url", "attribution", "terms_url", "max_zoom", "high_density"}
     if unknown:
         raise WebSettingsError(f"{name}: unknown keys {sorted(unknown)}")
     url, attribution = _text(raw, name, "url"), _text(raw, name, "attribution")
@@ -190,4 +197,14 @@ def read_tiles(raw: Any) -> MapTiles:
     zoom = raw.get("max_zoom", DEFAULT_TILES.max_zoom)
     if not isinstance(zoom, int) or not 1 <= zoom <= 22:
         raise WebSettingsError(f"{name}: max_zoom {zoom!r} must be a whole number 1..22")
-    return MapTiles(url=url, attribution=attribution, terms_url=terms, max_zoom=zoom)
+    density = raw.get("high_density", DEFAULT_TILES.high_density)
+    if density not in HIGH_DENSITY:
+        raise WebSettingsError(f"{name}: high_density {density!r} must be one of {HIGH_DENSITY}")
+    if density == "next_zoom" and "{r}" in url:
+        raise WebSettingsError(
+            f"{name}: high_density 'next_zoom' with {{r}} in the url would ask a high-density"
+            " tile of the next zoom level; keep one of the two"
+        )
+    return MapTiles(
+        url=url, attribution=attribution, terms_url=terms, max_zoom=zoom, high_density=density
+    )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 
@@ -62,3 +65,48 @@ def test_without_leaflet_the_list_is_the_map(visitor: Any, site_url: str) -> Non
     expect(visitor.locator("#p-veto-pinede")).to_have_class(re.compile(r"\bselected\b"))
     expect(visitor.locator("#p-veto-pinede a").first).to_be_visible()
     expect(visitor.locator(".leaflet-container")).to_have_count(0)
+
+
+@pytest.mark.parametrize(("density", "shown_px"), [("none", 256), ("next_zoom", 128)])
+def test_high_density_setting_on_a_phone_screen(
+    browser: Any, site_url: str, density: str, shown_px: int
+) -> None:
+    """P2F_MAP_TILES' ``high_density`` reaches Leaflet: on a screen of 2 device pixels per CSS
+    pixel, "next_zoom" draws the next zoom level's 256 px tiles at 128 CSS px (sharp: 2 device
+    pixels per tile pixel at most), "none" draws them at 256 CSS px. The tile server is answered
+    in the page (this machine reaches no tile provider); the setting is set in the page's HTML,
+    where the build writes it (``data-high-density``, tested in tests/webdata)."""
+    context = browser.new_context(
+        device_scale_factor=2, viewport={"width": 412, "height": 800}, locale="fr-FR"
+    )
+    page = context.new_page()
+    zooms: set[int] = set()
+    rewritten: list[bool] = []
+    png = io.BytesIO()
+    Image.new("RGB", (256, 256), (0xE8, 0xEE, 0xF2)).save(png, "PNG")
+
+    def tile(route: Any) -> None:
+        zooms.add(int(route.request.url.split("/")[-3]))
+        route.fulfill(status=200, content_type="image/png", body=png.getvalue())
+
+    def map_page(route: Any) -> None:
+        html = route.fetch().text()
+        assert 'data-high-density="none"' in html  # the sample's setting
+        html = html.replace('data-high-density="none"', f'data-high-density="{density}"')
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+        rewritten.append(True)
+
+    page.route(lambda url: not url.startswith(site_url), lambda route: route.abort())
+    page.route("https://tile.openstreetmap.org/**", tile)
+    page.route(lambda url: url.startswith(site_url + "/carte/?"), map_page)
+    page.goto(site_url + "/carte/?p=veto-pinede")  # zoom 16 on that place
+    tiles = page.locator("img.leaflet-tile-loaded")
+    expect(tiles.first).to_be_attached()
+    sizes = tiles.evaluate_all(
+        "ts => ts.map(t => [t.getBoundingClientRect().width, t.naturalWidth])"
+    )
+    context.close()
+    assert rewritten == [True]
+    assert {shown for shown, _ in sizes} == {shown_px}, sizes[:3]
+    assert {natural for _, natural in sizes} == {256}
+    assert zooms == ({16} if density == "none" else {17}), zooms

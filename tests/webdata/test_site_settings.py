@@ -49,6 +49,8 @@ def test_office_and_tiles_read() -> None:
     assert read_office(None) is None
     assert read_tiles(None) == DEFAULT_TILES
     assert read_tiles(TILES).max_zoom == 18
+    assert read_tiles(TILES).high_density == "none"
+    assert read_tiles({**TILES, "high_density": "next_zoom"}).high_density == "next_zoom"
 
 
 @pytest.mark.parametrize(
@@ -58,6 +60,11 @@ def test_office_and_tiles_read() -> None:
         ({"url": "https://tiles.example.org/tile.png"}, "must be an https template"),
         ({"attribution": ""}, "'attribution' is missing"),
         ({"max_zoom": 40}, "max_zoom 40 must be a whole number"),
+        ({"high_density": "retina"}, "high_density 'retina' must be one of"),
+        (
+            {"url": "https://tiles.example.org/{z}/{x}/{y}{r}.png", "high_density": "next_zoom"},
+            "keep one of the two",
+        ),
     ],
 )
 def test_bad_tiles_are_refused(change: dict[str, Any], message: str) -> None:

@@ -55,6 +55,9 @@
     credit.textContent = box.dataset.attribution;
     L.tileLayer(box.dataset.tiles, {
       maxZoom: +box.dataset.maxZoom || 19,
+      // P2F_MAP_TILES' high_density: "next_zoom" = sharper tiles of the next zoom level on
+      // high-density screens (a provider with @2x tiles uses {r} in its url instead)
+      detectRetina: box.dataset.highDensity === "next_zoom",
       attribution: credit.outerHTML
     }).on("tileload", function () { loaded += 1; notice.hidden = true; })
       .on("tileerror", function () { if (!loaded) { failed(); } })

@@ -22,14 +22,16 @@ only when all its good events are on closed days, so no batch is ever half in Pa
 from __future__ import annotations
 
 import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from p2f_office import queries
-from p2f_office.layout import COMPACTED_PREFIX, file_key
+from p2f_office import daytables, queries
+from p2f_office.layout import COMPACTED_PREFIX, file_key, parse_compacted
 from p2f_office.loader import ReportError, Telemetry, read_batches
 from p2f_publish.errors import PublishError
 from p2f_publish.stores import Store
@@ -67,6 +69,17 @@ ORDER BY ALL
 """
 
 # The working set: the closed batches' rows and the compacted rows of the days they touch.
+# the good (device, seq) of the closed batches, and the compacted days holding a copy of one
+_NEW_IDS = """
+CREATE OR REPLACE TEMP TABLE new_ids AS
+SELECT DISTINCT device, seq FROM checked
+WHERE problem IS NULL AND NOT from_parquet AND key IN (SELECT key FROM closed)
+"""
+_COPIES_ON_OTHER_DAYS = """
+SELECT DISTINCT key_site, CAST(ts AS DATE) FROM read_parquet($files)
+SEMI JOIN new_ids USING (device, seq)
+"""
+
 _WORK = """
 CREATE OR REPLACE TEMP TABLE work AS
 SELECT * FROM checked WHERE from_parquet OR key IN (SELECT key FROM closed)
@@ -112,46 +125,95 @@ def compact(
     con = duckdb.connect()
     pending = read_batches(con, telemetry)
     con.execute(_CLOSED.replace("$last::DATE", f"DATE '{last_closed_day(today, grace_days)}'"))
-    affected = con.execute(_AFFECTED).fetchall()
+    events = {
+        (info.site, info.day): str(path)
+        for key, path in telemetry.compacted.items()
+        if (info := parse_compacted(key)) is not None and info.table == "events"
+    }
+    affected = _affected(con, telemetry, events)
     closed = int((con.execute("SELECT count(*) FROM closed").fetchone() or [0])[0])
     if not affected:
         return Compacted(0, 0, len(pending))
     # the compacted rows of the affected days join the new ones, to be de-duplicated together
-    old = [
-        telemetry.compacted[file_key(site, day)]
-        for site, day in affected
-        if file_key(site, day) in telemetry.compacted
-    ]
-    if old:
+    if old := [events[day] for day in affected if day in events]:
         con.execute(
             "INSERT INTO checked BY NAME SELECT *, true AS from_parquet FROM read_parquet($f)",
-            {"f": [str(p) for p in old]},
+            {"f": old},
         )  # only the affected days: few rows, copied
     con.execute(_WORK)
     con.execute(_WORK_COPIES)
     con.execute(_WINNERS)
     con.execute(_NEW_ANOMALIES)
+    run = uuid.uuid4().hex  # every file of a day written now carries it (loader checks)
     with tempfile.TemporaryDirectory(prefix="p2f-compact-") as scratch:
+        files = _write_tables(con, Path(scratch), affected, run)
         for site, day in affected:
-            _write_day(con, store, telemetry, Path(scratch), site, day)
+            _put_day(con, store, telemetry, Path(scratch), site, day, files)
     return Compacted(len(affected), closed, len(pending) - closed)
 
 
-def _write_day(
+def _affected(
+    con: duckdb.DuckDBPyConnection, telemetry: Telemetry, events: dict[tuple[str, date], str]
+) -> list[tuple[str, date]]:
+    """The days to write: those of the new closed events, those holding a compacted copy of
+    one of them (so a (device, seq) is never kept on two days), and the days whose files are
+    incomplete (compacted before the derived tables existed, or cut between two uploads)."""
+    days = {(site, day) for site, day in con.execute(_AFFECTED).fetchall()}
+    if events and days:
+        con.execute(_NEW_IDS)
+        rows = con.execute(_COPIES_ON_OTHER_DAYS, {"files": sorted(events.values())}).fetchall()
+        days |= {(site, day) for site, day in rows}
+    tables: dict[tuple[str, date], set[str]] = {}
+    for key in telemetry.compacted:
+        info = parse_compacted(key)
+        if info is not None and not info.anomalies:
+            tables.setdefault((info.site, info.day), set()).add(info.table)
+    days |= {day for day, names in tables.items() if names != {"events", *daytables.PER_DAY}}
+    return sorted(days)
+
+
+def _write_tables(
+    con: duckdb.DuckDBPyConnection, scratch: Path, affected: list[tuple[str, date]], run: str
+) -> dict[tuple[str, str, date], Path]:
+    """Every table of every affected day into ``scratch``, one partitioned COPY per table;
+    a day without rows for a table gets an empty file (so a stale one is replaced)."""
+    files: dict[tuple[str, str, date], Path] = {}
+    extra = "key_site AS _p_site, _day AS _p_day, "
+    selects = {"events": f"SELECT {extra}* EXCLUDE (_day) FROM winners"}
+    selects |= {name: daytables.derived(name, "winners", extra) for name in daytables.PER_DAY}
+    for table, select in selects.items():
+        folder = scratch / table
+        con.execute(
+            f"COPY ({select} ORDER BY _p_site, _p_day, device, seq) TO '{folder}' (FORMAT "
+            f"parquet, COMPRESSION zstd, PARTITION_BY (_p_site, _p_day), KV_METADATA "
+            f"{{run: '{run}'}})"
+        )
+        for site, day in affected:
+            part = folder / f"_p_site={site}" / f"_p_day={day.isoformat()}"
+            target = scratch / f"{site}-{day}.{table}.parquet"
+            written = sorted(part.glob("*.parquet"))
+            if len(written) == 1:
+                written[0].rename(target)
+            elif written:  # a partition split across files (many open partitions): one file
+                _copy(con, "SELECT * FROM read_parquet($files, hive_partitioning = false)",
+                      target, run, {"files": [str(w) for w in written]})  # fmt: skip
+            else:  # no row of this table that day: an empty file replaces a stale one
+                _copy(con, f"SELECT * EXCLUDE (_p_site, _p_day) FROM ({select}) WHERE false",
+                      target, run)  # fmt: skip
+            files[(table, site, day)] = target
+    return files
+
+
+def _put_day(
     con: duckdb.DuckDBPyConnection,
     store: Store,
     telemetry: Telemetry,
     scratch: Path,
     site: str,
     day: date,
+    files: dict[tuple[str, str, date], Path],
 ) -> None:
-    """The day's events, then its anomalies (the old ones kept, the new ones added)."""
-    where = f"key_site = '{site}' AND _day = DATE '{day}'"
-    events = scratch / f"{site}-{day}.parquet"
-    con.execute(
-        f"COPY (SELECT * EXCLUDE (_day) FROM winners WHERE {where} ORDER BY device, seq) "
-        f"TO '{events}' (FORMAT parquet, COMPRESSION zstd)"
-    )
+    """The day's tables, its events, then its anomalies (the old ones kept, the new added)."""
     sidecar_key = file_key(site, day, anomalies=True)
     new = (
         "SELECT kind, key, lines, first_line, example FROM new_anomalies "
@@ -170,13 +232,30 @@ def _write_day(
             f"FROM ({rows}) GROUP BY kind, key ORDER BY kind, key) "
             f"TO '{sidecar}' (FORMAT parquet)"
         )
-    try:  # events first: a batch only in a sidecar (all duplicates) is compacted, so a
-        # failure in between leaves it JSONL (read and de-duplicated again), never lost
-        _put(store, file_key(site, day), events)
+    try:  # the derived tables, then the events: the events' keys say which batches are
+        # compacted, and the loader refuses a day whose files are not from one run; a batch
+        # only in a sidecar (all duplicates) is compacted, so the sidecar goes last (a failure
+        # in between leaves it JSONL, read and de-duplicated again, never lost)
+        for table in (*daytables.PER_DAY, "events"):
+            _put(store, file_key(site, day, table=table), files[(table, site, day)])
         if sidecar is not None:
             _put(store, sidecar_key, sidecar)
     except PublishError as error:
         raise ReportError(f"compaction: {error}") from None
+
+
+def _copy(
+    con: duckdb.DuckDBPyConnection,
+    select: str,
+    target: Path,
+    run: str,
+    parameters: dict[str, Any] | None = None,
+) -> None:
+    con.execute(
+        f"COPY ({select}) TO '{target}' "
+        f"(FORMAT parquet, COMPRESSION zstd, KV_METADATA {{run: '{run}'}})",
+        parameters or {},
+    )
 
 
 def _put(store: Store, key: str, path: Path) -> None:

@@ -68,9 +68,12 @@ def classify(key: str) -> KeyInfo:
 # -- the compacted telemetry (p2f_office.compaction): one Parquet file per site and day ----------
 
 COMPACTED_PREFIX = "telemetry-compacted/"  # private, like telemetry/ (never under site/)
+# a day's files: its events (``<day>.parquet``), the anomalies compaction found, and the
+# tables the reports read, derived from the events (p2f_office.daytables)
+DAY_TABLES = ("anomalies", "plays", "touches", "handoffs")
 _COMPACTED = re.compile(
-    rf"^{re.escape(COMPACTED_PREFIX)}(?P<site>{_NAME})/"
-    r"(?P<day>\d{4}-\d{2}-\d{2})(?P<anomalies>\.anomalies)?\.parquet$"
+    rf"^{re.escape(COMPACTED_PREFIX)}(?P<site>{_NAME})/(?P<day>\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"(?:\.(?P<table>{'|'.join(DAY_TABLES)}))?\.parquet$"
 )
 
 
@@ -79,7 +82,11 @@ class CompactedFile:
     key: str
     site: str
     day: date
-    anomalies: bool  # the day's anomalies sidecar, not its events
+    table: str  # "events", or one of DAY_TABLES
+
+    @property
+    def anomalies(self) -> bool:  # the day's anomalies sidecar, not its events
+        return self.table == "anomalies"
 
 
 def parse_compacted(key: str) -> CompactedFile | None:
@@ -91,16 +98,20 @@ def parse_compacted(key: str) -> CompactedFile | None:
         day = date.fromisoformat(match["day"])
     except ValueError:
         return None
-    return CompactedFile(key, match["site"], day, bool(match["anomalies"]))
+    return CompactedFile(key, match["site"], day, match["table"] or "events")
 
 
-def file_key(site: str, day: date, anomalies: bool = False) -> str:
-    """``telemetry-compacted/<site>/<day>.parquet`` (``.anomalies.parquet``: the sidecar)."""
-    return f"{COMPACTED_PREFIX}{site}/{day.isoformat()}{'.anomalies' if anomalies else ''}.parquet"
+def file_key(site: str, day: date, anomalies: bool = False, table: str = "events") -> str:
+    """``telemetry-compacted/<site>/<day>.parquet`` (``.anomalies.parquet``: the sidecar;
+    ``.<table>.parquet``: a derived table)."""
+    table = "anomalies" if anomalies else table
+    suffix = "" if table == "events" else f".{table}"
+    return f"{COMPACTED_PREFIX}{site}/{day.isoformat()}{suffix}.parquet"
 
 
 __all__ = [
     "COMPACTED_PREFIX",
+    "DAY_TABLES",
     "HEARTBEAT_NAME",
     "TELEMETRY_PREFIX",
     "CompactedFile",

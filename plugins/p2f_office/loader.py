@@ -26,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from p2f_office import queries
+from p2f_office import daytables, queries
 from p2f_office.layout import (
     COMPACTED_PREFIX,
     TELEMETRY_PREFIX,
@@ -142,19 +142,45 @@ def _live_manifest(store: Store, site: str) -> dict[str, Any] | None:
     return document
 
 
-def _compacted_files(telemetry: Telemetry, anomalies: bool) -> list[str]:
+def _compacted_files(telemetry: Telemetry, table: str) -> list[str]:
     return [
         str(path)
         for key, path in sorted(telemetry.compacted.items())
-        if (info := parse_compacted(key)) is not None and info.anomalies == anomalies
+        if (info := parse_compacted(key)) is not None and info.table == table
     ]
+
+
+def _check_days(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:
+    """Every compacted day has all its tables, written by the same compaction run; a day
+    compacted before the derived tables existed, or cut between two uploads, must be
+    compacted again (``compact`` does it) before it is read."""
+    tables: dict[str, set[str]] = {}  # "<site>/<day>" -> its tables
+    day_of: dict[str, str] = {}  # local file -> "<site>/<day>"
+    for key, path in telemetry.compacted.items():
+        info = parse_compacted(key)
+        if info is not None and not info.anomalies:
+            day = f"{COMPACTED_PREFIX}{info.site}/{info.day.isoformat()}"
+            tables.setdefault(day, set()).add(info.table)
+            day_of[str(path)] = day
+    wanted = {"events", *daytables.PER_DAY}
+    runs: dict[str, set[bytes]] = {}
+    if day_of:
+        for name, run in con.execute(daytables.RUNS, {"files": sorted(day_of)}).fetchall():
+            runs.setdefault(day_of[name], set()).add(run)
+    for day in sorted(tables):
+        if tables[day] != wanted or len(runs.get(day, ())) != 1:
+            missing = ", ".join(sorted(wanted - tables[day])) or "nothing"
+            raise ReportError(
+                f"{day}: its files are not from one compaction run ({missing} missing): "
+                "run `p2f-office compact` to write the day again"
+            )
 
 
 def read_batches(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> list[KeyInfo]:
     """Check every batch not yet compacted into ``checked`` (one row per line); return those
     batches. A batch is compacted when its key is in a compacted day's events or sidecar."""
     con.execute(f"SET TimeZone = '{queries.TIMEZONE}'")
-    files = _compacted_files(telemetry, False) + _compacted_files(telemetry, True)
+    files = _compacted_files(telemetry, "events") + _compacted_files(telemetry, "anomalies")
     done: set[str] = set()
     if files:
         done = {key for (key,) in con.execute(queries.COMPACTED_KEYS, {"files": files}).fetchall()}
@@ -187,23 +213,49 @@ def read_batches(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> list[K
 
 
 def load(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:
-    """Load every batch into ``events`` (de-duplicated on ``(device, seq)``) and every
-    problem into ``anomalies``; derived tables follow (``queries.DERIVED``). Compacted days
-    are read from their Parquet files and de-duplicated with the batches still in JSONL (a
-    late batch for a compacted day counts once, before the next compaction folds it in)."""
+    """Load every batch: ``events`` (de-duplicated on ``(device, seq)``), ``plays``,
+    ``touches``, ``handoffs`` (views over the compacted days' Parquet files plus the JSONL
+    batches not yet compacted, ``p2f_office.daytables``), every problem into ``anomalies``,
+    then the other derived tables (``queries.DERIVED``). Only the JSONL rows are de-duplicated,
+    against each other and the compacted rows of the same ``(device, seq)``: a late batch for
+    a compacted day counts once, before the next compaction folds it in.
+
+    Raises:
+        ReportError: a compacted day is incomplete (run ``compact`` again).
+    """
+    con.execute("SET parquet_metadata_cache = true")  # each view reads the footers once
+    _check_days(con, telemetry)
     read_batches(con, telemetry)
-    events = _compacted_files(telemetry, False)
-    con.execute(queries.all_checked_with(events) if events else queries.ALL_CHECKED)
+    events = _compacted_files(telemetry, "events")
+    if events and _has_good_rows(con):
+        con.execute(daytables.COMPACTED_COPIES, {"files": events})
+    else:
+        con.execute(daytables.NO_COMPACTED_COPIES)
+    con.execute(daytables.ALL_CHECKED)
     con.execute(queries.COPIES)
-    con.execute(queries.EVENTS)
+    con.execute(daytables.PENDING_EVENTS)
+    con.execute(daytables.DROPPED)
+    dropped = _has_rows(con, "dropped")
+    con.execute(daytables.events_view(events, dropped))
+    for name in daytables.PER_DAY:
+        con.execute(daytables.pending_table(name))
+        con.execute(daytables.table_view(name, _compacted_files(telemetry, name), dropped))
     con.execute(queries.ANOMALIES)
-    if sidecars := _compacted_files(telemetry, True):
+    if sidecars := _compacted_files(telemetry, "anomalies"):
         con.execute(queries.ADD_COMPACTED_ANOMALIES, {"files": sidecars})
     for key, why in telemetry.unexpected:
         con.execute(queries.ADD_ANOMALY, ["unexpected key", key, 0, why])
     for statement in queries.DERIVED:
         con.execute(statement)
     _load_fleet(con, telemetry)
+
+
+def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return con.execute(f"SELECT EXISTS (FROM {table})").fetchone() == (True,)
+
+
+def _has_good_rows(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT EXISTS (FROM checked WHERE problem IS NULL)").fetchone() == (True,)
 
 
 def _load_fleet(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:

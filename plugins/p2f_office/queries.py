@@ -17,7 +17,6 @@ through the paths the loader passes.
 
 from __future__ import annotations
 
-from p2f_player.contract.deeplinks import PATH_PREFIX
 from p2f_player.journal import EVENT_KINDS
 
 TIMEZONE = "Europe/Paris"
@@ -120,31 +119,6 @@ GROUP BY device, seq
 """
 COPIES = COPIES_OF.format(table="copies", source="all_checked")
 
-# every checked row: the batches read now and the compacted days (``all_checked_with``)
-ALL_CHECKED = "CREATE OR REPLACE TEMP VIEW all_checked AS SELECT * FROM checked"
-
-
-def all_checked_with(files: list[str]) -> str:
-    """The view over ``checked`` and the compacted days' files (read where they are, not
-    copied into a table: only the columns a query needs are read)."""
-    listed = ", ".join("'" + name.replace("'", "''") + "'" for name in files)
-    return (
-        f"{ALL_CHECKED} UNION ALL BY NAME "
-        f"SELECT *, true AS from_parquet FROM read_parquet([{listed}])"
-    )
-
-
-EVENTS = """
-CREATE OR REPLACE TABLE events AS
-SELECT device, site, seq, ts, kind, slide, sponsor, lang, reason, release, started, ended,
-       completed, seconds, pages, last_item, link, "mode", is_on, until, key
-FROM all_checked AS c ANTI JOIN (
-    SELECT c2.key, c2.line_no FROM all_checked AS c2 JOIN copies USING (device, seq)
-    WHERE c2.problem IS NULL AND c2.key || '#' || lpad(c2.line_no::VARCHAR, 9, '0') <> first_copy
-) AS later USING (key, line_no)
-WHERE c.problem IS NULL
-"""
-
 ANOMALIES = """
 CREATE OR REPLACE TABLE anomalies AS
 WITH bad AS (
@@ -177,32 +151,8 @@ SELECT DISTINCT key FROM read_parquet($files)
 
 ADD_ANOMALY = "INSERT INTO anomalies VALUES (?, ?, 1, ?, ?)"
 
-# the item of a deep link, in both forms the contract parses (p2f_player.contract.deeplinks):
-# /d/<lang>/<slug>/?k=<site> (current) and /d/<slug>/?k=&l= (first form, still in the field)
-_SLUG = f"regexp_extract(link, '{PATH_PREFIX}(?:[a-z]{{2}}/)?([a-z0-9][a-z0-9-]*)', 1)"
-
+# plays, touches and hand-offs are per day (p2f_office.daytables); these read ``events``
 DERIVED = (
-    """
-    CREATE OR REPLACE TABLE plays AS
-    SELECT site, device, seq, slide, sponsor, lang, reason, release,
-           coalesce(started, ts) AS started, ended,
-           greatest(coalesce(epoch(ended) - epoch(coalesce(started, ts)), 0), 0) AS seconds,
-           CAST(coalesce(started, ts) AS DATE) AS day, hour(coalesce(started, ts)) AS hour
-    FROM events WHERE kind = 'slide'
-    """,
-    """
-    CREATE OR REPLACE TABLE touches AS
-    SELECT site, device, ts, CAST(ts AS DATE) AS day, hour(ts) AS hour, isodow(ts) AS weekday,
-           coalesce(seconds, 0) AS seconds, coalesce(pages, 0) AS pages,
-           nullif(lang, '') AS lang, nullif(last_item, '') AS last_item
-    FROM events WHERE kind = 'touch_session'
-    """,
-    f"""
-    CREATE OR REPLACE TABLE handoffs AS
-    SELECT site, device, ts, CAST(ts AS DATE) AS day, hour(ts) AS hour, isodow(ts) AS weekday,
-           kind, link, "mode", nullif({_SLUG}, '') AS slug
-    FROM events WHERE kind IN ('nfc_tap', 'qr_shown')
-    """,
     """
     CREATE OR REPLACE TABLE screen_off AS
     WITH s AS (

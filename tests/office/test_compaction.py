@@ -4,6 +4,7 @@ nothing; the S3 store gets the same files under its private prefix."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -70,6 +71,12 @@ def figures(folder: Path) -> dict[str, Any]:
 def compact(folder: Path) -> compaction.Compacted:
     store = loader.open_store(f"file://{folder}", folder)
     return compaction.compact(store, loader.gather(store, folder), TODAY)
+
+
+def keys_in(folder: Path, site: str, day: date, table: str = "events") -> set[str]:
+    """The batch keys a compacted day's table holds."""
+    path = folder / file_key(site, day, table=table)
+    return {key for (key,) in duckdb.sql(f"SELECT DISTINCT key FROM '{path}'").fetchall()}
 
 
 def parquet_keys(folder: Path) -> dict[str, bytes]:
@@ -145,6 +152,10 @@ def test_a_late_batch_and_a_duplicate_batch_count_once_before_and_after_recompac
     assert done.batches == len(late) + 1
     assert parquet_keys(packed)[file_key("gare", date(2026, 7, 10))] != old_day
     assert figures(packed) == expected  # and the same once folded into their day
+    # the backlog's last batch spans midnight: its events are on both days' files
+    across = sorted(late)[-1]
+    both = keys_in(packed, "gare", date(2026, 7, 10)) & keys_in(packed, "gare", date(2026, 7, 11))
+    assert both & set(late) == {across}
     packed_store = loader.open_store(f"file://{packed}", packed)
     con = duckdb.connect()
     left = loader.read_batches(con, loader.gather(packed_store, packed))
@@ -195,3 +206,72 @@ def test_the_report_compacts_first_and_the_s3_store_gets_the_files(
     con = duckdb.connect()
     loader.load(con, loader.gather(store, tmp_path / "cache"))
     assert con.execute("FROM plays ORDER BY ALL").fetchall() == figures(plain)["plays"]
+
+
+def reset_copy(
+    files: dict[str, bytes], device_batch: int, at: datetime, name: tuple[int, int]
+) -> dict[str, bytes]:
+    """A journal reset on the screen: the first event of batch ``device_batch`` of ``gare``
+    again, with the same (device, seq) but other content on another day, in a batch named
+    ``<first>-<last>.jsonl`` from ``name`` (sorting before the original: the counted copy)."""
+    key, data = sorted(k_v for k_v in files.items() if "/gare/gare/" in k_v[0])[device_batch]
+    event = json.loads(data.splitlines()[0])
+    event.update({"at": at.isoformat(), "slide": "reset"})
+    if event["kind"] == "slide":
+        event.update({"start": at.isoformat(), "end": (at + timedelta(seconds=9)).isoformat()})
+    copy_key = f"{key.rpartition('/')[0]}/{name[0]:012d}-{name[1]:012d}.jsonl"
+    return {copy_key: (json.dumps(event, sort_keys=True) + "\n").encode()}
+
+
+def test_a_copy_of_a_compacted_event_on_another_day_is_counted_once_whichever_wins(
+    stores: tuple[Path, Path, dict[str, bytes]],
+) -> None:
+    plain, packed, files = stores
+    compact(packed)
+    other_day = FIRST + timedelta(days=2, hours=1)  # 12 July, closed
+    # batch 1 (seq 8-14): a copy of seq 8 named 7-8 sorts first and wins over the compacted
+    # row; batch 2 (seq 15-21): a copy of seq 15 named 15-115 sorts after it and loses
+    late = {**reset_copy(files, 1, other_day, (7, 8)), **reset_copy(files, 2, other_day, (15, 115))}
+    for folder in (plain, packed):
+        write(folder, late)
+    expected = figures(plain)
+    conflicts = [row for row in expected["anomalies"] if row[0].startswith("conflicting")]
+    assert len(conflicts) == 2
+    assert figures(packed) == expected  # the compacted loser left out of every view
+    done = compact(packed)
+    assert done.batches == 2
+    assert figures(packed) == expected  # both days written again: one copy of each seq
+    assert set(late) & keys_in(packed, "gare", date(2026, 7, 12)) == {min(late)}
+
+
+def test_a_day_with_a_missing_table_is_refused_then_written_again(
+    stores: tuple[Path, Path, dict[str, bytes]],
+) -> None:
+    plain, packed, _ = stores
+    compact(packed)
+    (packed / file_key("port", date(2026, 7, 11), table="touches")).unlink()
+    with pytest.raises(loader.ReportError, match=r"port/2026-07-11: .*touches missing.*compact"):
+        figures(packed)
+    done = compact(packed)
+    assert (done.days, done.batches) == (1, 0)
+    assert figures(packed) == figures(plain)
+
+
+def test_the_reports_read_the_compacted_days_through_views(
+    stores: tuple[Path, Path, dict[str, bytes]],
+) -> None:
+    _, packed, _ = stores
+    compact(packed)
+    con = duckdb.connect()
+    loader.load(con, loader.gather(loader.open_store(f"file://{packed}", packed), packed))
+    kinds = dict(
+        con.execute(
+            "SELECT table_name, table_type FROM information_schema.tables WHERE table_name IN "
+            "('events', 'plays', 'touches', 'handoffs')"
+        ).fetchall()
+    )
+    assert kinds == dict.fromkeys(("events", "plays", "touches", "handoffs"), "VIEW")
+    # only the open day's JSONL rows are in memory; nothing compacted was copied
+    pending = con.execute("SELECT DISTINCT CAST(ts AS DATE) FROM pending_events").fetchall()
+    assert min(day for (day,) in pending) == date(2026, 7, 12)  # in a batch with 13 July
+    assert con.execute("SELECT count(*) FROM compacted_copies").fetchone() == (0,)

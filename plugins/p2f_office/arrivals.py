@@ -287,28 +287,46 @@ class AccessLogError(Exception):
     """The access logs named cannot be read: say which and what to do."""
 
 
-def read_folder(path: Path) -> list[tuple[str, bytes]]:
-    """Every file under ``path`` (or ``path`` itself), by name; hidden files left out."""
+def read_folder(path: Path, prefix: str = "") -> Iterator[tuple[str, bytes]]:
+    """Every file under ``path`` (or ``path`` itself) by name, read one at a time (a year of
+    logs need not fit in memory at once); hidden files left out.
+
+    Raises:
+        AccessLogError: ``path`` is neither a file nor a folder.
+    """
     if path.is_file():
-        return [(path.name, path.read_bytes())]
-    if not path.is_dir():
+        files, base = [path], path.parent
+    elif path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        base = path
+    else:
         raise AccessLogError(f"{path}: no such file or folder: give --access-logs a folder of logs")
-    files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-    return [(str(p.relative_to(path)), p.read_bytes()) for p in files]
+    return ((prefix + str(p.relative_to(base)), p.read_bytes()) for p in files)
 
 
-def read_store(store: Store) -> list[tuple[str, bytes]] | None:
-    """The store's ``logs/`` files (none there: ``None``, the figures are not measured)."""
+def read_store(store: Store) -> Iterator[tuple[str, bytes]] | None:
+    """The store's ``logs/`` files, fetched one at a time (none there: ``None``, the QR
+    figures are not measured).
+
+    Raises:
+        AccessLogError: the store cannot be listed or read (also while iterating).
+    """
     if isinstance(store, LocalStore):
         folder = store.root / LOGS_PREFIX
-        if not folder.is_dir():
-            return None
-        return [(LOGS_PREFIX + name, data) for name, data in read_folder(folder)] or None
+        return read_folder(folder, LOGS_PREFIX) if folder.is_dir() else None
     try:
         keys = sorted(store.list_keys(LOGS_PREFIX))
-        return [(key, store.get(key)) for key in keys] or None
     except PublishError as error:
         raise AccessLogError(f"access logs: {error}") from None
+    return _fetched(store, keys) if keys else None
+
+
+def _fetched(store: Store, keys: list[str]) -> Iterator[tuple[str, bytes]]:
+    for key in keys:
+        try:
+            yield key, store.get(key)
+        except PublishError as error:
+            raise AccessLogError(f"access logs: {error}") from None
 
 
 def load(con: duckdb.DuckDBPyConnection, counted: Counted) -> None:

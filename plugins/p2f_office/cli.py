@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -165,12 +165,13 @@ def read_access_logs(
     """The QR arrivals of ``--access-logs`` or of the store's ``logs/``; ``None``: no logs.
     The phone hash's key is drawn here, for this run only (never stored: docs/office.md)."""
     if options.access_logs is not None:
-        logs: list[tuple[str, bytes]] | None = arrivals.read_folder(options.access_logs)
+        logs: Iterator[tuple[str, bytes]] | None = arrivals.read_folder(options.access_logs)
     else:
         logs = arrivals.read_store(store)
-    if not logs:
+    if logs is None:
         return None
-    return arrivals.count_arrivals(logs, sites, os.urandom(32))
+    counted = arrivals.count_arrivals(logs, sites, os.urandom(32))
+    return counted if counted.files else None
 
 
 def run_compaction(options: Options, out: TextIO) -> int:

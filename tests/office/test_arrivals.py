@@ -36,6 +36,8 @@ from p2f_office import arrivals, cli, reports
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.rules import PARIS
 from p2f_player.journal import Journal
+from p2f_publish.s3 import S3Store
+from tests.player.conftest import admin_client, s3_server  # noqa: F401  (session fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = Path("/usr/sbin/nginx")
@@ -299,7 +301,8 @@ def cloudfront_line(at: str, address: str, stem: str, status: int, agent: str, q
                       stem, str(status), "-", encoded, query, "-", "Hit"]) + "\n"  # fmt: skip
 
 
-def test_a_cloudfront_log_gives_the_same_counting(tmp_path: Path) -> None:
+def cloudfront_files() -> dict[str, bytes]:
+    """An hour of CloudFront standard log (gzip), and the next file cut short."""
     stem = f"/d/fr/{OFFER}/"
     lines = [
         cloudfront_line("2026-11-10T09:00:05", "203.0.113.9", stem, 200, IPHONE, "k=gare"),
@@ -310,12 +313,17 @@ def test_a_cloudfront_log_gives_the_same_counting(tmp_path: Path) -> None:
         cloudfront_line("2026-11-10T09:01:00", "198.51.100.8", stem, 200, FIREFOX, "k=gare"),
         "2026-11-10\t09:02:00\ttoo few fields 198.51.100.8\n",
     ]
+    return {
+        "E2ABC.2026-11-10-09.a1b2.gz": gzip.compress((CLOUDFRONT + "".join(lines)).encode()),
+        "E2ABC.2026-11-10-10.c3d4.gz": gzip.compress(b"#Version: 1.0\n")[:-6],
+    }
+
+
+def test_a_cloudfront_log_gives_the_same_counting(tmp_path: Path) -> None:
     folder = tmp_path / "logs"
     folder.mkdir()
-    (folder / "E2ABC.2026-11-10-09.a1b2.gz").write_bytes(
-        gzip.compress((CLOUDFRONT + "".join(lines)).encode())
-    )
-    (folder / "E2ABC.2026-11-10-10.c3d4.gz").write_bytes(gzip.compress(b"#Version: 1.0\n")[:-6])
+    for name, data in cloudfront_files().items():
+        (folder / name).write_bytes(data)
     counted = arrivals.count_arrivals(arrivals.read_folder(folder), {"gare"}, KEY)
     # the iPhone at 10:00 and 10:40 Paris (the 10:10 revalidation is a repeat), Firefox once
     assert [(a.site, a.at.astimezone(PARIS).strftime("%H:%M")) for a in counted.arrivals] == [
@@ -360,3 +368,27 @@ def test_the_repeat_window_and_the_phone_hash() -> None:
 def test_access_logs_that_do_not_exist_are_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(arrivals.AccessLogError, match="no such file or folder: give --access-logs"):
         arrivals.read_folder(tmp_path / "missing")
+
+
+def test_the_store_logs_prefix_is_read_from_s3(
+    tmp_path: Path,
+    s3_server: str,  # noqa: F811
+) -> None:
+    client = admin_client(s3_server)
+    client.create_bucket(Bucket="logs-office")
+    for name, data in cloudfront_files().items():
+        client.put_object(Bucket="logs-office", Key=f"p2f/logs/cdn/{name}", Body=data)
+    client.put_object(Bucket="logs-office", Key="p2f/site/index.html", Body=b"not a log")
+    logs = arrivals.read_store(S3Store("logs-office", "p2f", client=client))
+    assert logs is not None
+    counted = arrivals.count_arrivals(logs, {"gare"}, KEY)
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    for name, data in cloudfront_files().items():
+        (folder / name).write_bytes(data)
+    local = arrivals.count_arrivals(arrivals.read_folder(folder), {"gare"}, KEY)
+    assert counted.arrivals == local.arrivals and len(counted.arrivals) == 3
+    assert {name for _, name, _, _ in counted.anomalies} == {
+        f"logs/cdn/{name}" for name in cloudfront_files()
+    }
+    assert arrivals.read_store(S3Store("logs-office", "nothing", client=client)) is None

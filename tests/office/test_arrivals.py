@@ -41,6 +41,7 @@ from tests.player.conftest import admin_client, s3_server  # noqa: F401  (sessio
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = Path("/usr/sbin/nginx")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 FAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 CAMPAIGN, OFFER, OTHER = "sncf-2026-2027", "sncf-printemps-19-euros", "phare-du-cap"
 FIRST, LATER = "2026-11-10 10:00:00", "2026-11-10 10:45:00"  # Paris time, a Tuesday
@@ -224,7 +225,9 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(rows))
 
 
-def test_the_report_shows_the_qr_scans_of_the_store_logs(served: Served, tmp_path: Path) -> None:
+def test_the_report_shows_the_qr_scans_of_the_store_logs(
+    served: Served, tmp_path: Path, browser: Any
+) -> None:
     store, out = tmp_path / "store", tmp_path / "office"
     journal_nfc_tap(store)
     (store / "logs").mkdir(parents=True)
@@ -270,6 +273,15 @@ def test_the_report_shows_the_qr_scans_of_the_store_logs(served: Served, tmp_pat
     assert "Pages:           1" in info.stdout
     audience = html.unescape((out / "audience.html").read_text(encoding="utf-8"))
     assert "QR scannés par heure" in audience and reports.QR_NOT_MEASURED not in audience
+    page = browser.new_page()
+    for name in ("audience.html", "index.html", f"campaigns/{CAMPAIGN}.html"):
+        page.goto((out / name).as_uri())
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "() => axe.run().then(r => r.violations.map(v => [v.id, v.nodes.length]))"
+        )
+        assert violations == [], name
+    page.close()
     for path in out.rglob("*"):  # privacy: no address anywhere in what the report writes
         if path.suffix in (".html", ".csv", ".svg"):
             assert "127.0.0.1" not in path.read_text(encoding="utf-8"), path

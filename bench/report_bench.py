@@ -13,16 +13,23 @@ after ~20 %.
     .venv/bin/python bench/report_bench.py --screens 1000 --days 7 --out /tmp/p2f-week1000
 
 Then it compacts every closed day to Parquet (``p2f_office.compaction``, timed on its own)
-and times the same load and reports from the compacted store, next to the JSONL figures.
+and times the same load and reports from the compacted store, next to the JSONL figures and the
+figures measured before (``PREVIOUS``, docs/office.md). The JSONL year takes minutes to write:
+``--keep`` reuses it, ``--skip-jsonl`` skips timing the reports from JSONL, ``--reuse-compacted``
+keeps the compacted files already there.
 
-A full 1,000-screen year is ~1.1 billion events (~370 GB of JSONL): run a slice (a week, or
-fewer screens) and scale the time linearly, as docs/office.md does.
+A full 1,000-screen year is ~1.1 billion events (~310 GB of JSONL): ``--synthetic`` writes the
+compacted form directly instead (``report_synthetic.py``: per-day Parquet made with DuckDB SQL at
+the same rates, through compaction's own writer) and times the reports on it:
+
+    .venv/bin/python bench/report_bench.py --synthetic --screens 1000 --days 31 --out /tmp/p2f-1000
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import time
@@ -33,6 +40,7 @@ import duckdb
 
 from p2f_model.campaigns import Campaign
 from p2f_office import compaction, loader, reports
+from p2f_office.layout import parse_compacted
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.rules import PARIS
 from p2f_player.heartbeat import heartbeat_key
@@ -40,8 +48,15 @@ from p2f_player.heartbeat import heartbeat_key
 BATCH = 500
 CURVE = [0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 3.5, 4, 3.5, 3, 3, 3, 2.5, 2, 1, 0, 0, 0, 0]
 SLIDES = [f"lieu-{n}" for n in range(40)]
-# measured before compaction existed (docs/office.md): 12 screens x 365 days, JSONL only
-PREVIOUS = {"load (parse, check, dedupe)": 185.0, "all reports after load": 1.9}
+# measured before (docs/office.md), under load: (screens, days, source) -> (load, all reports)
+PREVIOUS = {
+    (12, 365, "JSONL"): ("185 s", "1.9 s"),
+    (12, 91, "JSONL"): ("19.0-20.2 s", "0.5-0.6 s"),
+    (12, 91, "Parquet"): ("10.5-15.7 s (events copied, de-duplicated)", "0.6-1.5 s"),
+    (12, 365, "Parquet"): ("~35-70 s (quarter x4)", "~2-6 s (quarter x4)"),
+    (1000, 1, "JSONL"): ("25 s", "0.9 s"),
+    (1000, 365, "JSONL"): ("~2.5 h (day x365), memory beyond this machine", "not measured"),
+}
 LANGS = ("fr", "fr", "fr", "en", "en", "de", "es")
 SPONSORED = {"offre-vedettes": "vedettes-cap-rousset", "offre-sncf": "sncf"}
 
@@ -145,7 +160,8 @@ def timed(label: str, results: dict[str, float], action: object) -> object:
     started = time.perf_counter()
     value = action()  # type: ignore[operator]
     results[label] = time.perf_counter() - started
-    print(f"  {label:<28} {results[label]:8.2f} s", flush=True)
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"  {label:<28} {results[label]:8.2f} s   (load average {load})", flush=True)
     return value
 
 
@@ -157,43 +173,68 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="reuse --out if already generated")
+    parser.add_argument("--skip-jsonl", action="store_true", help="no reports from JSONL")
+    parser.add_argument("--reuse-compacted", action="store_true", help="do not compact again")
+    parser.add_argument(
+        "--synthetic", action="store_true", help="write the compacted form directly (no JSONL)"
+    )
     args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()} (2 cores shared: times are upper bounds)")
     results: dict[str, float] = {}
-    if not (args.keep and args.out.exists()):
-        shutil.rmtree(args.out, ignore_errors=True)
-        events = timed(
-            "generate",
-            results,
-            lambda: generate(args.out, args.screens, args.first, args.days, args.seed),
-        )
-        print(f"  {events:,} events", flush=True)
-    size = sum(p.stat().st_size for p in args.out.rglob("*.jsonl"))
-    print(f"  {size / 1e9:.2f} GB of JSONL", flush=True)
-    shutil.rmtree(args.out / compaction.COMPACTED_PREFIX, ignore_errors=True)  # --keep: JSONL
     store = loader.open_store(f"file://{args.out.resolve()}", args.out)
     last = args.first + timedelta(days=args.days - 1)
-    print("from JSONL:", flush=True)
-    jsonl = load_and_report(store, args.out, args.first, last)
-    print("compaction:", flush=True)
-    packed = timed(
-        "compact (all closed days)",
-        results,
-        lambda: compaction.compact(store, loader.gather(store, args.out), last + timedelta(days=3)),
-    )
-    print(f"  {packed}", flush=True)
+    measured: dict[str, dict[str, float]] = {}
+    if args.synthetic:
+        if not (args.keep and args.out.exists()):
+            shutil.rmtree(args.out, ignore_errors=True)
+            args.out.mkdir(parents=True)
+            import report_synthetic  # bench/ is the script's folder
+
+            events = timed(
+                "generate (compacted form)",
+                results,
+                lambda: report_synthetic.generate(args.out, args.screens, args.first, args.days),
+            )
+            print(f"  {events:,} events", flush=True)
+    else:
+        if not (args.keep and args.out.exists()):
+            shutil.rmtree(args.out, ignore_errors=True)
+            events = timed(
+                "generate",
+                results,
+                lambda: generate(args.out, args.screens, args.first, args.days, args.seed),
+            )
+            print(f"  {events:,} events", flush=True)
+        size = sum(p.stat().st_size for p in args.out.rglob("*.jsonl"))
+        print(f"  {size / 1e9:.2f} GB of JSONL", flush=True)
+        packed = args.out / compaction.COMPACTED_PREFIX
+        if not args.skip_jsonl:
+            shutil.rmtree(packed, ignore_errors=True)  # --keep: JSONL
+            print("from JSONL:", flush=True)
+            measured["JSONL"] = load_and_report(store, args.out, args.first, last)
+        if not (args.reuse_compacted and packed.exists()):
+            shutil.rmtree(packed, ignore_errors=True)
+            print("compaction:", flush=True)
+            done = timed(
+                "compact (all closed days)",
+                results,
+                lambda: compaction.compact(
+                    store, loader.gather(store, args.out), last + timedelta(days=3)
+                ),
+            )
+            print(f"  {done}", flush=True)
     size = sum(p.stat().st_size for p in (args.out / compaction.COMPACTED_PREFIX).rglob("*"))
     print(f"  {size / 1e9:.3f} GB of Parquet", flush=True)
     print("from compacted Parquet:", flush=True)
-    parquet = load_and_report(store, args.out, args.first, last)
-    print(
-        f"load + all reports: JSONL {jsonl['load + reports']:.1f} s, Parquet "
-        f"{parquet['load + reports']:.1f} s (compaction {results['compact (all closed days)']:.1f}"
-        f" s, once per day in production); before compaction, 12 screens x 365 days: load "
-        f"{PREVIOUS['load (parse, check, dedupe)']:.0f} s + reports "
-        f"{PREVIOUS['all reports after load']:.1f} s"
-    )
-    print(json.dumps({"screens": args.screens, "days": args.days, **results,
-                      "jsonl": jsonl, "parquet": parquet}))  # fmt: skip
+    measured["Parquet"] = load_and_report(store, args.out, args.first, last)
+    print(f"{args.screens} screens x {args.days} days     previous (docs/office.md) -> now")
+    for source, figures in measured.items():
+        load, reported = PREVIOUS.get((args.screens, args.days, source), ("-", "-"))
+        print(
+            f"  {source:<8} load {load} -> {figures['load (parse, check, dedupe)']:.1f} s; "
+            f"all reports {reported} -> {figures['all reports after load']:.1f} s"
+        )
+    print(json.dumps({"screens": args.screens, "days": args.days, **results, **measured}))
 
 
 def load_and_report(store: object, out: Path, first: date, last: date) -> dict[str, float]:
@@ -202,7 +243,12 @@ def load_and_report(store: object, out: Path, first: date, last: date) -> dict[s
     telemetry = timed("list", results, lambda: loader.gather(store, out))  # type: ignore[arg-type]
     con = duckdb.connect()
     timed("load (parse, check, dedupe)", results, lambda: loader.load(con, telemetry))  # type: ignore[arg-type]
-    sites = tuple(sorted({batch.site for batch in telemetry.batches}))  # type: ignore[attr-defined]
+    sites = tuple(
+        sorted(
+            {batch.site for batch in telemetry.batches}  # type: ignore[attr-defined]
+            | {info.site for k in telemetry.compacted if (info := parse_compacted(k))}  # type: ignore[attr-defined]
+        )
+    )
     campaign = Campaign(
         slug="bench",
         path="",

@@ -18,9 +18,10 @@ The counting rules (docs/office.md, "QR hand-offs (access logs)"):
   kiosk within ``REPEAT_WINDOW`` of its last *counted* arrival is counted once (a reload, the
   redirect to the trailing slash, a second scan).
 
-Privacy: the address and user agent are only used, in memory, to recognise a phone coming
-back. They are hashed with a key drawn at random for each run (keyed BLAKE2b) as soon as the
-line is read; no table, CSV, page or anomaly example holds an address (examples are masked).
+Privacy: the address and user agent of a deep-link request are only used, in memory, to
+recognise a phone coming back: hashed as the line is read with a key drawn at random for each
+run (keyed BLAKE2b); other requests' addresses are not even hashed. No table, CSV, page or
+anomaly example holds an address (examples are masked).
 
 Deliberately not done here: telling a QR scan from an NFC tap that opened the same link (the
 URL is the same); ``QR_SCANS`` subtracts the journaled NFC taps instead.
@@ -33,6 +34,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from hashlib import blake2b
 from pathlib import Path
 from urllib.parse import unquote
@@ -86,6 +88,25 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Skip:
+    """A request that is no kiosk deep link (its reason), with its raw time for coverage."""
+
+    reason: str
+    stamp: str
+
+
+NOT_COUNTED_STATUS = "not a GET answered 200 or 30x"
+NOT_DEEP = "not a deep link"
+
+
+def _judge(method: str, target: str, status: int) -> str | None:
+    """Why a request is not a deep-link arrival (checked before any hashing), else None."""
+    if method != "GET" or status not in COUNTED_STATUSES:
+        return NOT_COUNTED_STATUS
+    return None if target.startswith(PATH_PREFIX) else NOT_DEEP
+
+
+@dataclass(frozen=True)
 class Arrival:
     site: str
     slug: str
@@ -122,10 +143,13 @@ def masked(line: str) -> str:
 
 def _unescape(value: str) -> str:
     """nginx writes ``"`` and non-ASCII bytes as ``\\xHH``, Apache as ``\\"``."""
+    if "\\" not in value:
+        return value
     value = re.sub(r"\\x([0-9A-Fa-f]{2})", lambda m: chr(int(m[1], 16)), value)
     return value.replace('\\"', '"').replace("\\\\", "\\")
 
 
+@lru_cache(maxsize=4096)  # a busy log repeats the same second many times
 def _time_local(text: str) -> datetime | None:
     m = _TIME_LOCAL.match(text)
     if m is None or m[2] not in _MONTHS:
@@ -140,34 +164,51 @@ def _time_local(text: str) -> datetime | None:
         return None
 
 
-def parse_combined(line: str, key: bytes) -> Hit | None:
-    """A line of the "combined" format (nginx's default, Apache's ``combined``), else None."""
+def parse_combined(line: str, key: bytes) -> Hit | Skip | None:
+    """A line of the "combined" format (nginx's default, Apache's ``combined``): a deep-link
+    request (``Hit``), another request (``Skip``), or None when the line is not understood."""
     m = _COMBINED.match(line)
     if m is None:
         return None
-    at = _time_local(m[2])
     request = _unescape(m[3]).split(" ")
-    if at is None or len(request) != 3:
+    if len(request) != 3:
+        return Skip(NOT_COUNTED_STATUS, m[2])  # e.g. "-" or a TLS probe's bytes: logged, not a GET
+    if (reason := _judge(request[0], request[1], int(m[4]))) is not None:
+        return Skip(reason, m[2])
+    at = _time_local(m[2])
+    if at is None:
         return None
     agent = _unescape(m[6])
     return Hit(at, request[0], request[1], int(m[4]), agent, phone_of(m[1], agent, key))
 
 
-def parse_cloudfront(names: list[str], line: str, key: bytes) -> Hit | None:
-    """A line of a CloudFront standard log, with the ``#Fields`` names of its file."""
-    values = dict(zip(names, line.split("\t"), strict=False))
-    if len(line.split("\t")) != len(names):
+def parse_cloudfront(names: list[str], line: str, key: bytes) -> Hit | Skip | None:
+    """A line of a CloudFront standard log, with the ``#Fields`` names of its file: as
+    ``parse_combined``."""
+    fields = line.split("\t")
+    if len(fields) != len(names):
         return None
+    values = dict(zip(names, fields, strict=True))
     try:
-        at = datetime.fromisoformat(f"{values['date']}T{values['time']}").replace(tzinfo=UTC)
+        stamp = f"{values['date']}T{values['time']}"
+        at = datetime.fromisoformat(stamp).replace(tzinfo=UTC)
         status = int(values["sc-status"])
         stem, query = values["cs-uri-stem"], values.get("cs-uri-query", "-")
-        agent = unquote(unquote(values["cs(User-Agent)"]))  # CloudFront encodes it (twice)
-        address, method = values["c-ip"], values["cs-method"]
+        address, method, agent = values["c-ip"], values["cs-method"], values["cs(User-Agent)"]
     except (KeyError, ValueError):
         return None
     target = stem + (f"?{query}" if query not in ("-", "") else "")
+    if (reason := _judge(method, target, status)) is not None:
+        return Skip(reason, stamp)
+    agent = unquote(unquote(agent))  # CloudFront encodes it (twice)
     return Hit(at, method, target, status, agent, phone_of(address, agent, key))
+
+
+def _stamp_time(stamp: str) -> datetime | None:
+    """The moment of a ``Skip``'s raw time, in either format."""
+    if "T" in stamp:
+        return datetime.fromisoformat(stamp).replace(tzinfo=UTC)
+    return _time_local(stamp)
 
 
 def read_log(name: str, data: bytes, key: bytes, counted: Counted) -> Iterator[tuple[int, Hit]]:
@@ -179,6 +220,7 @@ def read_log(name: str, data: bytes, key: bytes, counted: Counted) -> Iterator[t
         counted.anomalies.append((CUT_FILE, name, 0, f"{len(data)} bytes"))
     names: list[str] | None = None
     cloudfront = text.startswith("#Version") or text.startswith("#Fields")
+    first_stamp = last_stamp = ""  # of the skipped requests: their times only for coverage
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -193,10 +235,20 @@ def read_log(name: str, data: bytes, key: bytes, counted: Counted) -> Iterator[t
         hit = parse_cloudfront(names, line, key) if names else parse_combined(line, key)
         if hit is None:
             counted.anomalies.append((NOT_UNDERSTOOD, name, number, masked(line)))
-            continue
-        counted.first_at = min(counted.first_at or hit.at, hit.at)
-        counted.last_at = max(counted.last_at or hit.at, hit.at)
-        yield number, hit
+        elif isinstance(hit, Skip):
+            counted.skip(hit.reason)
+            first_stamp, last_stamp = first_stamp or hit.stamp, hit.stamp
+        else:
+            _cover(counted, hit.at)
+            yield number, hit
+    for stamp in (first_stamp, last_stamp):
+        if stamp and (at := _stamp_time(stamp)) is not None:
+            _cover(counted, at)
+
+
+def _cover(counted: Counted, at: datetime) -> None:
+    counted.first_at = min(counted.first_at or at, at)
+    counted.last_at = max(counted.last_at or at, at)
 
 
 def _text_of(data: bytes) -> tuple[str, bool]:
@@ -215,21 +267,15 @@ def count_arrivals(logs: Iterable[tuple[str, bytes]], sites: Iterable[str], key:
     """Apply the counting rules (module docstring) to ``(file name, bytes)`` logs. Pure."""
     known = frozenset(sites)
     counted = Counted()
-    hits = []  # (hit, file, line) of deep-link requests worth judging
+    hits: list[tuple[Hit, str, int]] = []  # (hit, file, line) of deep-link requests
     for name, data in logs:
-        for number, hit in read_log(name, data, key, counted):
-            if hit.method != "GET" or hit.status not in COUNTED_STATUSES:
-                counted.skip("not a GET answered 200 or 30x")
-            elif not hit.target.startswith(PATH_PREFIX):
-                counted.skip("not a deep link")
-            else:
-                hits.append((hit, name, number))
+        hits.extend((hit, name, number) for number, hit in read_log(name, data, key, counted))
     last_counted: dict[tuple[str, str, str], datetime] = {}
     for hit, name, number in sorted(hits, key=lambda found: found[0].at):
         try:
             link = parse_deep_link(hit.target)
         except ValueError:
-            counted.skip("not a deep link")
+            counted.skip(NOT_DEEP)
             continue
         if link.site is None:
             counted.skip("deep link without a kiosk (k=)")

@@ -21,9 +21,10 @@ only when all its good events are on closed days, so no batch is ever half in Pa
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,12 +32,15 @@ from typing import Any
 import duckdb
 
 from p2f_office import daytables, queries
-from p2f_office.layout import COMPACTED_PREFIX, file_key, parse_compacted
+from p2f_office.layout import COMPACTED_PREFIX, KeyInfo, file_key, parse_compacted
 from p2f_office.loader import ReportError, Telemetry, read_batches
 from p2f_publish.errors import PublishError
-from p2f_publish.stores import Store
+from p2f_publish.stores import LocalStore, Store
 
 GRACE_DAYS = 2  # a day is closed once it is this many days old (backlogs arrive before)
+# batches read per pass (~2 M events, a few GB in DuckDB): a year read at once held every
+# line in memory and was killed (19 GB) on a 23 GB machine
+CHUNK_BATCHES = 4_000
 CONTENT_TYPE = "application/vnd.apache.parquet"
 CACHE_CONTROL = "private, no-store"
 
@@ -119,9 +123,38 @@ FROM bad GROUP BY ALL
 
 
 def compact(
-    store: Store, telemetry: Telemetry, today: date, grace_days: int = GRACE_DAYS
+    store: Store,
+    telemetry: Telemetry,
+    today: date,
+    grace_days: int = GRACE_DAYS,
+    chunk: int = CHUNK_BATCHES,
 ) -> Compacted:
-    """Fold the batches of closed days into their days' Parquet files (see the module)."""
+    """Fold the batches of closed days into their days' Parquet files (see the module),
+    ``chunk`` batches at a time, taken in time order (each device's oldest first). Each pass
+    is a compaction of its own: a day two passes meet is written twice, never wrong."""
+    ordered = _in_time_order(telemetry.batches)
+    total = Compacted(0, 0, 0)
+    for start in range(0, max(len(ordered), 1), chunk):
+        done = _compact_pass(store, replace(telemetry, batches=ordered[start : start + chunk]),
+                             today, grace_days)  # fmt: skip
+        total = Compacted(
+            total.days + done.days, total.batches + done.batches, total.pending + done.pending
+        )
+    return total
+
+
+def _in_time_order(batches: list[KeyInfo]) -> list[KeyInfo]:
+    """Every device's first batch, then every device's second...: a pass covers about the
+    same days on every screen, so few days are met by two passes."""
+    rank: dict[tuple[str, str], int] = {}
+    ranked = []
+    for batch in sorted(batches, key=lambda b: (b.site, b.device, b.first_seq, b.key)):
+        n = rank[(batch.site, batch.device)] = rank.get((batch.site, batch.device), -1) + 1
+        ranked.append((n, batch.site, batch.device, batch.first_seq, batch.key, batch))
+    return [entry[-1] for entry in sorted(ranked, key=lambda entry: entry[:-1])]
+
+
+def _compact_pass(store: Store, telemetry: Telemetry, today: date, grace_days: int) -> Compacted:
     con = duckdb.connect()
     pending = read_batches(con, telemetry)
     con.execute(_CLOSED.replace("$last::DATE", f"DATE '{last_closed_day(today, grace_days)}'"))
@@ -237,9 +270,9 @@ def _put_day(
         # only in a sidecar (all duplicates) is compacted, so the sidecar goes last (a failure
         # in between leaves it JSONL, read and de-duplicated again, never lost)
         for table in (*daytables.PER_DAY, "events"):
-            _put(store, file_key(site, day, table=table), files[(table, site, day)])
+            _put(store, telemetry, file_key(site, day, table=table), files[(table, site, day)])
         if sidecar is not None:
-            _put(store, sidecar_key, sidecar)
+            _put(store, telemetry, sidecar_key, sidecar)
     except PublishError as error:
         raise ReportError(f"compaction: {error}") from None
 
@@ -258,8 +291,14 @@ def _copy(
     )
 
 
-def _put(store: Store, key: str, path: Path) -> None:
+def _put(store: Store, telemetry: Telemetry, key: str, path: Path) -> None:
+    """Upload, and keep the local copy the next pass reads (the store's own for a folder)."""
     store.put(key, path.read_bytes(), content_type=CONTENT_TYPE, cache_control=CACHE_CONTROL)
+    local = telemetry.root / key
+    if not isinstance(store, LocalStore):
+        local.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, local)
+    telemetry.compacted[key] = local
 
 
 __all__ = ["COMPACTED_PREFIX", "GRACE_DAYS", "Compacted", "compact", "last_closed_day"]

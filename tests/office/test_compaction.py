@@ -275,3 +275,15 @@ def test_the_reports_read_the_compacted_days_through_views(
     pending = con.execute("SELECT DISTINCT CAST(ts AS DATE) FROM pending_events").fetchall()
     assert min(day for (day,) in pending) == date(2026, 7, 12)  # in a batch with 13 July
     assert con.execute("SELECT count(*) FROM compacted_copies").fetchone() == (0,)
+
+
+def test_compacting_a_few_batches_per_pass_gives_the_same_figures(
+    stores: tuple[Path, Path, dict[str, bytes]],
+) -> None:
+    plain, packed, _ = stores
+    store = loader.open_store(f"file://{packed}", packed)
+    done = compaction.compact(store, loader.gather(store, packed), TODAY, chunk=3)
+    assert done.days > 2 * 3  # days met by two passes are written again
+    assert figures(packed) == figures(plain)
+    again = compaction.compact(store, loader.gather(store, packed), TODAY, chunk=3)
+    assert (again.days, again.batches) == (0, 0)

@@ -64,8 +64,9 @@ NO_FIELDS = "CloudFront line before its #Fields header"
 
 # $remote_addr - $remote_user [$time_local] "$request" $status $bytes "$referer" "$agent"
 _QUOTED = r'"((?:[^"\\]|\\.)*)"'
+_STAMP = r"\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}"  # $time_local
 _COMBINED = re.compile(
-    rf"^(\S+) \S+ \S+ \[([^\]]+)\] {_QUOTED} (\d{{3}}) \S+ {_QUOTED} {_QUOTED}(?: .*)?$"
+    rf"^(\S+) \S+ \S+ \[({_STAMP})\] {_QUOTED} (\d{{3}}) \S+ {_QUOTED} {_QUOTED}(?: .*)?$"
 )
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}

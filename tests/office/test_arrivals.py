@@ -404,3 +404,23 @@ def test_the_store_logs_prefix_is_read_from_s3(
         f"logs/cdn/{name}" for name in cloudfront_files()
     }
     assert arrivals.read_store(S3Store("logs-office", "nothing", client=client)) is None
+
+
+def test_format_corners_apache_quotes_ipv6_tls_probes_and_http_methods() -> None:
+    stamp = "[10/Nov/2026:10:00:00 +0100]"
+    log = "\n".join([
+        # Apache escapes a quote in the agent as \" ; an IPv6 phone; a trailing extra field
+        f'2001:db8::7 - - {stamp} "GET /d/fr/{OFFER}/?k=gare HTTP/1.1" 302 0 "-" '
+        f'"Mozilla/5.0 (Android 14; \\"x\\") Mobile" 0.003',
+        # a TLS handshake on the plain port, as nginx logs it: a request, not a GET
+        f'192.0.2.9 - - {stamp} "\\x16\\x03\\x01\\x02\\x00\\x01" 400 157 "-" "-"',
+        f'192.0.2.9 - - {stamp} "HEAD /d/fr/{OFFER}/?k=gare HTTP/1.1" 200 0 "-" "{FIREFOX}"',
+        f'192.0.2.9 - - {stamp} "POST /d/fr/{OFFER}/?k=gare HTTP/1.1" 405 0 "-" "{FIREFOX}"',
+        f'192.0.2.9 - - [10/Nov/2026:10:00:00] "GET / HTTP/1.1" 200 9 "-" "{FIREFOX}"',
+    ])  # fmt: skip
+    counted = arrivals.count_arrivals([("x.log", log.encode())], {"gare"}, KEY)
+    assert [(a.site, a.slug, a.lang) for a in counted.arrivals] == [("gare", OFFER, "fr")]
+    assert counted.not_counted == {"not a GET answered 200 or 30x": 3}
+    assert [(kind, line) for kind, _, line, _ in counted.anomalies] == [
+        (arrivals.NOT_UNDERSTOOD, 5)  # a time without its offset: not the combined format
+    ]

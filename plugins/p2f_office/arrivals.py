@@ -256,12 +256,17 @@ def _text_of(data: bytes) -> tuple[str, bool]:
     """The file's text and whether it was cut (a gzip stream ending early keeps what came)."""
     if not data.startswith(b"\x1f\x8b"):
         return data.decode("utf-8", errors="replace"), False
-    inflate = zlib.decompressobj(wbits=31)
-    try:
-        body = inflate.decompress(data)
-    except zlib.error:
-        return "", True
-    return body.decode("utf-8", errors="replace"), not inflate.eof
+    parts, rest = [], data
+    while rest:  # gzip files may hold several members (``cat a.gz b.gz``): read them all
+        inflate = zlib.decompressobj(wbits=31)
+        try:
+            parts.append(inflate.decompress(rest))
+        except zlib.error:
+            return b"".join(parts).decode("utf-8", errors="replace"), True
+        if not inflate.eof:
+            return b"".join(parts).decode("utf-8", errors="replace"), True
+        rest = inflate.unused_data
+    return b"".join(parts).decode("utf-8", errors="replace"), False
 
 
 def count_arrivals(logs: Iterable[tuple[str, bytes]], sites: Iterable[str], key: bytes) -> Counted:

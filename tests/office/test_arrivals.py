@@ -420,6 +420,13 @@ def test_format_corners_apache_quotes_ipv6_tls_probes_and_http_methods() -> None
     ])  # fmt: skip
     counted = arrivals.count_arrivals([("x.log", log.encode())], {"gare"}, KEY)
     assert [(a.site, a.slug, a.lang) for a in counted.arrivals] == [("gare", OFFER, "fr")]
+    # the same lines as two gzip members in one file (``cat a.gz b.gz``): all of them read
+    halves = log.encode().split(b"\n", 2)
+    two = gzip.compress(b"\n".join(halves[:2]) + b"\n") + gzip.compress(halves[2])
+    again = arrivals.count_arrivals([("x.log.gz", two)], {"gare"}, KEY)
+    assert (again.arrivals, again.not_counted, again.lines) == (
+        counted.arrivals, counted.not_counted, counted.lines,
+    )  # fmt: skip
     assert counted.not_counted == {"not a GET answered 200 or 30x": 3}
     assert [(kind, line) for kind, _, line, _ in counted.anomalies] == [
         (arrivals.NOT_UNDERSTOOD, 5)  # a time without its offset: not the combined format

@@ -316,3 +316,54 @@ def test_the_page_collects_its_garbage(portrait_kiosk: Kiosk) -> None:
     kiosk = portrait_kiosk
     assert kiosk.js("typeof window.gc") == "function"  # --js-flags=--expose-gc (run.py)
     assert kiosk.js("!!window.__p2fGc")  # the timer GC_JS set up once the page was ready
+
+
+def engine_processes(pid: int) -> list[str]:
+    """The command lines of the web engine's own processes under the player ``pid``."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError):
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        todo.extend(children.get(child, []))
+        with suppress(OSError):
+            command = (Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0") or [b""])[0]
+            if b"QtWebEngineProcess" in command:
+                found.append(command.decode())
+    return found
+
+
+def test_the_window_runs_the_lean_engine_profile(portrait_kiosk: Kiosk) -> None:
+    """The default profile (shell/flags.py) reaches the engine the player opens."""
+    kiosk = portrait_kiosk
+    engine = kiosk.state()["python"]["engine"]
+    assert {"--single-process", "--disable-gpu", "--enable-low-end-device-mode"} <= set(
+        engine["flags"].split()
+    )
+    # --single-process: the renderer is a thread of the player, no engine process of its own
+    assert engine_processes(kiosk.proc.pid) == []
+    # QT_QUICK_BACKEND=software and QT_XCB_GL_INTEGRATION=none: Qt draws without OpenGL and
+    # loads no Mesa driver (llvmpipe: ~50 MB); --disable-gpu: the page gets no WebGL either
+    assert engine["scene_graph"] == "software"
+    maps = Path(f"/proc/{kiosk.proc.pid}/maps").read_text()
+    assert "_dri.so" not in maps and "libLLVM" not in maps
+    assert kiosk.js("document.createElement('canvas').getContext('webgl') === null") is True
+    assert engine["http_cache"] == "NoCache"  # read back from the web profile
+
+
+def test_the_hidden_slide_frame_lets_its_slide_go(portrait_kiosk: Kiosk) -> None:
+    """Once a cross-fade is over, the frame behind holds no document (one slide in memory)."""
+    kiosk = portrait_kiosk
+    before = kiosk.settled()["shownId"]
+    kiosk.advance(SLIDE_S)  # a fade: the old slide stays visible until the new one is loaded
+    wait_for(lambda: kiosk.settled()["shownId"] != before, what="the next slide")
+    on = kiosk.js("document.getElementById('frame-a').classList.contains('on')")
+    front, back = ("frame-a", "frame-b") if on else ("frame-b", "frame-a")
+    assert "/bundle/" in kiosk.frame_js(front, "location.href", world=1)
+    wait_for(
+        lambda: kiosk.frame_js(back, "location.href", world=1) == "about:blank",
+        what="the hidden frame blanked",
+    )

@@ -28,6 +28,7 @@ from p2f_player.contract import trust
 from p2f_player.contract.rules import PARIS
 from p2f_player.errors import ConfigError
 from p2f_player.journal import Journal
+from p2f_player.shell import flags
 from p2f_player.shell.control import ControlServer, MovableClock
 from p2f_player.shell.inbox import Inbox
 from p2f_player.shell.nfc import NfcTag
@@ -53,6 +54,7 @@ class WindowOptions:
     duration_s: float | None = None  # stop after this much player time (tests, bench)
     control_port: int | None = None  # tests and diagnosis only (see control.py)
     screenshot_min: float = 15.0  # a screenshot goes with the heartbeat at most this often
+    engine: str = flags.DEFAULT  # the web engine's flags profile (flags.py)
 
 
 def releases_of(store: Store) -> dict[str, Path]:
@@ -80,10 +82,10 @@ def run_window(
     def emit(kind: str, data: Mapping[str, Any]) -> None:
         journal.append(kind, clock.now(), data)
 
-    # let the page run the garbage collector (window.py, GC_JS): the renderer's memory stays flat
-    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    if "--expose-gc" not in flags:
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --js-flags=--expose-gc".strip()
+    # the engine's process model and flags (flags.py), read by Qt when the engine starts
+    os.environ.update(flags.apply(os.environ, options.engine))
+    flags.limit_malloc_arenas(options.engine)
+    log.info("web engine: profile %s, flags %s", options.engine, os.environ[flags.ENV])
     # pages drawn at play time (the now board): a fresh folder of the window's own, never a
     # release folder (those are verified and immutable); gone at exit
     generated = Path(tempfile.mkdtemp(prefix="p2f-generated-"))
@@ -105,6 +107,8 @@ def run_window(
         fullscreen=options.fullscreen,
         width=int(site.get("width", 1080)),
         height=int(site.get("height", 1920)),
+        single_frame=flags.profile(options.engine).single_frame,
+        http_cache=flags.profile(options.engine).http_cache,
     )
     shell = KioskWindow(
         server.origin,
@@ -165,7 +169,7 @@ def run_window(
     return 0
 
 
-SHELL_KEYS = {"nfc": str, "inbox": Path, "idle_s": float, "screenshot_min": float}
+SHELL_KEYS = {"nfc": str, "inbox": Path, "idle_s": float, "screenshot_min": float, "engine": str}
 
 
 def file_options(file: Path | None) -> dict[str, Any]:
@@ -202,9 +206,31 @@ def options_for(
         idle_s=in_file.get("idle_s", 60.0),
         duration_s=duration_s,
         screenshot_min=in_file.get("screenshot_min", 15.0),
+        engine=engine_of(in_file, os.environ, file=config_file),
     )
     ShellSettings(idle_s=options.idle_s)  # validates the value before anything starts
     return options
+
+
+def engine_of(
+    in_file: Mapping[str, Any],
+    environ: Mapping[str, str],
+    given: str | None = None,
+    file: Path | None = None,
+) -> str:
+    """The engine profile: ``--engine``, else ``P2F_ENGINE``, else ``[shell] engine`` of
+    ``file``, else the default; raises ``ConfigError`` naming where an unknown one was set."""
+    for where, engine in (
+        ("--engine", given),
+        ("P2F_ENGINE", environ.get("P2F_ENGINE")),
+        (f"{file}: [shell] engine", in_file.get("engine")),
+    ):
+        if engine:
+            if engine not in flags.PROFILES:
+                known = ", ".join(sorted(flags.PROFILES))
+                raise ConfigError(f"{where}: {engine!r} unknown: use one of {known}")
+            return str(engine)
+    return flags.DEFAULT
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -223,6 +249,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--screenshot-min", type=float, dest="screenshot_min", help="minutes between screenshots"
     )
+    parser.add_argument("--engine", help="web engine profile: lean (default), qt, ...")
     parser.add_argument("--windowed", action="store_true", help="not full screen (development)")
     parser.add_argument("--duration", type=float, help="stop after this many seconds")
     parser.add_argument("--from", dest="start", help="simulated local Paris time to start at")
@@ -257,6 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             duration_s=args.duration,
             control_port=args.control_port,
             screenshot_min=args.screenshot_min or in_file.get("screenshot_min", 15.0),
+            engine=engine_of(in_file, os.environ, args.engine, config_file),
         )
         ShellSettings(idle_s=options.idle_s)  # validates the value before anything starts
     except (ConfigError, ValueError, OSError) as error:

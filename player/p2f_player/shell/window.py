@@ -88,12 +88,16 @@ class ShellSettings:
     fullscreen: bool = True
     width: int = 1080
     height: int = 1920
+    single_frame: bool = True  # blank the hidden slide frame once a cross-fade is over
+    http_cache: str = "none"  # the web profile's HTTP cache: "memory" or "none" (flags.py)
 
     def __post_init__(self) -> None:
         if not 1 <= self.idle_s <= 3600:
             raise ValueError(f"idle_s: {self.idle_s} must lie between 1 and 3600 seconds")
         if not 1 <= self.heartbeat_s <= 60:
             raise ValueError(f"heartbeat_s: {self.heartbeat_s} must lie between 1 and 60 seconds")
+        if self.http_cache not in ("memory", "none"):
+            raise ValueError(f"http_cache: {self.http_cache!r} must be 'memory' or 'none'")
 
 
 @dataclass
@@ -166,6 +170,7 @@ class KioskWindow:
         self._touch_started: float | None = None  # the clock's monotonic seconds
         self._guard: Any = None
         self._gui: Any = None
+        self.engine: dict[str, str] = {}  # what Qt says of the engine once the window is up
         self.on_touch: Callable[[str], None] = lambda event: None
 
     @property
@@ -207,6 +212,7 @@ class KioskWindow:
         self._guard = guard.harden_page(self, native, frame_js)  # held: Qt keeps no reference
         QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
         view = native.webview
+        self.engine = _tune_engine(view, self.settings.http_cache)
 
         def back_home(url: QUrl) -> None:
             # a refused top-level navigation leaves an error page: go back to the kiosk page
@@ -333,6 +339,7 @@ class KioskWindow:
             "directory": (document or {}).get("directory", {}),
             "idle_s": self.settings.idle_s,
             "heartbeat_s": self.settings.heartbeat_s,
+            "single_frame": self.settings.single_frame,
             "nfc": bool(site.get("nfc")),
             "play": play,
         }
@@ -440,8 +447,28 @@ class KioskWindow:
                 "veille": s.veille,
                 "refused": list(s.refused),
                 "origins": {"page": self.origin, "content": self.content_origin},
+                "engine": dict(self.engine),
                 "last_play": dict(self._last_play or {}, qr=None),
             }
+
+
+def _tune_engine(view: Any, http_cache: str) -> dict[str, str]:
+    """Set the web profile's HTTP cache (``none``: the slides come from 127.0.0.1, a copy in
+    memory saves nothing) and read back what the engine runs with (status, tests): the cache and
+    the scene graph's backend from Qt, the flags the engine read when it started (``flags.py``)."""
+    import os
+
+    from qtpy.QtQuick import QQuickWindow
+    from qtpy.QtWebEngineCore import QWebEngineProfile
+
+    profile = view.page().profile()
+    if http_cache == "none":
+        profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.NoCache)
+    return {
+        "http_cache": profile.httpCacheType().name,
+        "scene_graph": QQuickWindow.sceneGraphBackend(),  # "software": QT_QUICK_BACKEND read
+        "flags": os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", ""),
+    }
 
 
 def _forget_callbacks(window: Any) -> None:

@@ -69,7 +69,13 @@
       frame.classList.add("top", "on");   // fades in over the old slide, still opaque beneath
       old.classList.remove("top");
       s.front = 1 - s.front;
-      setTimeout(function () { if (frames[s.front] !== old) { old.classList.remove("on"); } }, 800);
+      setTimeout(function () {
+        if (frames[s.front] === old) { return; }
+        old.classList.remove("on");
+        // the fade is over: the hidden frame lets its slide go (one document, not two, in the
+        // renderer) unless the next slide is already loading into it
+        if (config.single_frame && token === s.token) { old.onload = null; load(old, "about:blank"); }
+      }, 800);
       setTimeout(function () { if (token === s.token) { card.hidden = true; } }, 650);
     } else {
       $("default-site").textContent = config.site;

@@ -25,13 +25,20 @@ def check(c, content="content", territory=""):  # type: ignore[no-untyped-def]
         sys.exit(code)
 
 
-@task
-def build(c, settings="pelicanconf.py", output="build"):  # type: ignore[no-untyped-def]
-    """Check, then build the website (build/site) and the kiosk bundles (build/kiosk/<site>)."""
+@task(
+    help={
+        "clean": "build without the cache in build/.cache (the incremental build's "
+        "output is the same, byte for byte)"
+    }
+)
+def build(c, settings="pelicanconf.py", output="build", clean=False):  # type: ignore[no-untyped-def]
+    """Check, then build the website (build/site) and the kiosk bundles (build/kiosk/<site>).
+
+    Incremental: only pages whose inputs changed are rendered again (build/.cache)."""
     from p2f_site.build import BuildError, build_all
 
     try:
-        report = build_all(ROOT, ROOT / settings, ROOT / output)
+        report = build_all(ROOT, ROOT / settings, ROOT / output, cache=not clean)
     except BuildError as error:
         print(error, file=sys.stderr)
         sys.exit(1)
@@ -40,15 +47,27 @@ def build(c, settings="pelicanconf.py", output="build"):  # type: ignore[no-unty
 
 @task
 def livereload(c, port=8000):  # type: ignore[no-untyped-def]
-    """Build, serve build/site on http://127.0.0.1:PORT, rebuild on every change. Ctrl-C stops."""
+    """Build, serve build/site on http://127.0.0.1:PORT, rebuild on every change. Ctrl-C stops.
+
+    Rebuilds are incremental and print their time; the build moment is the session's start
+    (so an unchanged page is never rendered again just because the clock moved)."""
+    from datetime import UTC, datetime
+
     from p2f_site.build import BuildError, build_all
-    from p2f_site.livereload import serve, watch_and_rebuild
+    from p2f_site.livereload import serve, session_moment, watch_and_rebuild
+
+    moment = session_moment(datetime.now(UTC))
+    print(f"livereload: pages are built for {moment} (restart to move the build moment)")
 
     def rebuild() -> None:
         try:
-            print(build_all(ROOT, ROOT / "pelicanconf.py", ROOT / "build"), flush=True)
+            report = build_all(
+                ROOT, ROOT / "pelicanconf.py", ROOT / "build", {"P2F_NOW": moment}, cache=True
+            )
         except BuildError as error:
             print(error, "\n(still serving the last good build)", file=sys.stderr, flush=True)
+            return
+        print(report.one_line(), flush=True)
 
     rebuild()
     server = serve(ROOT / "build" / "site", int(port))

@@ -7,7 +7,11 @@ a fresh subprocess (so imports, caches and memory start cold, as with ``invoke b
 
 - **check**: ``load_corpus(content)`` alone — what ``invoke check`` does;
 - **build**: ``p2f_site.build.build_all`` with ``PATH``/``P2F_ROOT`` pointing at the corpus —
-  what ``invoke build`` does (check + Pelican + kiosk bundles + swap-in).
+  a clean build (no cache): check + Pelican + kiosk bundles + swap-in;
+- **incremental** (unless ``--no-incremental``): ``build_all(cache=True)`` as ``invoke build``
+  and ``invoke livereload`` run it — a first build filling the cache, a rebuild with no change,
+  after one place's summary is edited, after one website template (offer.html) is edited;
+  wall time, CPU, peak RSS, pages rendered and reused, load average, phases.
 
 Wall time and peak RSS are measured by this process around the subprocess (``os.wait4``).
 The build subprocess also reports where the time went (inclusive timers wrapped around the
@@ -152,16 +156,18 @@ def _run(mode: str, corpus_root: Path, profile: Path | None) -> None:
         timers = _Timers()
         if profile is None:
             _instrument(timers)
+        cached = mode == "cached"  # the incremental build, on its own output and theme copy
+        overrides = {"PATH": str(corpus_root / "content"), "P2F_ROOT": str(corpus_root),
+                     "P2F_NOW": NOW}  # fmt: skip
+        if cached:
+            overrides["THEME"] = str(corpus_root / "theme")
         call = lambda: build_all(  # noqa: E731
             root=corpus_root,
             settings_file=ROOT / "pelicanconf.py",
-            output=corpus_root / "out",
-            overrides={
-                "PATH": str(corpus_root / "content"),
-                "P2F_ROOT": str(corpus_root),
-                "P2F_NOW": NOW,
-            },
+            output=corpus_root / ("incremental" if cached else "out"),
+            overrides=overrides,
             measure_memory=False,
+            cache=cached,
         )
         try:
             if profile is not None:
@@ -176,6 +182,9 @@ def _run(mode: str, corpus_root: Path, profile: Path | None) -> None:
             result["error"] = f"{type(error).__name__}: {error}"[:4000]
         else:
             result["build_s"] = report.seconds
+            result["rendered"] = getattr(report, "rendered", None)
+            result["reused"] = getattr(report, "reused", None)
+            result["unchanged"] = getattr(report, "unchanged", False)
             result["pages"] = report.pages
             result["pages_by_lang"] = report.pages_by_lang
             result["kiosk_slides"] = sum(k["slides"] for k in report.kiosks.values())
@@ -222,12 +231,42 @@ def measure(mode: str, corpus_root: Path, profile: Path | None = None) -> dict[s
     result = json.loads(lines[-1][len(MARK) :])
     result["wall_s"] = wall
     result["maxrss_mb"] = usage.ru_maxrss / 1024  # KiB on Linux
+    result["load"] = os.getloadavg()[0]  # the machine is shared: read times as upper bounds
     result["cpu_s"] = usage.ru_utime + usage.ru_stime  # less sensitive to other load than wall
     result["log_warnings"] = sum(1 for line in (stdout + stderr).splitlines() if "WARNING" in line)
     return result
 
 
-def bench_size(documents: int, seed: int, workdir: Path, profile: bool) -> dict[str, Any]:
+def bench_incremental(corpus_root: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The incremental build (``build_all(cache=True)``, as ``invoke build``/``livereload``
+    run it): a first build that fills the cache, then a rebuild with no change, after one
+    item's summary is edited, and after one website template is edited."""
+    shutil.copytree(ROOT / "theme", corpus_root / "theme", dirs_exist_ok=True)
+    runs = [("first build (empty cache)", measure("cached", corpus_root))]
+    runs.append(("no change", measure("cached", corpus_root)))
+    item = _item_with_summary(corpus_root / "content" / "lieux")
+    text = item.read_text(encoding="utf-8")
+    item.write_text(text.replace("\nsummary: '", "\nsummary: 'Nouveau. ", 1), encoding="utf-8")
+    runs.append((f"one summary edited ({item.name})", measure("cached", corpus_root)))
+    template = corpus_root / "theme" / "templates" / "offer.html"
+    template.write_text(template.read_text(encoding="utf-8") + "{# edited #}\n", "utf-8")
+    runs.append(("one template edited (offer.html)", measure("cached", corpus_root)))
+    for label, run in runs:
+        if "error" in run:
+            raise SystemExit(f"incremental build ({label}) failed:\n{run['error']}")
+    return runs
+
+
+def _item_with_summary(folder: Path) -> Path:
+    for path in sorted(folder.glob("*.md")):
+        if path.name.count(".") == 1 and "\nsummary: '" in path.read_text(encoding="utf-8"):
+            return path
+    raise SystemExit(f"no item with a quoted one-line summary in {folder}")
+
+
+def bench_size(
+    documents: int, seed: int, workdir: Path, profile: bool, incremental: bool = True
+) -> dict[str, Any]:
     sys.path.insert(0, str(BENCH))
     import gen_corpus
 
@@ -252,6 +291,8 @@ def bench_size(documents: int, seed: int, workdir: Path, profile: bool) -> dict[
         "check": check,
         "build": build,
     }
+    if incremental:
+        row["incremental"] = bench_incremental(corpus_root)
     if profile:
         prof = workdir / f"build-{documents}.prof"
         measure("build", corpus_root, profile=prof)
@@ -310,6 +351,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                 ratio = (seconds / large["documents"]) / (base / small["documents"])
                 print(f"    {label.strip():<46} ratio {ratio:.2f}")
     print_previous(rows)
+    print_incremental(rows)
     for row in rows:
         if "profile" in row:
             _print_profile(Path(row["profile"]), row["documents"])
@@ -332,6 +374,34 @@ def print_previous(rows: list[dict[str, Any]]) -> None:
                 name = {"wall_s": "build wall s", "cpu_s": "build cpu s",
                         "maxrss_mb": "peak RSS MB"}.get(key, key.strip() + " s")  # fmt: skip
                 print(f"  {name:<44} {value:>9.1f} {now[key]:>9.1f} {now[key] / value:>10.2f}")
+
+
+def print_incremental(rows: list[dict[str, Any]]) -> None:
+    """The incremental builds next to the clean build of the same corpus."""
+    for row in rows:
+        if "incremental" not in row:
+            continue
+        clean = row["build"]
+        print(f"\nincremental build, {row['documents']} documents (load = 1-min load average):")
+        print(
+            f"  {'':<44} {'wall s':>8} {'cpu s':>7} {'RSS MB':>7} {'rendered':>9} "
+            f"{'reused':>7} {'load':>5}"
+        )
+        runs = [("clean build (no cache)", clean), *row["incremental"]]
+        for label, run in runs:
+            rendered = "-" if run.get("rendered") is None else str(run["rendered"])
+            reused = "-" if run.get("reused") is None else str(run["reused"])
+            if run.get("unchanged"):
+                rendered, reused = "0", "all"
+            print(
+                f"  {label:<44} {run['wall_s']:>8.2f} {run['cpu_s']:>7.2f} "
+                f"{run['maxrss_mb']:>7.0f} {rendered:>9} {reused:>7} {run['load']:>5.1f}"
+            )
+        for label, run in row["incremental"][2:]:
+            print(f"  phases, {label}:")
+            for phase, seconds, calls in run.get("phases", []):
+                if seconds >= 0.05:
+                    print(f"    {phase:<48} {seconds:>7.2f} s  {calls:>7} call(s)")
 
 
 def _print_profile(path: Path, documents: int) -> None:
@@ -360,6 +430,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the corpora and outputs")
     parser.add_argument("--profile", action="store_true", help="also run each build under cProfile")
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
+    parser.add_argument(
+        "--no-incremental", action="store_true", help="skip the incremental build runs"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="p2f-bench-"))
@@ -369,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for size in sizes:
             print(f"  {size} documents: generating, checking, building...", flush=True)
-            rows.append(bench_size(size, args.seed, workdir, args.profile))
+            rows.append(bench_size(size, args.seed, workdir, args.profile, not args.no_incremental))
         print_table(rows)
         if args.json:
             args.json.write_text(json.dumps(rows, indent=1))

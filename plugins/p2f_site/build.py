@@ -34,7 +34,10 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from p2f_build import REPORT_NAME
+from p2f_build.cache import CACHE_FOLDER, OPENED, BuildCache
 from p2f_model.problems import ContentError
+from p2f_site.incremental import load_records, save_records
+from p2f_site.inputs import Scan, scan
 
 OUTPUTS = ("site", "kiosk")
 CURRENT = ".current"
@@ -55,10 +58,24 @@ class BuildReport:
     pages_by_lang: dict[str, int]
     kiosks: dict[str, dict[str, int]] = field(default_factory=dict)
     peak_mb: float | None = None
+    rendered: int | None = None  # pages rendered by Pelican's writer (None: not counted)
+    reused: int | None = None  # pages carried over from the current build (incremental)
+    unchanged: bool = False  # no input changed: the current build was kept as it is
+    rendered_pages: list[str] = field(default_factory=list)  # their names, in render order
 
     @property
     def pages(self) -> int:
         return sum(self.pages_by_lang.values())
+
+    def one_line(self) -> str:
+        """What a rebuild did and how long it took (``invoke livereload`` prints it per save)."""
+        if self.unchanged:
+            return f"rebuilt in {self.seconds:.1f} s: no input changed"
+        if self.reused is not None:
+            done = f"{self.rendered} pages rendered, {self.reused} reused"
+        else:
+            done = f"{self.pages} pages"
+        return f"rebuilt in {self.seconds:.1f} s: {done}"
 
     def __str__(self) -> str:
         langs = ", ".join(f"{lang}: {n}" for lang, n in sorted(self.pages_by_lang.items()))
@@ -68,6 +85,10 @@ class BuildReport:
                 f"kiosk {site}: {figures['slides']} slides, {figures['files']} files, "
                 f"{figures['bytes']} bytes"
             )
+        if self.unchanged:
+            lines.append("incremental: no input changed, the current build is kept")
+        elif self.reused is not None:
+            lines.append(f"incremental: {self.rendered} pages rendered, {self.reused} reused")
         lines.append(f"build: done in {self.seconds:.1f} s")
         return "\n".join(lines)
 
@@ -87,8 +108,15 @@ def build_all(
     output: Path,
     overrides: dict[str, Any] | None = None,
     measure_memory: bool = False,
+    cache: bool = False,
 ) -> BuildReport:
-    """Build site and kiosks into ``output/site`` and ``output/kiosk``. Raises ``BuildError``."""
+    """Build site and kiosks into ``output/site`` and ``output/kiosk``. Raises ``BuildError``.
+
+    With ``cache``, the build is incremental (``p2f_site.incremental``): it keeps its cache in
+    ``output/.cache/``, does nothing when no input changed since the current build, and
+    otherwise renders only the pages whose inputs changed. Its output is byte for byte the
+    output of a build without cache.
+    """
     started = time.perf_counter()
     output.mkdir(parents=True, exist_ok=True)
     remove_leftovers(output)
@@ -103,6 +131,58 @@ def build_all(
             **(overrides or {}),
         },
     )
+    opened = _open_cache(settings, output) if cache else None
+    if opened is not None:
+        unchanged = _unchanged_report(output, settings["P2F_SCAN"].fingerprint)
+        if unchanged is not None:
+            opened.close()
+            unchanged.seconds = time.perf_counter() - started
+            return unchanged
+    try:
+        report = _run(settings, staging, measure_memory)
+        finished = _swap_in(staging, output, report, settings.get("P2F_SCAN"))
+        if opened is not None:
+            save_records(opened, finished.name, settings.get("P2F_NEW_PAGE_RECORDS", {}))
+    finally:
+        if opened is not None:
+            opened.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _open_cache(settings: dict[str, Any], output: Path) -> BuildCache:
+    """Open ``output/.cache``, digest the inputs, load what the current build was made from."""
+    opened = BuildCache(output / CACHE_FOLDER)
+    settings[OPENED] = opened
+    settings["P2F_SCAN"] = scan(settings)
+    current = current_build(output)
+    settings["P2F_PAGE_RECORDS"] = load_records(opened, current)
+    if current is not None:
+        settings["P2F_PREVIOUS_SITE"] = str(output / current / "site")
+    return opened
+
+
+def _unchanged_report(output: Path, fingerprint: str) -> BuildReport | None:
+    """The current build's report when it was made from exactly these inputs, else None."""
+    current = current_build(output)
+    if current is None:
+        return None
+    try:
+        recorded = json.loads((output / current / BUILD_ID).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if recorded.get("inputs") != fingerprint or "pages_by_lang" not in recorded:
+        return None
+    return BuildReport(
+        seconds=0.0,
+        pages_by_lang=recorded["pages_by_lang"],
+        kiosks=recorded.get("kiosks", {}),
+        unchanged=True,
+    )
+
+
+def _run(settings: dict[str, Any], staging: Path, measure_memory: bool) -> BuildReport:
+    """Run Pelican into ``staging``; any error removes it and raises ``BuildError``."""
     errors = _ErrorCounter()
     logging.getLogger().addHandler(errors)
     if measure_memory:
@@ -125,28 +205,33 @@ def build_all(
     if errors.messages:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError("build failed, build/ left unchanged:\n" + "\n".join(errors.messages))
-    report = BuildReport(
+    return BuildReport(
         seconds=0.0,
         pages_by_lang=_count_pages(staging / "site"),
         kiosks=_kiosk_figures(staging / "kiosk"),
         peak_mb=peak,
+        rendered=settings.get("P2F_RENDERED"),
+        reused=settings.get("P2F_REUSED") if "P2F_SCAN" in settings else None,
+        rendered_pages=settings.get("P2F_RENDERED_NAMES", []),
     )
-    _swap_in(staging, output)
-    report.seconds = time.perf_counter() - started
-    return report
 
 
-def _swap_in(staging: Path, output: Path) -> None:
+def _swap_in(staging: Path, output: Path, report: BuildReport, found: Scan | None) -> Path:
     """Make the staging build current with one atomic rename of the ``.current`` link."""
     for name in OUTPUTS:
         (staging / name).mkdir(parents=True, exist_ok=True)
     finished = output / f"{FINISHED}{os.getpid()}-{time.time_ns()}"
-    (staging / BUILD_ID).write_text(json.dumps({"id": finished.name}) + "\n", encoding="utf-8")
+    facts: dict[str, Any] = {"id": finished.name}
+    if found is not None:  # what it was built from, for the next incremental build
+        facts |= {"inputs": found.fingerprint, "pages_by_lang": report.pages_by_lang,
+                  "kiosks": report.kiosks}  # fmt: skip
+    (staging / BUILD_ID).write_text(json.dumps(facts) + "\n", encoding="utf-8")
     staging.rename(finished)
     _replace_link(output / CURRENT, Path(finished.name))  # the switch
     for name in OUTPUTS:
         _fixed_link(output, name)
     remove_leftovers(output)
+    return finished
 
 
 def _replace_link(link: Path, target: Path) -> None:

@@ -2,7 +2,9 @@
 
 watchdog watches the folders; changes are debounced (an editor saves several files at once)
 and one rebuild runs at a time. A content problem is printed like ``invoke check`` and the
-last good build keeps being served.
+last good build keeps being served. Rebuilds are incremental (``p2f_site.incremental``), all
+for one build moment fixed when the session starts (``session_moment``): the moment is an input
+of every page, so a clock that moved would make every save a full build.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import http.server
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -29,6 +32,11 @@ class _Changed(FileSystemEventHandler):
         if "/build/" in path or path.endswith((".swp", "~")) or "__pycache__" in path:
             return
         self.wake.set()
+
+
+def session_moment(now: datetime) -> str:
+    """The build moment of a livereload session started at ``now``: ISO, to the minute."""
+    return now.replace(second=0, microsecond=0).isoformat()
 
 
 def serve(directory: Path, port: int) -> http.server.ThreadingHTTPServer:

@@ -14,6 +14,7 @@ from babel.dates import format_date
 from pelican import signals
 
 from p2f_build import build_time
+from p2f_build.cache import INPUTS
 from p2f_model.drafts import published
 from p2f_model.images import MAX_IMAGE_BYTES, image_problem
 from p2f_model.load import ContentFileError, load_corpus, read_content_file
@@ -25,6 +26,8 @@ from p2f_player.contract.rules import PARIS
 from p2f_site.hours import hours_coverage_end, open_windows, week_schedule
 from p2f_site.hours_words import week_words
 from p2f_site.i18n import load_catalogs, make_gettext
+from p2f_site.incremental import CachingWriter, recording
+from p2f_site.inputs import inputs_for
 from p2f_site.lists import ListsGenerator
 from p2f_site.reader import ContentModelReader
 from p2f_site.ui import LANG_NAMES, ui
@@ -70,6 +73,10 @@ def load_content(pelican: Any) -> None:
     if corpus.problems:
         raise ContentError(corpus.problems)
     corpus = published(corpus)  # drafts are checked above, built nowhere (p2f_model.drafts)
+    found = pelican.settings.get("P2F_SCAN")
+    if found is not None:  # an incremental build: note what each page reads, digest inputs
+        corpus = recording(corpus)
+        pelican.settings[INPUTS] = inputs_for(found, corpus, base)
     sources = {}
     for item in corpus.items.values():
         for lang, text in item.texts.items():
@@ -175,7 +182,12 @@ def add_generators(pelican: Any) -> type:
     return ListsGenerator
 
 
+def add_writer(pelican: Any) -> type:
+    return CachingWriter  # renders every page unless the build runs with a cache
+
+
 def register() -> None:
+    signals.get_writer.connect(add_writer)
     signals.initialized.connect(load_content)
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(add_generators)

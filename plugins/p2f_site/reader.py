@@ -14,6 +14,7 @@ import nh3
 from pelican.readers import BaseReader
 
 from p2f_model.corpus import Corpus, Item
+from p2f_site.incremental import cached_convert
 from p2f_site.urls import item_path, item_url
 
 # What rendered Markdown may contain: the tags Markdown itself produces, nothing else.
@@ -72,4 +73,13 @@ class ContentModelReader(BaseReader):
         }
         if text.summary:
             metadata["summary"] = text.summary
-        return render_markdown(self._md, text.body, corpus), metadata
+        return self._html(text.body, corpus), metadata
+
+    def _html(self, body: str, corpus: Corpus) -> str:
+        """Rendered once per build (the corpus's memo) and, with a build cache, once per body
+        and code version across builds."""
+
+        def convert(text: str) -> str:
+            return cached_convert(self.settings, text, lambda t: render_markdown(self._md, t))
+
+        return corpus.remember("site-html", body, convert)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
-from p2f_site.livereload import serve, watch_and_rebuild
+from p2f_site.livereload import serve, session_moment, watch_and_rebuild
 
 
 def test_change_triggers_rebuild(tmp_path: Path) -> None:
@@ -40,3 +41,9 @@ def test_serves_on_loopback(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_session_moment_is_fixed_to_the_minute() -> None:
+    started = datetime(2026, 11, 30, 16, 41, 37, 123456, tzinfo=UTC)
+    assert session_moment(started) == "2026-11-30T16:41:00+00:00"
+    assert session_moment(started.replace(second=59)) == session_moment(started)

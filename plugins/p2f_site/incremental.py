@@ -1,0 +1,303 @@
+"""The website's incremental build: each page rendered again only when one of its inputs changed.
+
+How a page's inputs are known: while Pelican renders a page, the corpus records which items the
+templates and template functions look up (``corpus.items[slug]``, ``.get``, ``in``: a slug that
+is absent counts too) and which kinds they enumerate (``of_kind``); enumerating the whole corpus
+makes the page depend on all content. Besides those, every page depends on the build's global
+inputs (settings, build moment, code, translations: ``p2f_build.cache.Inputs.globals``), on the
+content that is not an item (site settings, campaigns, images: what ``p2f_pictures`` and the
+banner levels come from), on the current alerts (the banner every page shows) and on the bytes
+of its template and of every template it extends, includes or imports. List pages and views get
+their items from the generator, not through the corpus: they depend on all content.
+
+A page whose recorded inputs have the same digests as when it was rendered is not rendered: its
+file from the current build is hard-linked into the staging folder (the staging folder never
+writes into an existing file, so the current build is never modified). Pages that disappeared
+are simply not carried over. What is recorded for the current build lives in the build cache
+(``p2f_build.cache``), under the current build's name: a failed build records nothing.
+
+It does not make incremental what runs after the pages (deep-link landings, machine-facing files,
+Pagefind, the kiosk bundles): those steps run in full, each keyed on its own inputs if it uses
+the cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import jinja2.meta
+from pelican.utils import sanitised_join
+from pelican.writers import Writer
+
+from p2f_build.cache import BuildCache, Inputs, build_cache, build_inputs, key
+from p2f_model.corpus import Corpus, Item
+
+PAGES = "site-pages"  # cache namespace: per finished build, what each page was rendered from
+
+
+@dataclass
+class Reads:
+    """What one render looked at through the corpus."""
+
+    items: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+    everything: bool = False
+
+
+class RecordingItems(dict[str, Item]):
+    """The corpus's items; while ``reads`` is set, every lookup and enumeration is noted."""
+
+    reads: Reads | None = None
+
+    def __getitem__(self, slug: str) -> Item:
+        if self.reads is not None:
+            self.reads.items.add(slug)
+        return super().__getitem__(slug)
+
+    def get(self, slug: str, default: Any = None) -> Any:  # type: ignore[override]
+        if self.reads is not None:
+            self.reads.items.add(slug)
+        return super().get(slug, default)
+
+    def __contains__(self, slug: object) -> bool:
+        if self.reads is not None and isinstance(slug, str):
+            self.reads.items.add(slug)
+        return super().__contains__(slug)
+
+    def _all(self) -> None:
+        if self.reads is not None:
+            self.reads.everything = True
+
+    def __iter__(self) -> Iterator[str]:
+        self._all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._all()
+        return super().__len__()
+
+    def keys(self) -> Any:
+        self._all()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._all()
+        return super().values()
+
+    def items(self) -> Any:
+        self._all()
+        return super().items()
+
+    def copy(self) -> dict[str, Item]:
+        self._all()
+        return dict(super().items())
+
+    def of_kind(self, kind: str) -> list[Item]:
+        """Items of one kind, noted as a read of that kind only."""
+        if self.reads is not None:
+            self.reads.kinds.add(kind)
+        return [item for item in dict.values(self) if item.kind == kind]
+
+
+class RecordingCorpus(Corpus):
+    """A ``Corpus`` whose item lookups can be recorded (``RecordingItems``)."""
+
+    items: RecordingItems
+
+    def of_kind(self, kind: str) -> list[Item]:
+        return self.items.of_kind(kind)
+
+
+def recording(corpus: Corpus) -> RecordingCorpus:
+    values = {f.name: getattr(corpus, f.name) for f in fields(corpus)}
+    values["items"] = RecordingItems(corpus.items)
+    return RecordingCorpus(**values)
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    template: str
+    key: str
+    items: tuple[str, ...]
+    kinds: tuple[str, ...]
+    everything: bool
+
+
+class PageKeys:
+    """Digests of the inputs a page may depend on, for one build (pure: given the inputs)."""
+
+    def __init__(self, inputs: Inputs, corpus: Corpus, alerts: list[Item], env: Any) -> None:
+        self.inputs = inputs
+        self._env = env
+        items = dict.items(corpus.items)
+        by_kind: dict[str, list[str]] = {}
+        for slug, item in sorted(items):
+            by_kind.setdefault(item.kind, []).append(slug + "=" + inputs.item(slug))
+        self._kinds = {kind: key(*parts) for kind, parts in by_kind.items()}
+        alert_parts = [a.slug + "=" + inputs.item(a.slug) for a in alerts]
+        self._shared = key(inputs.globals, inputs.others, *alert_parts)
+        self._templates: dict[str, str] = {}
+
+    def template(self, name: str) -> str:
+        """The bytes of ``name`` and of every template it reaches (all of them when a name is
+        computed at render time and cannot be known here)."""
+        if name not in self._templates:
+            self._templates[name] = key(*self._closure(name))
+        return self._templates[name]
+
+    def _closure(self, name: str) -> list[str]:
+        seen: dict[str, str] = {}
+        todo = [name]
+        loader = self._env.loader
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            source = loader.get_source(self._env, current)[0]
+            seen[current] = key(source)
+            for child in jinja2.meta.find_referenced_templates(self._env.parse(source)):
+                if child is None:  # dynamic name: depend on every template
+                    return [f"{n}={key(loader.get_source(self._env, n)[0])}"
+                            for n in sorted(self._env.list_templates())]  # fmt: skip
+                todo.append(child)
+        return [f"{n}={d}" for n, d in sorted(seen.items())]
+
+    def page(self, name: str, template: str, reads: Reads) -> str:
+        parts = [self._shared, name, template, self.template(template)]
+        if reads.everything:
+            parts.append(self.inputs.content)
+        else:
+            parts += [f"{s}={self.inputs.item(s)}" for s in sorted(reads.items)]
+            parts += [f"{k}:{self._kinds.get(k, 'none')}" for k in sorted(reads.kinds)]
+        return key(*parts)
+
+
+class CachingWriter(Writer):  # type: ignore[misc]
+    """Pelican's writer, rendering only pages whose inputs changed since the current build."""
+
+    def __init__(self, output_path: str, settings: dict[str, Any]) -> None:
+        super().__init__(output_path, settings=settings)
+        settings.setdefault("P2F_RENDERED", 0)
+        settings.setdefault("P2F_REUSED", 0)
+        self._previous: dict[str, PageRecord] = settings.get("P2F_PAGE_RECORDS") or {}
+        self._records: dict[str, PageRecord] = settings.setdefault("P2F_NEW_PAGE_RECORDS", {})
+        previous_site = settings.get("P2F_PREVIOUS_SITE")
+        self._previous_site = Path(previous_site) if previous_site else None
+        self._keys: PageKeys | None = None
+
+    def _page_keys(self, template: Any, context: dict[str, Any]) -> PageKeys | None:
+        inputs = build_inputs(self.settings)
+        if inputs is None:
+            return None
+        if self._keys is None:
+            corpus = self.settings["P2F_CORPUS"]
+            alerts = context.get("p2f_alerts") or []
+            self._keys = PageKeys(inputs, corpus, alerts, template.environment)
+        return self._keys
+
+    def write_file(self, name: Any, template: Any, context: dict[str, Any], *args: Any,
+                   **kwargs: Any) -> Any:  # fmt: skip
+        if not name:  # a page with no file (``save_as`` empty): Pelican writes nothing
+            return super().write_file(name, template, context, *args, **kwargs)
+        corpus = self.settings.get("P2F_CORPUS")
+        keys = self._page_keys(template, context)
+        if keys is None or not isinstance(corpus, RecordingCorpus) or args:
+            self._count("P2F_RENDERED", str(name))
+            return super().write_file(name, template, context, *args, **kwargs)
+        record = self._previous.get(name)
+        if record is not None and self._reuse(name, template.name, record, keys):
+            self._records[name] = record
+            self._count("P2F_REUSED", str(name))
+            return None
+        page = kwargs.get("page")
+        own = getattr(page, "item", None)
+        reads = Reads(everything=own is None)  # a list or a view: made from every item
+        if own is not None:
+            reads.items.add(own.slug)  # its own files, all languages (Pelican links them)
+        corpus.items.reads = reads
+        try:
+            result = super().write_file(name, template, context, **kwargs)
+        finally:
+            corpus.items.reads = None
+        self._count("P2F_RENDERED", str(name))
+        self._records[name] = PageRecord(
+            template.name, keys.page(name, template.name, reads), tuple(sorted(reads.items)),
+            tuple(sorted(reads.kinds)), reads.everything,
+        )  # fmt: skip
+        return result
+
+    def _count(self, what: str, name: str) -> None:
+        self.settings[what] = self.settings.get(what, 0) + 1
+        if what == "P2F_RENDERED":  # which ones, for the logs and the tests
+            self.settings.setdefault("P2F_RENDERED_NAMES", []).append(name)
+
+    def _reuse(self, name: str, template: str, record: PageRecord, keys: PageKeys) -> bool:
+        if self._previous_site is None or record.template != template:
+            return False
+        reads = Reads(set(record.items), set(record.kinds), record.everything)
+        if keys.page(name, template, reads) != record.key:
+            return False
+        source = self._previous_site / name
+        if not source.is_file() or source.is_symlink():
+            return False
+        target = Path(sanitised_join(self.output_path, name))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)  # never written again: the staging folder only adds files
+        except OSError:  # a file system without hard links
+            shutil.copyfile(source, target)
+        return True
+
+
+def load_records(cache: BuildCache, build_name: str | None) -> dict[str, PageRecord]:
+    """What each page of the build ``build_name`` was rendered from (empty if unknown)."""
+    if build_name is None:
+        return {}
+    stored = cache.get(PAGES, build_name)
+    if stored is None:
+        return {}
+    return {name: PageRecord(r[0], r[1], tuple(r[2]), tuple(r[3]), r[4])
+            for name, r in json.loads(stored).items()}  # fmt: skip
+
+
+def save_records(cache: BuildCache, build_name: str, records: dict[str, PageRecord]) -> None:
+    """Keep the records of the build now current, only (older builds are gone)."""
+    cache.drop(PAGES)
+    data = {name: [r.template, r.key, list(r.items), list(r.kinds), r.everything]
+            for name, r in sorted(records.items())}  # fmt: skip
+    cache.put(PAGES, build_name, json.dumps(data).encode())
+
+
+def markdown_cache_key(settings: dict[str, Any], body: str) -> str | None:
+    inputs = build_inputs(settings)
+    return None if inputs is None else key("site-html", inputs.code, body)
+
+
+def cached_convert(settings: dict[str, Any], body: str, convert: Any) -> str:
+    """Rendered Markdown from the cache when the same body was rendered by the same code."""
+    entry = markdown_cache_key(settings, body)
+    cache = build_cache(settings)
+    if entry is None:
+        return str(convert(body))
+    found = cache.get("site-html", entry)
+    if found is not None:
+        return found.decode("utf-8")
+    html = str(convert(body))
+    cache.put("site-html", entry, html.encode("utf-8"))
+    return html
+
+
+def site_of(build: Path | None) -> Path | None:
+    return None if build is None else build / "site"
+
+
+__all__ = [
+    "CachingWriter", "PageKeys", "PageRecord", "Reads", "RecordingCorpus", "RecordingItems",
+    "cached_convert", "load_records", "recording", "save_records", "site_of",
+]  # fmt: skip

@@ -237,12 +237,34 @@ def main() -> None:
     print(json.dumps({"screens": args.screens, "days": args.days, **results, **measured}))
 
 
+class StepTimer:
+    """The connection ``loader.load`` is given, timing each statement (the load's breakdown)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.seconds: dict[str, float] = {}
+
+    def execute(self, sql: str, *args: object) -> duckdb.DuckDBPyConnection:
+        label = " ".join(sql.split())[:70]
+        started = time.perf_counter()
+        try:
+            return self.con.execute(sql, *args)
+        finally:
+            self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+
+    def executemany(self, sql: str, *args: object) -> duckdb.DuckDBPyConnection:
+        return self.con.executemany(sql, *args)
+
+
 def load_and_report(store: object, out: Path, first: date, last: date) -> dict[str, float]:
     """Time the listing, the load and every report on a fresh DuckDB connection."""
     results: dict[str, float] = {}
     telemetry = timed("list", results, lambda: loader.gather(store, out))  # type: ignore[arg-type]
     con = duckdb.connect()
-    timed("load (parse, check, dedupe)", results, lambda: loader.load(con, telemetry))  # type: ignore[arg-type]
+    steps = StepTimer(con)
+    timed("load (parse, check, dedupe)", results, lambda: loader.load(steps, telemetry))  # type: ignore[arg-type]
+    for label, seconds in sorted(steps.seconds.items(), key=lambda item: -item[1])[:6]:
+        print(f"    {seconds:6.2f} s  {label}")
     sites = tuple(
         sorted(
             {batch.site for batch in telemetry.batches}  # type: ignore[attr-defined]

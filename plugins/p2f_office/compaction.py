@@ -201,7 +201,7 @@ def _affected(
         info = parse_compacted(key)
         if info is not None and not info.anomalies:
             tables.setdefault((info.site, info.day), set()).add(info.table)
-    days |= {day for day, names in tables.items() if names != {"events", *daytables.PER_DAY}}
+    days |= {day for day, names in tables.items() if names != {"events", *daytables.TABLES}}
     return sorted(days)
 
 
@@ -213,11 +213,12 @@ def _write_tables(
     files: dict[tuple[str, str, date], Path] = {}
     extra = "key_site AS _p_site, _day AS _p_day, "
     selects = {"events": f"SELECT {extra}* EXCLUDE (_day) FROM winners"}
-    selects |= {name: daytables.derived(name, "winners", extra) for name in daytables.PER_DAY}
+    selects |= {name: daytables.derived(name, "winners", extra) for name in daytables.TABLES}
     for table, select in selects.items():
         folder = scratch / table
         con.execute(
-            f"COPY ({select} ORDER BY _p_site, _p_day, device, seq) TO '{folder}' (FORMAT "
+            f"COPY ({select} ORDER BY _p_site, _p_day, {daytables.ORDER.get(table, 'device, ts')})"
+            f" TO '{folder}' (FORMAT "
             f"parquet, COMPRESSION zstd, PARTITION_BY (_p_site, _p_day), KV_METADATA "
             f"{{run: '{run}'}})"
         )
@@ -269,7 +270,7 @@ def _put_day(
         # compacted, and the loader refuses a day whose files are not from one run; a batch
         # only in a sidecar (all duplicates) is compacted, so the sidecar goes last (a failure
         # in between leaves it JSONL, read and de-duplicated again, never lost)
-        for table in (*daytables.PER_DAY, "events"):
+        for table in (*daytables.TABLES, "events"):
             _put(store, telemetry, file_key(site, day, table=table), files[(table, site, day)])
         if sidecar is not None:
             _put(store, telemetry, sidecar_key, sidecar)

@@ -48,9 +48,35 @@ PER_DAY = {
 }
 
 
+# each device's first and last event per day: what ``device_days`` needs, a few rows a day
+SPANS = """
+    SELECT {extra}site, device, CAST(ts AS DATE) AS day, min(ts) AS first_at, max(ts) AS last_at
+    FROM {source} GROUP BY ALL
+"""
+# the files of a compacted day besides its events (and its anomalies, when it has some)
+TABLES = (*PER_DAY, "spans")
+# how each table's rows are sorted in its files (compression, and row groups by device)
+ORDER = {"events": "device, seq", "plays": "device, seq", "spans": "device, day"}
+
+
 def derived(name: str, source: str, extra: str = "") -> str:
-    """The SELECT of a derived table over ``source`` (``extra``: leading columns to carry)."""
-    return PER_DAY[name].replace("{extra}", extra).replace("{source}", source)
+    """The SELECT of a derived table (``TABLES``) over ``source`` (``extra``: leading columns
+    to carry)."""
+    template = SPANS if name == "spans" else PER_DAY[name]
+    return template.replace("{extra}", extra).replace("{source}", source)
+
+
+def spans_view(files: list[str], dropped: bool) -> str:
+    """``spans`` from the compacted days' files and the JSONL rows; from ``events`` itself when
+    a compacted row was dropped (a day's stored first or last event may be that row)."""
+    if dropped or not files:
+        rows = derived("spans", "events")
+    else:
+        listed = ", ".join("'" + name.replace("'", "''") + "'" for name in files)
+        rows = (
+            f"SELECT * FROM read_parquet([{listed}]) UNION ALL {derived('spans', 'pending_events')}"
+        )
+    return f"CREATE OR REPLACE TEMP VIEW spans AS {rows}"
 
 
 EVENT_COLUMNS = (

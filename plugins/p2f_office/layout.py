@@ -70,7 +70,7 @@ def classify(key: str) -> KeyInfo:
 COMPACTED_PREFIX = "telemetry-compacted/"  # private, like telemetry/ (never under site/)
 # a day's files: its events (``<day>.parquet``), the anomalies compaction found, and the
 # tables the reports read, derived from the events (p2f_office.daytables)
-DAY_TABLES = ("anomalies", "plays", "touches", "handoffs")
+DAY_TABLES = ("anomalies", "plays", "touches", "handoffs", "spans")
 _COMPACTED = re.compile(
     rf"^{re.escape(COMPACTED_PREFIX)}(?P<site>{_NAME})/(?P<day>\d{{4}}-\d{{2}}-\d{{2}})"
     rf"(?:\.(?P<table>{'|'.join(DAY_TABLES)}))?\.parquet$"

@@ -162,7 +162,7 @@ def _check_days(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:
             day = f"{COMPACTED_PREFIX}{info.site}/{info.day.isoformat()}"
             tables.setdefault(day, set()).add(info.table)
             day_of[str(path)] = day
-    wanted = {"events", *daytables.PER_DAY}
+    wanted = {"events", *daytables.TABLES}
     runs: dict[str, set[bytes]] = {}
     if day_of:
         for name, run in con.execute(daytables.RUNS, {"files": sorted(day_of)}).fetchall():
@@ -240,6 +240,7 @@ def load(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:
     for name in daytables.PER_DAY:
         con.execute(daytables.pending_table(name))
         con.execute(daytables.table_view(name, _compacted_files(telemetry, name), dropped))
+    con.execute(daytables.spans_view(_compacted_files(telemetry, "spans"), dropped))
     con.execute(queries.ANOMALIES)
     if sidecars := _compacted_files(telemetry, "anomalies"):
         con.execute(queries.ADD_COMPACTED_ANOMALIES, {"files": sidecars})

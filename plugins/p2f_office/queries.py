@@ -151,7 +151,7 @@ SELECT DISTINCT key FROM read_parquet($files)
 
 ADD_ANOMALY = "INSERT INTO anomalies VALUES (?, ?, 1, ?, ?)"
 
-# plays, touches and hand-offs are per day (p2f_office.daytables); these read ``events``
+# plays, touches, hand-offs and spans are per day (p2f_office.daytables); these read them
 DERIVED = (
     """
     CREATE OR REPLACE TABLE screen_off AS
@@ -173,12 +173,10 @@ DERIVED = (
     FROM days
     """,
     """
-    CREATE OR REPLACE TABLE device_days AS
-    WITH span AS (SELECT device, min(ts) AS first_at, max(ts) AS last_at FROM events
-                  GROUP BY device),
-    days AS (
-        SELECT e.site, e.device, CAST(e.ts AS DATE) AS day FROM events AS e GROUP BY ALL
-    )
+    CREATE OR REPLACE TABLE device_days AS  -- ``spans``: each device's first and last event
+    WITH span AS (SELECT device, min(first_at) AS first_at, max(last_at) AS last_at FROM spans
+                  GROUP BY device),  -- per day (p2f_office.daytables.SPANS), not every event
+    days AS (SELECT site, device, day FROM spans GROUP BY ALL)
     SELECT d.site, d.device, d.day,
            epoch(least(span.last_at, CAST(d.day AS TIMESTAMPTZ) + INTERVAL 1 DAY))
              - epoch(greatest(span.first_at, CAST(d.day AS TIMESTAMPTZ))) AS observed_seconds

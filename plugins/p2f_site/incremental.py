@@ -23,6 +23,7 @@ the cache.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -37,6 +38,7 @@ from pelican.writers import Writer
 
 from p2f_build.cache import BuildCache, Inputs, build_cache, build_inputs, key
 from p2f_model.corpus import Corpus, Item
+from p2f_site.pictures import Picture, make_picture, picture_bytes, picture_from_bytes
 
 PAGES = "site-pages"  # cache namespace: per finished build, what each page was rendered from
 
@@ -293,11 +295,22 @@ def cached_convert(settings: dict[str, Any], body: str, convert: Any) -> str:
     return html
 
 
-def site_of(build: Path | None) -> Path | None:
-    return None if build is None else build / "site"
+def cached_picture(settings: dict[str, Any], src: str, data: bytes) -> Picture:
+    """The WebP variants of an image, converted once per image bytes and code version."""
+    inputs = build_inputs(settings)
+    if inputs is None:
+        return make_picture(src, data)
+    entry = key("site-picture", inputs.code, src, hashlib.sha256(data).hexdigest())
+    cache = build_cache(settings)
+    found = cache.get("site-picture", entry)
+    if found is not None:
+        return picture_from_bytes(found)
+    picture = make_picture(src, data)
+    cache.put("site-picture", entry, picture_bytes(picture))
+    return picture
 
 
 __all__ = [
     "CachingWriter", "PageKeys", "PageRecord", "Reads", "RecordingCorpus", "RecordingItems",
-    "cached_convert", "load_records", "recording", "save_records", "site_of",
+    "cached_convert", "cached_picture", "load_records", "recording", "save_records",
 ]  # fmt: skip

@@ -22,7 +22,8 @@ from p2f_model.load import read_content_file
 from p2f_model.vocabulary import SITE_LANGUAGES
 from p2f_player.contract.rules import AUDIENCES, PARIS
 from p2f_site.hours import open_intervals
-from p2f_site.pictures import Picture, make_picture
+from p2f_site.incremental import cached_picture
+from p2f_site.pictures import Picture
 from p2f_site.reader import new_markdown, render_markdown
 from p2f_site.ui import THEMES, event_audiences
 from p2f_site.urls import item_path, item_url, list_path, view_path
@@ -128,7 +129,7 @@ class ListsGenerator(Generator):
                 if image.src not in pictures:
                     # never through a link, even one planted after the check ran
                     data = read_content_file(content, image.src, MAX_IMAGE_BYTES)
-                    pictures[image.src] = make_picture(image.src, data)
+                    pictures[image.src] = cached_picture(self.settings, image.src, data)
         return pictures
 
     def generate_output(self, writer: Any) -> None:

@@ -10,6 +10,7 @@ anything Pillow cannot decode); should one slip through, ``PictureError`` names 
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
@@ -71,3 +72,21 @@ def _convert(src: str, data: bytes) -> Picture:
             ).save(out, "WEBP", quality=WEBP_QUALITY, method=4)
             variants.append(Variant(f"{stem}-{target}.webp", target, out.getvalue()))
     return Picture(width, height, tuple(variants))
+
+
+def picture_bytes(picture: Picture) -> bytes:
+    """``picture`` as bytes, for the build cache: a JSON header line, then the variants' data."""
+    header = {"width": picture.width, "height": picture.height,
+              "variants": [[v.src, v.width, len(v.data)] for v in picture.variants]}  # fmt: skip
+    return json.dumps(header).encode() + b"\n" + b"".join(v.data for v in picture.variants)
+
+
+def picture_from_bytes(stored: bytes) -> Picture:
+    """The ``Picture`` that ``picture_bytes`` wrote."""
+    line, rest = stored.split(b"\n", 1)
+    header = json.loads(line)
+    variants, offset = [], 0
+    for src, width, size in header["variants"]:
+        variants.append(Variant(src, width, rest[offset : offset + size]))
+        offset += size
+    return Picture(header["width"], header["height"], tuple(variants))

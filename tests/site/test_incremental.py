@@ -302,3 +302,22 @@ def test_code_digest_covers_every_module_the_build_imports() -> None:
     assert project, "the plugins were not imported from this project"
     uncovered = [f for f in project if not any(f.resolve().is_relative_to(c) for c in CODE)]
     assert not uncovered, f"add to p2f_site.inputs.BUILD_PACKAGES: {uncovered}"
+
+
+def test_pictures_come_from_the_cache_once_converted(tmp_path: Path) -> None:
+    from p2f_build.cache import INPUTS, OPENED, BuildCache, Inputs
+    from p2f_site.incremental import cached_picture
+    from p2f_site.pictures import make_picture
+    from tests.conftest import _png
+
+    data, cache = _png(900, 600), BuildCache(tmp_path / "cache")
+    settings = {OPENED: cache, INPUTS: Inputs("code", "globals", "content", "others")}
+    first = cached_picture(settings, "images/a.png", data)
+    assert first == make_picture("images/a.png", data) and [v.width for v in first.variants] == [
+        400,
+        800,
+    ]
+    assert cache.get_many("site-picture")  # stored under the image's bytes and the code
+    assert cached_picture(settings, "images/a.png", data) == first
+    assert cache.hits == 1
+    cache.close()

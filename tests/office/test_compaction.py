@@ -271,6 +271,9 @@ def test_the_reports_read_the_compacted_days_through_views(
         ).fetchall()
     )
     assert kinds == dict.fromkeys(("events", "plays", "touches", "handoffs"), "VIEW")
+    # device_days from each day's stored first and last events, not from every event
+    (spans,) = con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'spans'").fetchone()
+    assert ".spans.parquet" in spans and "FROM events" not in spans
     # only the open day's JSONL rows are in memory; nothing compacted was copied
     pending = con.execute("SELECT DISTINCT CAST(ts AS DATE) FROM pending_events").fetchall()
     assert min(day for (day,) in pending) == date(2026, 7, 12)  # in a batch with 13 July

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from p2f_player.contract.deeplinks import MAX_BYTES, DeepLink, deep_link, parse_deep_link
+from p2f_player.contract.deeplinks import (
+    MARK_BYTES,
+    MAX_BYTES,
+    NFC,
+    QR,
+    DeepLink,
+    deep_link,
+    parse_deep_link,
+    with_channel,
+)
 from p2f_player.shell.nfc import ndef_message
 
 NTAG213_NDEF_BYTES = 137
@@ -49,3 +58,36 @@ def test_the_longest_link_fits_an_nfc_tag() -> None:
     assert len(ndef_message(url)) + 2 <= NTAG213_NDEF_BYTES  # + the NDEF TLV's type and length
     with pytest.raises(ValueError, match=f"over {MAX_BYTES} bytes"):
         deep_link(slug, "b" * 12, "es")
+    for channel in (QR, NFC):  # the marked link too: MAX_BYTES + MARK_BYTES
+        marked = with_channel(url, channel)
+        assert len(marked.encode()) == len(url.encode()) + MARK_BYTES == 104
+        assert len(ndef_message(marked)) + 2 <= NTAG213_NDEF_BYTES
+
+
+def test_the_channel_mark_round_trips() -> None:
+    url = deep_link("veto-pinede", "gare", "en")
+    assert with_channel(url, QR) == "https://livep2f.com/d/en/veto-pinede/?k=gare&v=q"
+    assert with_channel(url, NFC) == "https://livep2f.com/d/en/veto-pinede/?k=gare&v=n"
+    assert parse_deep_link(with_channel(url, QR)) == DeepLink("veto-pinede", "gare", "en", QR)
+    assert parse_deep_link(with_channel(url, NFC)).channel == NFC
+    # marking again replaces the mark: never two marks, never a longer link
+    assert with_channel(with_channel(url, QR), NFC) == with_channel(url, NFC)
+    # the first form, still on tags out there, is marked and read the same way
+    first = "https://livep2f.com/d/veto-pinede?k=gare&l=de"
+    assert parse_deep_link(with_channel(first, QR)) == DeepLink("veto-pinede", "gare", "de", QR)
+
+
+def test_old_and_unknown_marks_read_as_unmarked() -> None:
+    assert parse_deep_link("https://livep2f.com/d/en/veto-pinede/?k=gare").channel is None
+    assert parse_deep_link("https://livep2f.com/d/veto-pinede?k=gare&l=de").channel is None
+    assert parse_deep_link("/d/en/veto-pinede/?k=gare&v=x").channel is None  # typed by hand
+    assert parse_deep_link("/d/en/veto-pinede/?k=gare&v=n").channel == NFC  # a log's target
+
+
+def test_only_a_kiosk_deep_link_is_marked() -> None:
+    outside = "https://www.cabinet-veto.fr/rdv?ref=1"  # handed off from a directory page
+    assert with_channel(outside, QR) == outside
+    shared = deep_link("veto-pinede", None, "en")  # no kiosk: nothing to tell apart
+    assert with_channel(shared, NFC) == shared
+    with pytest.raises(ValueError, match="not a hand-off channel"):
+        with_channel(deep_link("veto-pinede", "gare"), "qr")

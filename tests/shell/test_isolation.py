@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from p2f_player.contract.deeplinks import deep_link
+from p2f_player.contract.deeplinks import NFC, QR, deep_link, with_channel
 from tests.shell.conftest import (
     SLIDE_S,
     Kiosk,
@@ -122,8 +122,8 @@ def assert_untouched(kiosk: Kiosk, mark: Path, link: str, shot: Path) -> None:
     """The hand-off is the manifest's, on the screen and on the tag; the page is the kiosk's."""
     state = kiosk.state()
     assert state["python"]["link"] == link
-    assert qr_on_screen(kiosk, shot) == [link]
-    assert read_nfc(kiosk.nfc or "") == link
+    assert qr_on_screen(kiosk, shot) == [with_channel(link, QR)]  # marked: &v=q
+    assert read_nfc(kiosk.nfc or "") == with_channel(link, NFC)  # marked: &v=n
     assert kiosk.url() == state["python"]["origins"]["page"] + "/shell/index.html"
     assert not mark.exists(), f"an outside browser was launched: {mark.read_text()}"
 
@@ -167,7 +167,9 @@ def test_a_directory_script_reaches_neither_the_page_nor_the_bridge(
     kiosk.frame_js("dir", f"document.querySelector('a[href=\"{OUTSIDE}\"]').click()")
     wait_for(lambda: kiosk.page()["touchLink"] == OUTSIDE, what="the outside link")
     shot = tmp_path / "outside.png"
+    # an outside link is handed off as the page carries it: no channel mark on its server
     wait_for(lambda: zbar(kiosk.display.screenshot(shot)) == [OUTSIDE], what="its QR code")
+    assert read_nfc(kiosk.nfc or "") == OUTSIDE
     assert kiosk.state()["python"]["link"] == OUTSIDE
     kiosk.js("document.getElementById('close').click() || true")
     wait_for(lambda: kiosk.page()["mode"] == "loop", what="the loop")

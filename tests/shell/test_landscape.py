@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from p2f_player.contract.deeplinks import QR, with_channel
 from tests.shell.conftest import (
     PLACES,
     ROOT,
@@ -53,7 +54,7 @@ def test_landscape_loop_and_touch_mode(landscape_kiosk: Kiosk, tmp_path: Path) -
     kiosk = landscape_kiosk
     page = kiosk.settled()
     assert qr_on_screen(kiosk, screenshot_path("kiosk-loop-landscape.png", tmp_path)) == [
-        page["link"]
+        with_channel(page["link"], QR)
     ]
     kiosk.js("document.body.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true})) && 1")
     wait_for(lambda: kiosk.page()["touchPath"], what="the directory")
@@ -61,7 +62,9 @@ def test_landscape_loop_and_touch_mode(landscape_kiosk: Kiosk, tmp_path: Path) -
     wait_for(lambda: kiosk.page()["touchPath"].endswith("places-services.html"), what="services")
     kiosk.frame_js("dir", "document.querySelector('a[href=\"items/veto-pinede.html\"]').click()")
     vet = wait_for(lambda: kiosk.page()["touchLink"], what="the vet's deep link")
-    assert qr_on_screen(kiosk, screenshot_path("kiosk-touch-landscape.png", tmp_path)) == [vet]
+    assert qr_on_screen(kiosk, screenshot_path("kiosk-touch-landscape.png", tmp_path)) == [
+        with_channel(vet, QR)
+    ]
 
 
 def test_a_missing_nfc_reader_is_logged_once_and_the_screen_plays_on(

@@ -19,7 +19,7 @@ from typing import Any
 
 from PIL import Image
 
-from p2f_player.contract.deeplinks import deep_link
+from p2f_player.contract.deeplinks import NFC, QR, deep_link, with_channel
 from p2f_player.contract.rules import PARIS
 from p2f_player.scheduler import Plan, Play, select_slide
 from p2f_player.screen import next_screen_change, screen_on
@@ -111,8 +111,10 @@ def test_loop_shows_the_slide_the_scheduler_chose(portrait_kiosk: Kiosk, tmp_pat
     assert page["shown"] == f"/bundle/{release}/{first.slide.pages[first.language]}"
     link = slide_link(kiosk, first.slide_id, first.language)
     assert page["link"] == link and page["qr"]
-    # the screen itself: the QR code drawn on it decodes to the deep link of that slide
-    assert qr_on_screen(kiosk, screenshot_path("kiosk-loop-portrait.png", tmp_path)) == [link]
+    # the screen itself: the QR code drawn on it decodes to the deep link of that slide, marked
+    # as a QR hand-off (&v=q) so the website's access log tells a scan from a tap
+    shot = screenshot_path("kiosk-loop-portrait.png", tmp_path)
+    assert qr_on_screen(kiosk, shot) == [with_channel(link, QR)] == [link + "&v=q"]
 
     # the loop advances: at the end of the slide, the scheduler's next choice is on screen
     after = START + timedelta(seconds=SLIDE_S)
@@ -124,22 +126,22 @@ def test_loop_shows_the_slide_the_scheduler_chose(portrait_kiosk: Kiosk, tmp_pat
     )
     link = slide_link(kiosk, second.slide_id, second.language)
     assert page["link"] == link
-    assert qr_on_screen(kiosk, tmp_path / "second.png") == [link]
+    assert qr_on_screen(kiosk, tmp_path / "second.png") == [with_channel(link, QR)]
 
 
 def test_nfc_tag_carries_the_slide_on_screen_then_the_next(portrait_kiosk: Kiosk) -> None:
     kiosk = portrait_kiosk
     assert kiosk.nfc is not None
     page = kiosk.settled()
-    assert read_nfc(kiosk.nfc) == page["link"]
+    assert read_nfc(kiosk.nfc) == with_channel(page["link"], NFC) == page["link"] + "&v=n"
     kiosk.advance(SLIDE_S)
     changed = wait_for(
         lambda: (p := kiosk.settled())["current"] != page["current"] and p, what="slide change"
     )
     assert changed["link"] != page["link"]
-    assert read_nfc(kiosk.nfc) == changed["link"]
-    taps = journal(kiosk, "nfc_tap")
-    assert any(page["link"] in t for t in taps) and any(changed["link"] in t for t in taps)
+    assert read_nfc(kiosk.nfc) == with_channel(changed["link"], NFC)
+    taps = [json.loads(t)["link"] for t in journal(kiosk, "nfc_tap")]
+    assert page["link"] in taps and changed["link"] in taps  # journaled as the manifest's link
 
 
 def test_touch_opens_the_directory_and_the_vet_in_three_touches(
@@ -181,8 +183,10 @@ def test_touch_opens_the_directory_and_the_vet_in_three_touches(
     assert page["touchLink"] == vet
     assert any(c.isdigit() for c in page["countdown"])  # the visible countdown to the loop
     with finger_resting(kiosk):
-        assert qr_on_screen(kiosk, screenshot_path("kiosk-touch-portrait.png", tmp_path)) == [vet]
-        assert read_nfc(kiosk.nfc or "") == vet  # the phone gets the vet, not the slide behind
+        shot = screenshot_path("kiosk-touch-portrait.png", tmp_path)
+        assert qr_on_screen(kiosk, shot) == [with_channel(vet, QR)]
+        # the phone gets the vet, not the slide behind
+        assert read_nfc(kiosk.nfc or "") == with_channel(vet, NFC)
         assert kiosk.page()["mode"] == "touch"
 
 
@@ -235,7 +239,8 @@ def test_an_alert_takes_the_screen_at_once(portrait_kiosk: Kiosk, tmp_path: Path
     # slide before for a moment (the renderer paints late): wait for the alert's QR code
     link = slide_link(kiosk, ALERT, kiosk.state()["python"]["last_play"]["lang"])
     shot = tmp_path / "alert.png"
-    wait_for(lambda: zbar(kiosk.display.screenshot(shot)) == [link], what="the alert's QR code")
+    marked = [with_channel(link, QR)]
+    wait_for(lambda: zbar(kiosk.display.screenshot(shot)) == marked, what="the alert's QR code")
 
 
 def test_a_release_dropped_in_the_inbox_is_verified_and_taken(portrait_kiosk: Kiosk) -> None:

@@ -2,8 +2,10 @@
 
 nfcpy emulates a Type 3 (FeliCa) tag with a Sony RC-S380 or a PN532/PN533 reader (an ACR122U
 cannot). The tag holds one NDEF URI record: the deep link of what is on screen now, read from
-``link`` at each tap, so a change of slide needs no restart. Every tap (a reader that reads
-the NDEF data) is reported to ``on_tap`` (the journal).
+``link`` at each tap, so a change of slide needs no restart. The tag carries the link marked
+as an NFC hand-off (``with_channel(url, NFC)``: ``&v=n``, so the website's access log tells a
+tap from a QR scan). Every tap (a reader that reads the NDEF data) is reported to ``on_tap``
+(the journal) with the link as given, unmarked.
 
 The reader is named by an nfcpy path (``usb:054c:06c3``, ``tty:USB0:pn532``, or
 ``udp:127.0.0.1:PORT`` for tests). No reader, or one unplugged at run time: logged once, the
@@ -27,6 +29,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
+from p2f_player.contract.deeplinks import NFC, with_channel
+
 log = logging.getLogger("p2f_player.shell")
 
 # Type 3 tag identity: IDm (manufacturer 02FE = NFC Forum, as nfcpy's tagtool emulates),
@@ -37,7 +41,7 @@ SYSTEM_CODE = bytes.fromhex("12FC")
 NDEF_SERVICE_RO = 0x000B  # read without encryption
 NDEF_SERVICE_RW = 0x0009
 BLOCK = 16
-MAX_BLOCKS = 16  # 256 bytes: a deep link (< 100 bytes) fits with room
+MAX_BLOCKS = 16  # 256 bytes: a marked deep link (<= 104 bytes) fits with room
 
 
 def ndef_message(url: str) -> bytes:
@@ -137,7 +141,7 @@ class TagEmulator:
 
     def _on_connect(self, tag: Any) -> bool:
         url = self.link()  # at the tap, not before: the slide may have changed meanwhile
-        memory = blocks_of(url)
+        memory = blocks_of(with_channel(url, NFC) if url else None)
         tapped = threading.Event()
 
         def read(block: int, rb: int, re: int) -> bytes | None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from p2f_player.contract.deeplinks import deep_link
+from p2f_player.contract.deeplinks import NFC, QR, deep_link, with_channel
 from p2f_player.contract.rules import PARIS
 from tests.conftest import ROOT
 from tests.web.site_server import inject_axe
@@ -37,6 +37,31 @@ def test_a_deep_link_is_the_item_page_in_its_language(
         assert page.locator("html").get_attribute("lang") == "en"
         canonical = page.locator("link[rel=canonical]").get_attribute("href")
         assert canonical == "https://livep2f.com/en/lieux/veto-pinede/"
+    finally:
+        context.close()
+
+
+def test_a_marked_link_is_served_as_the_bare_one(browser: Any, web_url: str) -> None:
+    """The channel mark (v=q on the QR code, v=n on the NFC tag) changes nothing for the
+    visitor: the same page, no hop, the mark left in the address for the access log."""
+    bare = deep_link("veto-pinede", "gare", "en", base=web_url)
+    context = browser.new_context()
+    try:
+        seen = {}
+        for url in (bare, with_channel(bare, QR), with_channel(bare, NFC)):
+            page = context.new_page()
+            requests: list[str] = []
+            page.on(
+                "request",
+                lambda r, log=requests: log.append(r.url) if r.is_navigation_request() else None,
+            )
+            response = page.goto(url)
+            assert response is not None and response.status == 200
+            assert page.url == url and requests == [url]  # stayed: no hop
+            seen[url] = (response.body(), page.locator("h1").inner_text())
+            page.close()
+        assert len(set(seen.values())) == 1  # byte for byte the same page, the same heading
+        assert f"{bare}&v=q" in seen and f"{bare}&v=n" in seen
     finally:
         context.close()
 
@@ -78,6 +103,15 @@ def test_landing_page_knows_every_language(web_site: Path) -> None:
             "/lieux/veto-pinede/?utm_source=kiosk&utm_medium=deeplink&utm_campaign=gare",
         ),
         ("?k=%3Cscript%3E&l=es", "/es/lieux/veto-pinede/"),  # a forged k is dropped
+        # the channel mark of a newer player's QR code or NFC tag changes nothing
+        (
+            "?k=gare&l=en&v=q",
+            "/en/lieux/veto-pinede/?utm_source=kiosk&utm_medium=deeplink&utm_campaign=gare",
+        ),
+        (
+            "?k=gare&v=n",
+            "/lieux/veto-pinede/?utm_source=kiosk&utm_medium=deeplink&utm_campaign=gare",
+        ),
     ],
 )
 def test_first_form_deep_link_lands_on_the_item(

@@ -138,8 +138,12 @@ def row(s: Sample) -> str:
     return f"{s.minute:5.1f} {s.total:7.0f} {s.pss:7.0f} | {kinds} | {sum(s.count.values()):5d}"
 
 
-def bench_bundle(tmp: Path, built: Path) -> Bundle:
-    """Every slide of the built bundle at ``built``, re-signed with a key of the bench's own."""
+UNIFORM = {"duration_s": 20, "priority": 50, "weight": 1.0}
+
+
+def bench_bundle(tmp: Path, built: Path, uniform: bool = False) -> Bundle:
+    """Every slide of the built bundle at ``built``, re-signed with a key of the bench's own;
+    ``uniform``: every slide with the same rules (all 96 in turn, not the built priorities)."""
     from p2f_player.contract import trust
 
     site = built.name
@@ -147,6 +151,11 @@ def bench_bundle(tmp: Path, built: Path) -> Bundle:
     shutil.copytree(built, copy)
     document = json.loads((copy / "manifest.json").read_bytes())
     slides = [dict(s, window=None, interrupt=False) for s in document["slides"]]
+    if uniform:
+        slides = [dict(s, rules=dict(UNIFORM, sites=s["rules"].get("sites"))) for s in slides]
+        slides = [
+            dict(s, rules={k: v for k, v in s["rules"].items() if v is not None}) for s in slides
+        ]
     private, public = trust.generate_keypair()
     key = tmp / "kiosk.pub"
     trust.write_key(key, public, private=False)
@@ -171,7 +180,7 @@ def run(args: argparse.Namespace, engine: str, minutes: float) -> list[Sample]:
         tmp.mkdir()
         xvfb, display = start_xvfb(1080, 1920)
         try:
-            bundle = bench_bundle(tmp, args.bundle)
+            bundle = bench_bundle(tmp, args.bundle, args.uniform)
             env = {"P2F_ENGINE": engine}
             if args.flags:
                 env["QTWEBENGINE_CHROMIUM_FLAGS"] = args.flags
@@ -289,6 +298,7 @@ def main() -> int:
     parser.add_argument("--engine", default="lean", choices=sorted(PROFILES))
     parser.add_argument("--flags", default="", help="raw Chromium flags added by the bench")
     parser.add_argument("--compare", action="store_true", help="every profile in turn")
+    parser.add_argument("--uniform", action="store_true", help="same rules for every slide")
     parser.add_argument("--probe", choices=("qt", "gtk"), help="pywebview alone, no player")
     parser.add_argument("--python", default=sys.executable, help="the probe's Python (gtk venv)")
     parser.add_argument("--bundle", type=Path, default=ROOT / "build" / "kiosk" / "gare")

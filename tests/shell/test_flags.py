@@ -11,6 +11,7 @@ import pytest
 from p2f_player.errors import ConfigError
 from p2f_player.shell import flags
 from p2f_player.shell.run import engine_of, options_for
+from p2f_player.shell.window import ShellSettings
 
 
 def test_a_profile_adds_its_flags_after_those_already_set() -> None:
@@ -51,3 +52,9 @@ def test_an_unknown_engine_stops_the_player_naming_the_setting(tmp_path: Path) -
         engine_of({}, {"P2F_ENGINE": "fast"})
     with pytest.raises(ValueError, match="engine: 'turbo' unknown"):
         flags.chromium_flags("", "turbo")
+
+
+def test_the_window_takes_only_a_known_http_cache() -> None:
+    assert ShellSettings(http_cache="memory").http_cache == "memory"
+    with pytest.raises(ValueError, match="http_cache: 'disk' must be 'memory' or 'none'"):
+        ShellSettings(http_cache="disk")

@@ -23,7 +23,7 @@ import duckdb
 from p2f_model.campaigns import Campaign, is_campaign_path
 from p2f_model.load import load_corpus
 from p2f_model.problems import Problem
-from p2f_office import arrivals, compaction, dashboard, fr, loader, reports
+from p2f_office import arrivals, compaction, dashboard, fr, loader, qr_figures, reports
 from p2f_office.publish import OFFICE_PREFIX, publish_office
 from p2f_player.contract.rules import PARIS
 from p2f_publish.stores import Store
@@ -233,7 +233,7 @@ def run(options: Options, out: TextIO) -> int:
     ]
     audience = reports.audience(con, options.since, options.until)
     visitors = reports.visitors_year_to_date(con, options.until)
-    qr = reports.qr_audience(con, options.since, options.until)
+    qr = qr_figures.qr_audience(con, options.since, options.until)
     screens = reports.fleet(con, options.as_of, telemetry.live, options.silent_after)
     anomalies = con.execute("SELECT * FROM anomalies ORDER BY kind, key").fetchall()
     ctx = dashboard.Context(options.since, options.until, options.as_of, partners)
@@ -266,7 +266,7 @@ def run(options: Options, out: TextIO) -> int:
             + (
                 "QR scans not measured"
                 if (scans := proof.qr_total()) is None
-                else f"{scans} QR scans"
+                else f"{scans} QR scans ({proof.qr_method()})"
             ),
             file=out,
         )

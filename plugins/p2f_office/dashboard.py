@@ -21,10 +21,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from p2f_office import fr, plots
 from p2f_office.fr import pct
 from p2f_office.pdf import write_pdf
+from p2f_office.qr_figures import QR_DEFINITION, QR_NOT_MEASURED
 from p2f_office.reports import (
     METHOD,
-    QR_DEFINITION,
-    QR_NOT_MEASURED,
     VISITORS_DEFINITION,
     CampaignDay,
     ProofOfPlay,
@@ -52,11 +51,20 @@ AUDIENCE_TABLES = (  # (report name, title, header): the CSVs carry the same hea
         ("Fiche", "Usages"),
     ),
 )
-QR_TABLES = (  # the QR scans from the access logs (reports.QR_AUDIENCE), when there are logs
+QR_TABLES = (  # the QR scans from the access logs (qr_figures.QR_AUDIENCE), when there are logs
     (
         "qr_by_site",
         "QR scannés par site (journaux d'accès)",
-        ("Site", "Arrivées par lien de borne", "Contacts NFC", "QR scannés"),
+        (
+            "Site",
+            "Arrivées par lien de borne",
+            "Contacts NFC",
+            "NFC (pages ouvertes)",
+            "QR mesurés",
+            "QR estimés",
+            "QR scannés",
+            "Méthode QR",
+        ),
     ),
     ("qr_by_hour", "QR scannés par heure", ("Heure", "QR scannés")),
     ("qr_by_weekday", "QR scannés par jour de la semaine", ("Jour", "QR scannés")),
@@ -99,6 +107,10 @@ CAMPAIGN_CSV_HEADER = (
     "qr_shown",
     "link_arrivals",  # empty: no access log covers the day (not measured, not 0)
     "qr_scans",
+    "qr_method",  # mesuré (links marked v=q), estimé (unmarked), mesuré + estimé
+    "qr_marked",
+    "qr_estimated",
+    "nfc_arrivals",  # arrivals by a link marked NFC (v=n): taps that opened the page
 )
 
 
@@ -122,7 +134,13 @@ def _env() -> Environment:
     env.filters["day"] = fr.day
     env.filters["moment"] = fr.moment
     env.filters["anomaly"] = lambda kind: ANOMALIES_FR.get(kind, kind)
+    env.globals["qr_cell"] = qr_cell
     return env
+
+
+def qr_cell(scans: int | None, method: str | None) -> str:
+    """A QR figure as shown: the number and how it was found, or "non mesuré"."""
+    return "non mesuré" if scans is None else f"{fr.num(scans)} ({method})"
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -178,6 +196,10 @@ def campaign_rows(proof: ProofOfPlay) -> list[tuple[Any, ...]]:
             d.qr_shown,
             d.link_arrivals,
             d.qr_scans,
+            d.qr_method,
+            d.qr_marked,
+            d.qr_estimated,
+            d.nfc_arrivals,
         )
         for d in proof.days
     ]
@@ -225,7 +247,7 @@ def write_dashboard(
     qr: Mapping[str, list[tuple[Any, ...]]] | None = None,
 ) -> None:
     """Every page, CSV, chart and PDF of one report run, into ``out``; ``qr``: the QR scans
-    of ``reports.qr_audience`` (``None``: no access logs, the pages say not measured)."""
+    of ``qr_figures.qr_audience`` (``None``: no access logs, the pages say not measured)."""
     env = _env()
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(STYLESHEET, out / "office.css")

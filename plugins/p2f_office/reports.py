@@ -8,13 +8,14 @@ figures on the dashboard, in the CSVs' companion text and in the PDFs. No file o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
 
 from p2f_model.campaigns import Campaign
+from p2f_office.qr_figures import method_of, qr_measured, with_qr_scans
 from p2f_player.screen import screen_on
 
 METHOD = (
@@ -57,6 +58,17 @@ class CampaignDay:
     qr_shown: int
     link_arrivals: int | None = None  # from the access logs (p2f_office.arrivals); None:
     qr_scans: int | None = None  # no log covers that day ("not measured", never 0)
+    qr_marked: int | None = None  # of qr_scans: arrivals by a link marked QR (measured)
+    qr_estimated: int | None = None  # of qr_scans: estimated from unmarked arrivals
+    nfc_arrivals: int | None = None  # arrivals by a link marked NFC: taps that opened the page
+    link_unmarked: int | None = None  # arrivals by an unmarked link (older players, tags)
+
+    @property
+    def qr_method(self) -> str | None:
+        """How ``qr_scans`` was found (``qr_figures.method_of``); None: not measured."""
+        if self.qr_scans is None:
+            return None
+        return method_of((self.qr_marked or 0) + (self.nfc_arrivals or 0), self.link_unmarked or 0)
 
     @property
     def measured_seconds(self) -> float:
@@ -80,9 +92,16 @@ class ProofOfPlay:
 
     def qr_total(self, name: str = "qr_scans") -> int | None:
         """QR scans (or ``link_arrivals``) over the days the access logs cover; ``None``
-        when they cover none (``QR_NOT_MEASURED``)."""
+        when they cover none (``qr_figures.QR_NOT_MEASURED``)."""
         measured = [getattr(d, name) for d in self.days if getattr(d, name) is not None]
         return sum(measured) if measured else None
+
+    def qr_method(self) -> str | None:
+        """How the QR total was found, over every measured day; None: not measured."""
+        if self.qr_total() is None:
+            return None
+        marked = (self.qr_total("qr_marked") or 0) + (self.qr_total("nfc_arrivals") or 0)
+        return method_of(marked, self.qr_total("link_unmarked") or 0)
 
     @property
     def booked_share(self) -> float:
@@ -190,94 +209,6 @@ def proof_of_play(
     if qr_measured(con):
         proof.days = with_qr_scans(con, campaign, proof.days)
     return proof
-
-
-# -- QR hand-offs measured by deep-link arrivals (p2f_office.arrivals: QR_SCANS) ----------
-
-QR_NOT_MEASURED = "QR : non mesuré (pas de journaux d'accès)"
-QR_DEFINITION = (
-    "QR scannés : arrivées sur livep2f.com par le lien d'une borne (/d/…?k=site), lues dans les "
-    "journaux d'accès du serveur web ou du CDN — requêtes GET réussies (200 ou redirection), "
-    "site de borne connu, robots exclus d'après leur agent utilisateur, un même téléphone "
-    "revenant sur la même fiche dans les 30 minutes compté une fois — moins les contacts NFC "
-    "de la même fiche au même site dans la même heure (le lien est le même sur l'étiquette NFC "
-    "et dans le QR code). Les adresses IP ne sont jamais conservées."
-)
-
-
-def qr_measured(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether access logs were loaded (``arrivals.load``) and hold at least one request."""
-    tables = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'qr_coverage'"
-    ).fetchone()
-    if not tables or not tables[0]:
-        return False
-    row = con.execute("SELECT first_day FROM qr_coverage").fetchone()
-    return bool(row and row[0] is not None)
-
-
-_QR_PROOF = """
-WITH slugs AS (
-    SELECT unnest($slides::VARCHAR[]) AS slug
-    UNION SELECT DISTINCT slide FROM plays
-          WHERE len($slides::VARCHAR[]) = 0 AND sponsor = $partner
-)
-SELECT site, day, sum(arrivals), sum(scans) FROM qr_scans
-WHERE list_contains($sites::VARCHAR[], site) AND slug IN (SELECT slug FROM slugs)
-GROUP BY site, day
-"""
-
-
-def with_qr_scans(
-    con: duckdb.DuckDBPyConnection, campaign: Campaign, days: list[CampaignDay]
-) -> list[CampaignDay]:
-    """``days`` with their link arrivals and QR scans; days the logs do not cover keep None."""
-    coverage = con.execute("SELECT first_day, last_day FROM qr_coverage").fetchone()
-    assert coverage is not None
-    first, last = coverage
-    rows = con.execute(
-        _QR_PROOF,
-        {"sites": list(campaign.sites), "slides": list(campaign.slides),
-         "partner": campaign.partner},
-    ).fetchall()  # fmt: skip
-    found = {(site, day): (int(a), int(s)) for site, day, a, s in rows}
-    out = []
-    for d in days:
-        if first <= d.day <= last:
-            arrivals, scans = found.get((d.site, d.day), (0, 0))
-            d = replace(d, link_arrivals=arrivals, qr_scans=scans)
-        out.append(d)
-    return out
-
-
-_QR_RANGE = (
-    "day BETWEEN $since::DATE AND $until::DATE "
-    "AND day BETWEEN (SELECT first_day FROM qr_coverage) AND (SELECT last_day FROM qr_coverage)"
-)
-QR_AUDIENCE = {
-    "qr_by_site": f"""
-        SELECT site, sum(arrivals)::BIGINT AS arrivals, sum(nfc_taps)::BIGINT AS nfc_taps,
-               sum(scans)::BIGINT AS qr_scans
-        FROM qr_scans WHERE {_QR_RANGE} GROUP BY site ORDER BY site""",
-    "qr_by_hour": f"""
-        SELECT h AS hour, coalesce(sum(q.scans), 0)::BIGINT AS qr_scans
-        FROM range(24) AS r(h) LEFT JOIN (SELECT hour, scans FROM qr_scans WHERE {_QR_RANGE})
-             AS q ON q.hour = r.h GROUP BY h ORDER BY h""",
-    "qr_by_weekday": f"""
-        SELECT w AS weekday, coalesce(sum(q.scans), 0)::BIGINT AS qr_scans
-        FROM range(1, 8) AS r(w) LEFT JOIN (SELECT weekday, scans FROM qr_scans
-             WHERE {_QR_RANGE}) AS q ON q.weekday = r.w GROUP BY w ORDER BY w""",
-}
-
-
-def qr_audience(
-    con: duckdb.DuckDBPyConnection, since: date, until: date
-) -> dict[str, list[tuple[Any, ...]]] | None:
-    """Each ``QR_AUDIENCE`` table as rows; ``None`` when no access log was read."""
-    if not qr_measured(con):
-        return None
-    window = {"since": since, "until": until}
-    return {name: con.execute(sql, window).fetchall() for name, sql in QR_AUDIENCE.items()}
 
 
 # -- audience --------------------------------------------------------------------------------

@@ -32,8 +32,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from p2f_office import arrivals, cli, reports
-from p2f_player.contract.deeplinks import deep_link
+from p2f_office import arrivals, cli, qr_figures
+from p2f_player.contract.deeplinks import NFC, QR, deep_link, with_channel
 from p2f_player.contract.rules import PARIS
 from p2f_player.journal import Journal
 from p2f_publish.s3 import S3Store
@@ -45,6 +45,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 FAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 CAMPAIGN, OFFER, OTHER = "sncf-2026-2027", "sncf-printemps-19-euros", "phare-du-cap"
 FIRST, LATER = "2026-11-10 10:00:00", "2026-11-10 10:45:00"  # Paris time, a Tuesday
+MARKED_AT = "2026-11-10 11:20:00"  # newer players: links marked v=q (QR code) and v=n (NFC tag)
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
@@ -53,8 +54,15 @@ FIREFOX = "Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 KEY = b"k" * 32
 # The independent count: (site, item) -> arrivals the rules count, from the requests below.
-LEDGER = {("gare", OFFER): 3, ("bureau-port-genet", OFFER): 1, ("gare", OTHER): 1}
+LEDGER = {("gare", OFFER): 3, ("bureau-port-genet", OFFER): 1, ("gare", OTHER): 1}  # unmarked
 NFC_TAPS = {("gare", OFFER): 1}  # journaled by the player at 10:20, same hour: one QR less
+# 11:20, marked links: two QR scans and one NFC tap that opened the page (journaled at 11:25,
+# so it takes no QR scan away: the marks tell them apart exactly)
+MARKED = {("gare", OFFER, QR): 2, ("gare", OFFER, NFC): 1}
+SAMSUNG = (
+    "Mozilla/5.0 (Linux; Android 14; SM-S921B) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36"
+)
 CUT_LINE = '127.0.0.1 - - [10/Nov/2026:10:46:00 +0100] "GET /d/fr/sncf-printemps-19-eur'
 
 
@@ -168,6 +176,16 @@ def served(tmp_path_factory: pytest.TempPathFactory, browser: Any, playwright: A
         assert fetch(f"{base}/d/fr/{OFFER}/", FIREFOX) == 200  # shared on the web, no kiosk
     with nginx(folder, site, log, LATER) as base:
         assert fetch(deep_link(OFFER, "gare", "en", base=base), IPHONE) == 200  # 45 min on
+    with nginx(folder, site, log, MARKED_AT) as base:
+        offer = deep_link(OFFER, "gare", "fr", base=base)
+        pixel = browser.new_context(**playwright.devices["Pixel 7"])  # its tap: the NFC tag
+        assert pixel.new_page().goto(with_channel(offer, NFC)).status == 200  # NFC, counted
+        pixel.close()
+        assert fetch(with_channel(offer, QR), IPHONE) == 200  # QR, 35 min after its last
+        assert fetch(with_channel(offer, NFC), IPHONE) == 200  # same phone again: a repeat
+        english = deep_link(OFFER, "gare", "en", base=base)
+        assert fetch(with_channel(english, QR), SAMSUNG) == 200  # QR, counted
+        assert fetch(with_channel(offer, QR), GOOGLEBOT) == 200  # bot, marked or not
     with log.open("a") as out:  # a line cut by a full disk or a rotation
         out.write(CUT_LINE + "\n")
     return Served(log, chromium_agent)
@@ -182,12 +200,18 @@ def test_the_counting_rules_on_a_real_nginx_log(served: Served) -> None:
     assert "HeadlessChrome" in served.chromium_agent and "Pixel 7" in text
     counted = arrivals.count_arrivals([("access.log", served.log.read_bytes())], known_sites(), KEY)
     found: dict[tuple[str, str], int] = {}
-    for arrival in counted.arrivals:
-        found[(arrival.site, arrival.slug)] = found.get((arrival.site, arrival.slug), 0) + 1
-        assert arrival.at.astimezone(PARIS).hour == 10
-    assert found == LEDGER
-    assert counted.not_counted["bot (user agent)"] == 2  # headless Chromium, Googlebot
-    assert counted.not_counted["same phone, same item within 30 min"] == 2  # redirect, reload
+    marked: dict[tuple[str, str, str], int] = {}
+    for a in counted.arrivals:
+        if a.channel is None:  # the older links, all at 10:xx
+            assert a.at.astimezone(PARIS).hour == 10
+            found[(a.site, a.slug)] = found.get((a.site, a.slug), 0) + 1
+        else:
+            assert a.at.astimezone(PARIS).hour == 11
+            marked[(a.site, a.slug, a.channel)] = marked.get((a.site, a.slug, a.channel), 0) + 1
+    assert found == LEDGER and marked == MARKED
+    assert counted.not_counted["bot (user agent)"] == 3  # headless Chromium, Googlebot twice
+    # the redirect, the reload, and the iPhone's tap right after its scan (counted once, as QR)
+    assert counted.not_counted["same phone, same item within 30 min"] == 3
     assert counted.not_counted["deep link without a kiosk (k=)"] == 1
     assert counted.not_counted["not a GET answered 200 or 30x"] >= 1  # the 404 (and favicons)
     kinds = {(kind, line) for kind, _, line, _ in counted.anomalies}
@@ -202,6 +226,8 @@ def journal_nfc_tap(store: Path) -> None:
     journal = Journal(store.parent / "gare.sqlite", "gare", "gare")
     at = datetime(2026, 11, 10, 10, 20, tzinfo=PARIS)
     journal.append("nfc_tap", at, {"link": deep_link(OFFER, "gare", "fr")})
+    marked_tap = datetime(2026, 11, 10, 11, 25, tzinfo=PARIS)  # the Pixel's tap (v=n)
+    journal.append("nfc_tap", marked_tap, {"link": deep_link(OFFER, "gare", "fr")})
     while (batch := journal.next_batch()) is not None:
         (store / batch[0]).parent.mkdir(parents=True, exist_ok=True)
         (store / batch[0]).write_bytes(batch[1])
@@ -233,34 +259,48 @@ def test_the_report_shows_the_qr_scans_of_the_store_logs(
     (store / "logs").mkdir(parents=True)
     (store / "logs" / "access.log.1.gz").write_bytes(gzip.compress(served.log.read_bytes()))
     said = run_report(store, out)
-    assert f"{sum(LEDGER.values())} deep-link arrivals from kiosks in 1 access log files" in said
-    expected = {
+    total = sum(LEDGER.values()) + sum(MARKED.values())
+    assert f"{total} deep-link arrivals from kiosks in 1 access log files" in said
+    # 10:xx, unmarked: arrivals - journaled taps (estimated); 11:xx, marked: the QR marks only
+    estimated = {
         site: LEDGER.get((site, OFFER), 0) - NFC_TAPS.get((site, OFFER), 0)
         for site in ("gare", "bureau-port-genet")
     }
-    assert f"{sum(expected.values())} QR scans" in said
-    rows = csv_rows(out / "campaigns" / f"{CAMPAIGN}.csv")
-    scans = {r["site"]: int(r["qr_scans"]) for r in rows}
-    assert {site: scans[site] for site in expected} == expected
-    assert sum(scans.values()) == sum(expected.values())  # no other site has any
-    assert {r["site"]: int(r["link_arrivals"]) for r in rows}["gare"] == LEDGER[("gare", OFFER)]
+    measured = {"gare": MARKED[("gare", OFFER, QR)], "bureau-port-genet": 0}
+    expected = {site: estimated[site] + measured[site] for site in estimated}
+    assert f"{sum(expected.values())} QR scans (mesuré + estimé)" in said
+    rows = {r["site"]: r for r in csv_rows(out / "campaigns" / f"{CAMPAIGN}.csv")}
+    assert {site: int(rows[site]["qr_scans"]) for site in expected} == expected
+    assert sum(int(r["qr_scans"]) for r in rows.values()) == sum(expected.values())
+    gare, port = rows["gare"], rows["bureau-port-genet"]
+    assert int(gare["link_arrivals"]) == LEDGER[("gare", OFFER)] + 3  # + the marked ones
+    assert (gare["qr_method"], gare["qr_marked"], gare["qr_estimated"], gare["nfc_arrivals"]) == (
+        "mesuré + estimé", "2", "2", "1",
+    )  # fmt: skip
+    assert (port["qr_method"], port["qr_marked"], port["qr_estimated"]) == ("estimé", "0", "1")
     by_site = {r["Site"]: r for r in csv_rows(out / "csv" / "qr_by_site.csv")}
-    gare = LEDGER[("gare", OFFER)] + LEDGER[("gare", OTHER)]
+    unmarked = LEDGER[("gare", OFFER)] + LEDGER[("gare", OTHER)]
     assert by_site["gare"] == {
         "Site": "gare",
-        "Arrivées par lien de borne": str(gare),
-        "Contacts NFC": str(NFC_TAPS[("gare", OFFER)]),
-        "QR scannés": str(gare - NFC_TAPS[("gare", OFFER)]),
+        "Arrivées par lien de borne": str(unmarked + sum(MARKED.values())),
+        "Contacts NFC": "2",  # both journaled taps
+        "NFC (pages ouvertes)": str(MARKED[("gare", OFFER, NFC)]),
+        "QR mesurés": str(MARKED[("gare", OFFER, QR)]),
+        "QR estimés": str(unmarked - NFC_TAPS[("gare", OFFER)]),
+        "QR scannés": str(unmarked - NFC_TAPS[("gare", OFFER)] + MARKED[("gare", OFFER, QR)]),
+        "Méthode QR": "mesuré + estimé",
     }
+    assert by_site["bureau-port-genet"]["Méthode QR"] == "estimé"
     by_hour = {
         int(r["Heure"]): int(r["QR scannés"]) for r in csv_rows(out / "csv" / "qr_by_hour.csv")
     }
     assert by_hour[10] == sum(LEDGER.values()) - sum(NFC_TAPS.values())
-    assert sum(by_hour.values()) == by_hour[10]
+    assert by_hour[11] == MARKED[("gare", OFFER, QR)]  # the 11:25 tap takes nothing away
+    assert sum(by_hour.values()) == by_hour[10] + by_hour[11]
     weekdays = {
         r["Jour"]: int(r["QR scannés"]) for r in csv_rows(out / "csv" / "qr_by_weekday.csv")
     }
-    assert weekdays["mar."] == by_hour[10]
+    assert weekdays["mar."] == by_hour[10] + by_hour[11]
     anomalies = (out / "csv" / "anomalies.csv").read_text()
     assert arrivals.FOREIGN_SITE in anomalies and arrivals.NOT_UNDERSTOOD in anomalies
     assert "logs/access.log.1.gz" in anomalies
@@ -268,11 +308,16 @@ def test_the_report_shows_the_qr_scans_of_the_store_logs(
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    assert f"QR codes scannés {sum(expected.values())}" in " ".join(text.split())
+    words = " ".join(text.split())
+    assert f"QR codes scannés {sum(expected.values())} (mesuré + estimé)" in words
+    assert "NFC (pages ouvertes) 1" in words and "v=q dans le QR code" in words
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     assert "Pages:           1" in info.stdout
     audience = html.unescape((out / "audience.html").read_text(encoding="utf-8"))
-    assert "QR scannés par heure" in audience and reports.QR_NOT_MEASURED not in audience
+    assert "QR scannés par heure" in audience and qr_figures.QR_NOT_MEASURED not in audience
+    assert qr_figures.QR_DEFINITION in audience
+    campaign = html.unescape((out / "campaigns" / f"{CAMPAIGN}.html").read_text("utf-8"))
+    assert "<td>4 (mesuré + estimé)</td>" in campaign and "<td>1 (estimé)</td>" in campaign
     page = browser.new_page()
     for name in ("audience.html", "index.html", f"campaigns/{CAMPAIGN}.html"):
         page.goto((out / name).as_uri())
@@ -293,7 +338,7 @@ def test_without_access_logs_qr_is_not_measured_never_zero(tmp_path: Path) -> No
     said = run_report(store, out)
     assert "QR not measured (no access logs)" in said
     for page in ("audience.html", "index.html", f"campaigns/{CAMPAIGN}.html"):
-        assert reports.QR_NOT_MEASURED in html.unescape((out / page).read_text("utf-8")), page
+        assert qr_figures.QR_NOT_MEASURED in html.unescape((out / page).read_text("utf-8")), page
     rows = csv_rows(out / "campaigns" / f"{CAMPAIGN}.csv")
     assert rows and all(r["qr_scans"] == "" and r["link_arrivals"] == "" for r in rows)
     assert not (out / "csv" / "qr_by_site.csv").exists()
@@ -323,6 +368,7 @@ def cloudfront_files() -> dict[str, bytes]:
         cloudfront_line("2026-11-10T09:00:09", "198.51.100.7", stem, 200, GOOGLEBOT, "k=gare"),
         cloudfront_line("2026-11-10T09:00:09", "198.51.100.7", stem, 404, FIREFOX, "k=gare"),
         cloudfront_line("2026-11-10T09:01:00", "198.51.100.8", stem, 200, FIREFOX, "k=gare"),
+        cloudfront_line("2026-11-10T09:20:00", "198.51.100.9", stem, 200, FIREFOX, "k=gare&v=q"),
         "2026-11-10\t09:02:00\ttoo few fields 198.51.100.8\n",
     ]
     return {
@@ -338,8 +384,13 @@ def test_a_cloudfront_log_gives_the_same_counting(tmp_path: Path) -> None:
         (folder / name).write_bytes(data)
     counted = arrivals.count_arrivals(arrivals.read_folder(folder), {"gare"}, KEY)
     # the iPhone at 10:00 and 10:40 Paris (the 10:10 revalidation is a repeat), Firefox once
-    assert [(a.site, a.at.astimezone(PARIS).strftime("%H:%M")) for a in counted.arrivals] == [
-        ("gare", "10:00"), ("gare", "10:01"), ("gare", "10:40"),
+    # and a scan of a QR code marked v=q at 10:20
+    found = [
+        (a.site, a.at.astimezone(PARIS).strftime("%H:%M"), a.channel) for a in counted.arrivals
+    ]
+    assert found == [
+        ("gare", "10:00", None), ("gare", "10:01", None), ("gare", "10:20", QR),
+        ("gare", "10:40", None),
     ]  # fmt: skip
     assert counted.not_counted["bot (user agent)"] == 1
     assert counted.not_counted["same phone, same item within 30 min"] == 1
@@ -355,11 +406,12 @@ def test_a_cloudfront_log_gives_the_same_counting(tmp_path: Path) -> None:
     con.execute("CREATE TABLE anomalies (kind VARCHAR, key VARCHAR, lines BIGINT, "
                 "first_line BIGINT, example VARCHAR)")  # fmt: skip
     arrivals.load(con, counted)
-    assert reports.qr_measured(con)
-    audience = reports.qr_audience(
+    assert qr_figures.qr_measured(con)
+    audience = qr_figures.qr_audience(
         con, datetime(2026, 11, 10).date(), datetime(2026, 11, 10).date()
     )
-    assert audience is not None and audience["qr_by_site"] == [("gare", 3, 0, 3)]
+    assert audience is not None  # no tap journaled: every unmarked arrival is a QR scan
+    assert audience["qr_by_site"] == [("gare", 4, 0, 0, 1, 3, 4, "mesuré + estimé")]
 
 
 def test_the_repeat_window_and_the_phone_hash() -> None:
@@ -399,7 +451,7 @@ def test_the_store_logs_prefix_is_read_from_s3(
     for name, data in cloudfront_files().items():
         (folder / name).write_bytes(data)
     local = arrivals.count_arrivals(arrivals.read_folder(folder), {"gare"}, KEY)
-    assert counted.arrivals == local.arrivals and len(counted.arrivals) == 3
+    assert counted.arrivals == local.arrivals and len(counted.arrivals) == 4
     assert {name for _, name, _, _ in counted.anomalies} == {
         f"logs/cdn/{name}" for name in cloudfront_files()
     }

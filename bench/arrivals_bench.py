@@ -1,9 +1,10 @@
 """How fast the office reads a website's access logs for the QR scans (p2f_office.arrivals).
 
 Generates a synthetic nginx "combined" log (most requests are ordinary pages, images and
-scripts; a share are kiosk deep links, some from bots, some repeats), gzips it as logrotate
-does, and times ``count_arrivals`` over it. Prints lines, bytes, seconds, lines per second,
-peak RSS and the load average: the machine is shared, read times as upper bounds.
+scripts; a share are kiosk deep links, some from bots, some repeats; a third each unmarked,
+marked ``v=q`` and marked ``v=n``), gzips it as logrotate does, and times ``count_arrivals``
+over it. Prints lines, bytes, seconds, lines per second, peak RSS and the load average: the
+machine is shared, read times as upper bounds.
 
     .venv/bin/python bench/arrivals_bench.py --lines 1000000 --deep-share 0.02
 """
@@ -43,6 +44,7 @@ def synthetic_log(lines: int, deep_share: float, seed: int = 7) -> bytes:
         agent = chance.choice(AGENTS)
         if chance.random() < deep_share:
             target = f"/d/fr/{chance.choice(ITEMS)}/?k={chance.choice(SITES)}"
+            target += chance.choice(("", "&v=q", "&v=n"))  # older tags, QR codes, NFC tags
         else:
             target = chance.choice(PAGES)
         status = 200 if chance.random() < 0.95 else 404

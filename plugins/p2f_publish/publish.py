@@ -39,7 +39,7 @@ from p2f_player.contract.manifest import (
 from p2f_publish import layout, plan
 from p2f_publish.errors import AlreadyExists, NotFound, PublishError
 from p2f_publish.stores import Store
-from p2f_publish.website import SiteFiles, publish_site, read_site
+from p2f_publish.website import SiteFiles, publish_site, read_site, stored_index
 
 
 @dataclass
@@ -129,7 +129,8 @@ def publish(
     """Publish the built bundles (and the website when ``site_dir`` is given) to ``store``."""
     summary = Summary(plan.release_id(now))
     bundles = read_bundles(kiosk_dir)
-    website = read_site(site_dir) if site_dir is not None else None
+    present = {key.rsplit("/", 1)[-1] for key in store.list_keys("objects/")}
+    website = read_site(site_dir, present) if site_dir is not None else None
     pending: list[tuple[str, dict[str, Any]]] = []
     for bundle in bundles:
         live = live_document(store, bundle.site)
@@ -143,7 +144,7 @@ def publish(
             bundle.published, release=summary.release, counter=plan.next_counter(used), now=now
         )
         pending.append((bundle.site, document))
-    upload_objects(store, _sources(bundles, pending, website), summary)
+    upload_objects(store, _sources(bundles, pending, website), summary, present)
     if website is not None:
         summary.site_pages_copied = publish_site(store, website, summary.release, say)
     envelopes = {site: trust.sign_manifest(doc, private_key) for site, doc in pending}
@@ -214,6 +215,8 @@ def _sources(
         for sha, packed in website.packed.items():
             name = sha + layout.GZIP_SUFFIX
             sources.setdefault(name, Source(name, layout.GZIP_TYPE, _constant(packed)))
+        for sha, data in stored_index(website)[1].items():  # before the index naming them
+            sources.setdefault(sha, Source(sha, layout.MANIFEST_TYPE, _constant(data)))
     return list(sources.values())
 
 
@@ -225,9 +228,11 @@ def _constant(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
 
-def upload_objects(store: Store, sources: list[Source], summary: Summary) -> None:
-    """Upload the objects the store lacks; count the others as skipped."""
-    present = {key.rsplit("/", 1)[-1] for key in store.list_keys("objects/")}
+def upload_objects(
+    store: Store, sources: list[Source], summary: Summary, present: set[str]
+) -> None:
+    """Upload the objects the store lacks (``present``: the names ``objects/`` held at the
+    start, from its one listing; updated here); count the others as skipped."""
     for source in sources:
         if source.name in present:
             summary.skipped += 1

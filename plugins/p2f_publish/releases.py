@@ -72,7 +72,7 @@ def list_releases(store: Store) -> list[str]:
     lines: list[str] = []
     for site in sites_in(store):
         lines.extend(release.describe() for release in site_releases(store, site))
-    live_site = website.live_index(store)
+    live_site = website.live_document(store)
     if live_site:
         live_id = json.loads(store.get(layout.SITE_LIVE))["release"]
         for release_id in _site_release_ids(store):
@@ -213,10 +213,10 @@ def prune(store: Store, keep: int, say: Callable[[str], None] = print) -> int:
     ids = _site_release_ids(store)
     live_site = website.live_document(store)
     if live_site is not None:
-        kept_files.append(website.objects_used(live_site))
+        kept_files.append(website.objects_used(store, live_site))
     for release_id in ids[-keep:]:
         index = json.loads(store.get(layout.site_release_key(release_id)))
-        kept_files.append(website.objects_used(index))  # its files and their gzip forms
+        kept_files.append(website.objects_used(store, index))  # parts, files, gzip forms
     live_site_id = live_site["release"] if live_site is not None else None
     doomed.extend(layout.site_release_key(i) for i in ids[:-keep] if i != live_site_id)
     present = {key.rsplit("/", 1)[-1] for key in store.list_keys("objects/")}

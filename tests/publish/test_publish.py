@@ -213,9 +213,9 @@ def test_website_text_is_served_gzip_compressed_on_s3(
         head = s3_client.head_object(Bucket=BUCKET, Key=f"prod/objects/{entry['sha256']}")
         assert "ContentEncoding" not in head
     # the gzip forms are objects of their own, named after the plain bytes' hash
-    index = json.loads(s3_store.get(layout.SITE_LIVE))
-    assert set(index["gzip"]) == compressed
-    sha = index["files"]["index.html"]
+    index = website.load_index(s3_store, json.loads(s3_store.get(layout.SITE_LIVE)))
+    assert set(index.gzipped) == compressed
+    sha = index.files["index.html"]
     head = s3_client.head_object(Bucket=BUCKET, Key=f"prod/{layout.gzip_object_key(sha)}")
     assert head["ContentType"] == layout.GZIP_TYPE and "ContentEncoding" not in head
     assert head["CacheControl"] == layout.IMMUTABLE
@@ -241,7 +241,8 @@ def test_local_store_keeps_plain_files_and_gz_siblings(
             assert gzip.decompress(sibling.read_bytes()) == data  # nginx gzip_static serves it
     assert {"index.html", "theme/js/rules.js"} <= siblings
     assert "images/veto.png" not in siblings
-    assert siblings == set(json.loads((root / "site" / "live.json").read_bytes())["gzip"])
+    live = json.loads((root / "site" / "live.json").read_bytes())
+    assert siblings == set(website.load_index(LocalStore(root), live).gzipped)
     assert not list(root.rglob(".tmp-*"))
     recorder = RecordingStore(LocalStore(root))
     assert run(recorder, build, keys[0]).uploaded == 0 and recorder.written == []
@@ -263,14 +264,17 @@ def test_a_page_changing_between_compressed_and_plain(
     monkeypatch.setattr(website, "GZIP_MIN_BYTES", 10**9)  # nothing is worth compressing now
     for store in (s3_store, local):
         recorder = RecordingStore(store)
-        summary = run(recorder, build, keys[0])
-        assert summary.uploaded == 0  # the plain objects are all there
+        run(recorder, build, keys[0])
+        # the plain objects are all there: only parts of the website index are new
+        index = json.loads(store.get(layout.SITE_LIVE))
+        parts = {layout.object_key(ref["sha256"]) for ref in index["parts"].values()}
+        assert {key for key in recorder.written if key.startswith("objects/")} <= parts
         assert "site/index.html" in recorder.written
     head = s3_client.head_object(Bucket=BUCKET, Key="prod/site/index.html")
     assert "ContentEncoding" not in head
     assert s3_store.get("site/index.html") == (build / "site" / "index.html").read_bytes()
     assert not list((tmp_path / "store" / "site").rglob("*.gz"))  # no stale sibling left
-    assert json.loads(local.get(layout.SITE_LIVE))["gzip"] == []
+    assert website.load_index(local, json.loads(local.get(layout.SITE_LIVE))).gzipped == set()
     monkeypatch.undo()  # and back (as after an index written before compression existed)
     for store in (s3_store, local):
         recorder = RecordingStore(store)
@@ -278,7 +282,8 @@ def test_a_page_changing_between_compressed_and_plain(
         assert "site/index.html" in recorder.written
     assert s3_client.head_object(Bucket=BUCKET, Key="prod/site/index.html")["ContentEncoding"]
     assert (tmp_path / "store" / "site" / "index.html.gz").exists()
-    assert website.objects_used({"release": "old", "files": {"a.html": "0" * 64}}) == {"0" * 64}
+    old = {"release": "old", "files": {"a.html": "0" * 64}}  # an index from before parts
+    assert website.objects_used(local, old) == {"0" * 64}
 
 
 def test_gzip_form_is_deterministic_and_only_where_it_helps() -> None:

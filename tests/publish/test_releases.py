@@ -13,7 +13,7 @@ import pytest
 
 from p2f_player.contract import trust
 from p2f_player.contract.manifest import check_file, part_objects
-from p2f_publish import layout, plan
+from p2f_publish import layout, plan, website
 from p2f_publish.errors import PublishError
 from p2f_publish.publish import publish
 from p2f_publish.releases import expanded, list_releases, prune, rollback
@@ -167,20 +167,24 @@ def test_pruning_keeps_the_gzip_forms_a_kept_website_release_serves(
 ) -> None:
     publish_versions(s3_store, build_fixture, keys[0], 3, website=True)
     ids = sorted(k for k in s3_store.list_keys("site/releases/"))
-    indexes = [json.loads(s3_store.get(key)) for key in ids]
-    assert all(PAGE in index["gzip"] for index in indexes)
-    page_gz = [layout.gzip_object_key(index["files"][PAGE]) for index in indexes]
+    stored = [json.loads(s3_store.get(key)) for key in ids]
+    indexes = [website.load_index(s3_store, index) for index in stored]
+    assert all(PAGE in index.gzipped for index in indexes)
+    page_gz = [layout.gzip_object_key(index.files[PAGE]) for index in indexes]
     assert len(set(page_gz)) == 3  # each version of the page has its own gzip form
     prune(s3_store, keep=2, say=quiet)
     present = s3_store.list_keys("objects/")
     assert page_gz[0] not in present  # only the pruned release served it
     assert {page_gz[1], page_gz[2]} <= present
-    for index in indexes[1:]:  # every object a kept website release needs is still there
-        for path in index["gzip"]:
-            assert layout.gzip_object_key(index["files"][path]) in present
-        assert {layout.object_key(sha) for sha in index["files"].values()} <= present
+    for index, document in zip(indexes[1:], stored[1:], strict=True):
+        # every object a kept website release needs is still there, its index parts too
+        for path in index.gzipped:
+            assert layout.gzip_object_key(index.files[path]) in present
+        assert {layout.object_key(sha) for sha in index.files.values()} <= present
+        parts = {layout.object_key(ref["sha256"]) for ref in document["parts"].values()}
+        assert parts <= present
     rollback(s3_store, keys[0], NOW + timedelta(hours=5), say=quiet)  # back to version 2
     head = s3_client.head_object(Bucket=BUCKET, Key=f"prod/site/{PAGE}")
     assert head["ContentEncoding"] == "gzip"
     page = gzip.decompress(s3_store.get(f"site/{PAGE}"))
-    assert hashlib.sha256(page).hexdigest() == indexes[1]["files"][PAGE]
+    assert hashlib.sha256(page).hexdigest() == indexes[1].files[PAGE]

@@ -94,6 +94,7 @@ __all__ = [
     "file_part_name",
     "is_sha256",
     "iso",
+    "item_bins",
     "json_schema",
     "parse_manifest",
     "part_objects",
@@ -103,7 +104,11 @@ __all__ = [
 ]
 
 MANIFEST_NAME = "manifest.json"
-ITEM_BINS = 16  # parts per kind: ~60 file entries (~6 KB) each for a four-language site
+ITEM_BINS = 16  # parts per kind at least: ~60 file entries (~6 KB) each for a four-language site
+# Items per part when a site has more than ITEM_BINS * ITEMS_PER_BIN: the bins double as the
+# site grows, so the part a one-item edit changes stays ~20 KB (a fixed 16 would grow to
+# ~300 KB at 20,000 documents), while the signed document lists ~1 part per 32 items.
+ITEMS_PER_BIN = 32
 
 
 @dataclass(frozen=True)
@@ -185,23 +190,38 @@ _ITEM_FILE = re.compile(
 )
 
 
-def _bin(slug: str) -> str:
-    return f"{int(hashlib.sha256(slug.encode()).hexdigest()[:8], 16) % ITEM_BINS:02x}"
+def item_bins(items: int) -> int:
+    """Parts per kind for ``items`` items: ``ITEM_BINS``, doubled until ~``ITEMS_PER_BIN``
+    items each. Readers never compute it: a part's name is only a label in the document."""
+    bins = ITEM_BINS
+    while bins * ITEMS_PER_BIN < items:
+        bins *= 2
+    return bins
 
 
-def file_part_name(path: str) -> str:
+def _bin(slug: str, bins: int) -> str:
+    width = max(2, len(f"{bins - 1:x}"))
+    return f"{int(hashlib.sha256(slug.encode()).hexdigest()[:8], 16) % bins:0{width}x}"
+
+
+def _item_of(path: str) -> str | None:
+    match = _ITEM_FILE.match(path)
+    return (match[1] or match[2]) if match else None
+
+
+def file_part_name(path: str, bins: int = ITEM_BINS) -> str:
     """The part a file is listed in. Every page of one item (its slide and its directory page,
     in every language) shares a part, chosen by a hash of the item's slug: editing an item
     changes one part, even when other languages fall back to the edited French text. Other
     files are grouped by top folder (``assets``, ``directory`` listings)."""
-    match = _ITEM_FILE.match(path)
-    if match:
-        return f"items-{_bin(match[1] or match[2])}"
+    item = _item_of(path)
+    if item is not None:
+        return f"items-{_bin(item, bins)}"
     return path.split("/", 1)[0] if "/" in path else "top"
 
 
-def slide_part_name(slide_id: str) -> str:
-    return f"slides-{_bin(slide_id)}"
+def slide_part_name(slide_id: str, bins: int = ITEM_BINS) -> str:
+    return f"slides-{_bin(slide_id, bins)}"
 
 
 def split_into_parts(document: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]:
@@ -213,12 +233,14 @@ def split_into_parts(document: Mapping[str, Any]) -> tuple[dict[str, Any], dict[
     """
     if FILE_PARTS in document:
         return dict(document), {}
+    file_bins = item_bins(len({_item_of(path) for path in document["files"]} - {None}))
     files: dict[str, dict[str, Any]] = {}
     for path, entry in document["files"].items():
-        files.setdefault(file_part_name(path), {})[path] = entry
+        files.setdefault(file_part_name(path, file_bins), {})[path] = entry
+    slide_bins = item_bins(len(document["slides"]))
     slides: dict[str, dict[str, Any]] = {}
     for slide in document["slides"]:
-        slides.setdefault(slide_part_name(slide["id"]), {})[slide["id"]] = slide
+        slides.setdefault(slide_part_name(slide["id"], slide_bins), {})[slide["id"]] = slide
     objects: dict[str, bytes] = {}
 
     def refs(groups: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

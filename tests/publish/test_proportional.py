@@ -1,0 +1,75 @@
+"""Publishing stays proportional to the change as the website grows (issue 14, goal 3).
+
+Counted on the real S3 server (moto over HTTP): objects and bytes written, never time.
+A website of a few thousand files stands in for a 20,000-document one; the bench
+(bench/publish_bench.py --sizes) gives the figures at full size.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from p2f_publish import layout, website
+from p2f_publish.publish import publish
+from p2f_publish.s3 import S3Store
+from tests.publish.conftest import NOW, Build
+from tests.publish.wrappers import RecordingStore
+
+EXTRA_PAGES = 1500
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+def grow(site: Path) -> None:
+    """Add ``EXTRA_PAGES`` small pages, as importers make a website grow."""
+    for n in range(EXTRA_PAGES):
+        page = site / "lieux" / f"genere-{n:05d}" / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"<p>Lieu {n}</p>\n", encoding="utf-8")
+
+
+def full_index_bytes(store: S3Store) -> int:
+    """What the live website index weighs written out whole: a path and a sha256 per file."""
+    files = website.load_index(store, website.live_document(store) or {}).files
+    return len(json.dumps({"files": files}).encode())
+
+
+def test_one_page_changed_writes_a_small_part_of_the_website_index(
+    s3_store: S3Store, build_fixture: Build, keys: tuple[bytes, bytes]
+) -> None:
+    build = build_fixture()
+    grow(build / "site")
+    publish(s3_store, build / "kiosk", build / "site", keys[0], NOW, say=quiet)
+    whole = full_index_bytes(s3_store)
+    assert whole > 150_000  # big enough that writing it whole would show
+    page = build / "site" / "lieux" / "genere-00042" / "index.html"
+    page.write_text("<p>Lieu 42, rouvert</p>\n", encoding="utf-8")
+    recorder = RecordingStore(s3_store)
+    publish(recorder, build / "kiosk", build / "site", keys[0], NOW, say=quiet)
+    # the page's object, the changed part of the index, the release index and live.json,
+    # and the copy of the page under site/
+    objects = [key for key in recorder.written if key.startswith("objects/")]
+    assert len(objects) == 2, recorder.written
+    assert recorder.written.count("site/lieux/genere-00042/index.html") == 1
+    assert len(recorder.written) == 5, recorder.written
+    assert recorder.uploaded_bytes < whole / 5, (recorder.uploaded_bytes, whole)
+    # what a browser gets, and the index read back whole
+    assert s3_store.get("site/lieux/genere-00042/index.html") == page.read_bytes()
+    index = website.load_index(s3_store, website.live_document(s3_store) or {})
+    assert len(index.files) == len(website.read_site(build / "site").files)
+
+
+def test_publish_with_no_change_writes_nothing_on_a_grown_website(
+    s3_store: S3Store, build_fixture: Build, keys: tuple[bytes, bytes]
+) -> None:
+    build = build_fixture()
+    grow(build / "site")
+    publish(s3_store, build / "kiosk", build / "site", keys[0], NOW, say=quiet)
+    recorder = RecordingStore(s3_store)
+    summary = publish(recorder, build / "kiosk", build / "site", keys[0], NOW, say=quiet)
+    assert recorder.written == [] and summary.uploaded == 0
+    assert summary.site_pages_copied == 0
+    assert layout.SITE_LIVE not in recorder.written

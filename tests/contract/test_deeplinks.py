@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from p2f_player.contract.deeplinks import (
     MARK_BYTES,
@@ -91,3 +93,19 @@ def test_only_a_kiosk_deep_link_is_marked() -> None:
     assert with_channel(shared, NFC) == shared
     with pytest.raises(ValueError, match="not a hand-off channel"):
         with_channel(deep_link("veto-pinede", "gare"), "qr")
+
+
+SLUGS = st.from_regex(r"[a-z0-9][a-z0-9-]{0,59}", fullmatch=True)
+SITES = st.from_regex(r"[a-z0-9][a-z0-9-]{0,10}", fullmatch=True)  # an 11-letter site at most
+LANGS = st.from_regex(r"[a-z]{2}", fullmatch=True)
+
+
+@given(SLUGS, SITES, LANGS, st.sampled_from([QR, NFC]))
+def test_every_kiosk_link_marks_within_the_budget_and_reads_back(
+    slug: str, site: str, lang: str, channel: str
+) -> None:
+    url = deep_link(slug, site, lang)
+    marked = with_channel(url, channel)
+    assert marked.startswith(url) and len(marked.encode()) <= MAX_BYTES + MARK_BYTES
+    assert parse_deep_link(marked) == DeepLink(slug, site, lang, channel)
+    assert parse_deep_link(url).channel is None

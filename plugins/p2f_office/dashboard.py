@@ -66,8 +66,8 @@ QR_TABLES = (  # the QR scans from the access logs (qr_figures.QR_AUDIENCE), whe
             "Méthode QR",
         ),
     ),
-    ("qr_by_hour", "QR scannés par heure", ("Heure", "QR scannés")),
-    ("qr_by_weekday", "QR scannés par jour de la semaine", ("Jour", "QR scannés")),
+    ("qr_by_hour", "QR scannés par heure", ("Heure", "QR scannés", "Méthode QR")),
+    ("qr_by_weekday", "QR scannés par jour de la semaine", ("Jour", "QR scannés", "Méthode QR")),
 )
 ANOMALIES_FR = {  # the loader's kinds (queries.CHECKED, queries.ANOMALIES), as shown
     "batch is not UTF-8 text": "lot qui n'est pas du texte UTF-8",
@@ -336,7 +336,7 @@ def _qr_tables(out: Path, qr: Mapping[str, list[tuple[Any, ...]]]) -> list[dict[
     for name, title, header in QR_TABLES:
         rows = qr[name]
         if name == "qr_by_weekday":
-            rows = [(fr.WEEKDAYS[int(weekday) - 1], n) for weekday, n in rows]
+            rows = [(fr.WEEKDAYS[int(row[0]) - 1], *row[1:]) for row in rows]
         write_csv(out / "csv" / f"{name}.csv", header, rows)
         chart = None
         if name != "qr_by_site":

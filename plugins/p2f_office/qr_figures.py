@@ -103,6 +103,20 @@ def with_qr_scans(
     return out
 
 
+NO_ARRIVAL = "—"  # an hour or a day of the week no arrival fell in: no method to tell
+
+
+def _method_sql(q: str = "") -> str:
+    """``method_of`` in SQL over the summed ``qr_scans`` rows (``q``: their table's prefix)."""
+    return (
+        f"CASE WHEN count({q}arrivals) = 0 THEN '{NO_ARRIVAL}' "
+        f"WHEN sum({q}unmarked) = 0 THEN '{MEASURED}' "
+        f"WHEN sum({q}qr_marked) + sum({q}nfc_arrivals) = 0 THEN '{ESTIMATED}' "
+        f"ELSE '{MIXED}' END"
+    )
+
+
+_SUMMED = "arrivals, scans, unmarked, qr_marked, nfc_arrivals"
 _QR_RANGE = (
     "day BETWEEN $since::DATE AND $until::DATE "
     "AND day BETWEEN (SELECT first_day FROM qr_coverage) AND (SELECT last_day FROM qr_coverage)"
@@ -112,18 +126,20 @@ QR_AUDIENCE = {
         SELECT site, sum(arrivals)::BIGINT AS arrivals, sum(nfc_taps)::BIGINT AS nfc_taps,
                sum(nfc_arrivals)::BIGINT AS nfc_arrivals, sum(qr_marked)::BIGINT AS qr_marked,
                sum(qr_estimated)::BIGINT AS qr_estimated, sum(scans)::BIGINT AS qr_scans,
-               CASE WHEN sum(unmarked) = 0 THEN '{MEASURED}'
-                    WHEN sum(qr_marked) + sum(nfc_arrivals) = 0 THEN '{ESTIMATED}'
-                    ELSE '{MIXED}' END AS method
+               {_method_sql()} AS method
         FROM qr_scans WHERE {_QR_RANGE} GROUP BY site ORDER BY site""",
     "qr_by_hour": f"""
-        SELECT h AS hour, coalesce(sum(q.scans), 0)::BIGINT AS qr_scans
-        FROM range(24) AS r(h) LEFT JOIN (SELECT hour, scans FROM qr_scans WHERE {_QR_RANGE})
+        SELECT h AS hour, coalesce(sum(q.scans), 0)::BIGINT AS qr_scans,
+               {_method_sql("q.")} AS method
+        FROM range(24) AS r(h)
+             LEFT JOIN (SELECT hour, {_SUMMED} FROM qr_scans WHERE {_QR_RANGE})
              AS q ON q.hour = r.h GROUP BY h ORDER BY h""",
     "qr_by_weekday": f"""
-        SELECT w AS weekday, coalesce(sum(q.scans), 0)::BIGINT AS qr_scans
-        FROM range(1, 8) AS r(w) LEFT JOIN (SELECT weekday, scans FROM qr_scans
-             WHERE {_QR_RANGE}) AS q ON q.weekday = r.w GROUP BY w ORDER BY w""",
+        SELECT w AS weekday, coalesce(sum(q.scans), 0)::BIGINT AS qr_scans,
+               {_method_sql("q.")} AS method
+        FROM range(1, 8) AS r(w)
+             LEFT JOIN (SELECT weekday, {_SUMMED} FROM qr_scans WHERE {_QR_RANGE})
+             AS q ON q.weekday = r.w GROUP BY w ORDER BY w""",
 }
 
 

@@ -297,10 +297,15 @@ def test_the_report_shows_the_qr_scans_of_the_store_logs(
     assert by_hour[10] == sum(LEDGER.values()) - sum(NFC_TAPS.values())
     assert by_hour[11] == MARKED[("gare", OFFER, QR)]  # the 11:25 tap takes nothing away
     assert sum(by_hour.values()) == by_hour[10] + by_hour[11]
+    methods = {r["Heure"]: r["Méthode QR"] for r in csv_rows(out / "csv" / "qr_by_hour.csv")}
+    assert (methods["9"], methods["10"], methods["11"]) == ("—", "estimé", "mesuré")
     weekdays = {
         r["Jour"]: int(r["QR scannés"]) for r in csv_rows(out / "csv" / "qr_by_weekday.csv")
     }
     assert weekdays["mar."] == by_hour[10] + by_hour[11]
+    assert {r["Jour"]: r["Méthode QR"] for r in csv_rows(out / "csv" / "qr_by_weekday.csv")}[
+        "mar."
+    ] == "mesuré + estimé"
     anomalies = (out / "csv" / "anomalies.csv").read_text()
     assert arrivals.FOREIGN_SITE in anomalies and arrivals.NOT_UNDERSTOOD in anomalies
     assert "logs/access.log.1.gz" in anomalies

@@ -42,6 +42,7 @@ from p2f_player.contract.manifest import (
     iso,
 )
 
+SLIDE_SCALARS = ("width", "height", "orientation")  # of the site, printed by slide.html
 MANIFEST_LIFETIME = timedelta(days=14)  # a screen cut off longer than this stops trusting it
 
 
@@ -75,6 +76,7 @@ class _Writer:
     def __init__(self, out: Path, report: BundleReport, shared: SharedFiles) -> None:
         self.out, self.report, self.shared = out, report, shared
         self.files: dict[str, FileEntry] = {}
+        self.templates: dict[str, jinja2.Template] = {}
 
     def put(self, path: str, data: bytes) -> None:
         target = self.out / path
@@ -87,6 +89,12 @@ class _Writer:
     def put_shared(self, path: str, key: tuple[object, ...], make: Callable[[], bytes]) -> None:
         """``path`` holds bytes that depend only on ``key``: made once per build, then linked."""
         self._count(path, self.shared.place(key, self.out / path, make))
+
+    def template(self, env: jinja2.Environment, name: str) -> jinja2.Template:
+        """``env``'s template, looked up once per bundle (``get_template`` stats the file)."""
+        if name not in self.templates:
+            self.templates[name] = env.get_template(name)
+        return self.templates[name]
 
     def _count(self, path: str, entry: FileEntry) -> None:
         self.files[path] = entry
@@ -198,16 +206,25 @@ def _write_slide(
     heroes = [image.hero(source.src) for source in item.data.images]
     partner = corpus.items.get(getattr(item.data, "partner", None) or "")
     logo = image.thumb(partner) if partner is not None else None
-    template = env.get_template(f"slide-{template_for(item, planned.sponsor)}.html")
+    name = template_for(item, planned.sponsor)
+    template = writer.template(env, f"slide-{name}.html")
     put: Callable[[str, bytes], None] = writer.put
+    shape = (name, tuple(heroes), logo, partner.slug if partner else None, planned.level)
     # one page per language the text is written in; a turn without a translation shows the
     # French page, labelled fr (plan.language_turns)
     for lang in dict.fromkeys(planned.text_language(turn) for turn in planned.languages):
         text = item.text(lang)
         link = deep_link(item.slug, site["id"], lang, public_url)
-        values = slide_context(item, lang, now, corpus, heroes, partner, logo, planned.level)
-        values["template"] = template_for(item, planned.sponsor)
-        html = template.render(site=site, link=link, **values)
+        fill = {f"site_{key}": site[key] for key in SLIDE_SCALARS} | {"link": link}
+
+        def make(value: Callable[[str], object], lang: str = lang) -> str:
+            values = slide_context(item, lang, now, corpus, heroes, partner, logo, planned.level)
+            values["template"] = name
+            view = site | {key: value(f"site_{key}") for key in SLIDE_SCALARS}
+            return template.render(site=view, link=value("link"), **values)
+
+        # the same on every site but for the screen's size and the deep link: made once
+        html = writer.shared.pages.render(("slide", item.slug, lang, *shape), fill, make)
         path = f"slides/{item.slug}.{lang}.html"
         put(path, html.encode())
         pages[lang], titles[lang], links[lang] = path, text.title, link

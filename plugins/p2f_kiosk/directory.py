@@ -53,6 +53,7 @@ from p2f_site.reader import ALLOWED_TAGS, new_markdown
 TEMPLATES = Path(__file__).parent / "templates"
 OFFLINE_TAGS = set(ALLOWED_TAGS) - {"a", "img", "iframe"}
 
+SITE_SCALARS = ("name", "width", "height", "orientation")  # printed by base.html, never tested
 Put = Callable[[str, bytes], None]
 ImageFor = Callable[[Item], "tuple[str, str] | None"]
 
@@ -119,7 +120,8 @@ def write_directory(
     put("directory/search.js", (TEMPLATES / "search.js").read_bytes())
     sections = directory_items(corpus, site["id"], now)
     shared = SharedFiles() if shared is None else shared
-    writer = _PageWriter(environment(), site, put, corpus, now, shared)
+    env = shared.value(("environment",), environment)  # templates compiled once per build
+    writer = _PageWriter(env, site, put, corpus, now, shared)
 
     def phases(expression: str, season: str | None, at: datetime, lang: str) -> list[Phase]:
         key = ("phases", expression, season, at, lang)
@@ -144,6 +146,7 @@ class _PageWriter:
         self.here = (site["geo"]["lat"], site["geo"]["lon"])
         self.md = new_markdown()
         self.count = 0
+        self.templates: dict[str, jinja2.Template] = {}
 
     def offline_html(self, body: str) -> str:
         """Clean HTML with no outside links; each distinct body converted once per build."""
@@ -164,11 +167,43 @@ class _PageWriter:
     def page(self, lang: str, path: str, template: str, **values: Any) -> None:
         values.setdefault("is_home", False)
         up = "../" * (path.count("/") + 1)
-        html = self.env.get_template(template).render(
+        html = self._template(template).render(
             lang=lang, site=self.site, t=labels(lang), w=screen_words(lang), up=up, **values
         )
         self.put(f"directory/{lang}/{path}", html.encode())
         self.count += 1
+
+    def item_page(
+        self, lang: str, item: Item, key: tuple[object, ...], per_site: dict[str, object],
+        **values: Any,
+    ) -> None:  # fmt: skip
+        """An item's page: rendered once per build for ``key`` (all its inputs but the site's
+        scalars and ``per_site``), then filled in with this site's values."""
+        path = f"items/{item.slug}.html"
+        site = self.site
+        fill = {f"site_{name}": site[name] for name in SITE_SCALARS} | per_site
+
+        def make(value: Callable[[str], object]) -> str:
+            view = site | {name: value(f"site_{name}") for name in SITE_SCALARS}
+            facts = values["facts"]
+            if "distance" in per_site:  # a place: its distance from this screen
+                facts = facts | {"distance": value("distance")}
+            return self._template("item.html").render(
+                lang=lang, site=view, t=labels(lang), w=screen_words(lang), up="../../",
+                is_home=False, link=value("link"), **(values | {"facts": facts}),
+            )  # fmt: skip
+
+        shape = (tuple(site["languages"]),)
+        html = self.shared.pages.render(("item", lang, item.slug, *shape, *key), fill, make)
+        self.put(f"directory/{lang}/{path}", html.encode())
+        self.count += 1
+
+    def _template(self, name: str) -> jinja2.Template:
+        """Templates by name, looked up once (``get_template`` checks the file each call)."""
+        template = self.templates.get(name)
+        if template is None:
+            template = self.templates[name] = self.env.get_template(name)
+        return template
 
     def listing(
         self, lang: str, path: str, title: str, entries: list[Entry], places: bool = False
@@ -211,11 +246,17 @@ def _write_language(
             text = item.text(lang)
             body = writer.offline_html(text.body)
             link = deep_link(item.slug, writer.site["id"], lang, public_url)
-            offers = [writer.event(o, lang).as_dict() for o in offers_at.get(item.slug, [])]
-            writer.page(
-                lang, f"items/{item.slug}.html", "item.html", title=text.title, text=text,
-                data=item.data, body=body, image=image_for(item), when=writer.when(item, lang),
-                link=link, facts=_facts(item, lang, writer), offers=offers,
+            here = offers_at.get(item.slug, [])
+            offers = [writer.event(o, lang).as_dict() for o in here]
+            image = image_for(item)  # also places the thumbnail in this site's bundle
+            facts = _facts(item, lang, writer)
+            per_site: dict[str, object] = {"link": link}
+            if "distance" in facts:
+                per_site["distance"] = facts.pop("distance")
+            writer.item_page(
+                lang, item, (tuple(o.slug for o in here), image), per_site,
+                title=text.title, text=text, data=item.data, body=body, image=image,
+                when=writer.when(item, lang), facts=facts, offers=offers,
                 fallback=text.lang != lang, kind=item.kind, slug=item.slug,
                 actions=_actions(item, lang),
             )  # fmt: skip

@@ -7,7 +7,8 @@ the others get a hard link to the same file (a copy where the file system refuse
 link is a regular file: publishing reads its bytes like any other (only symlinks are refused).
 
 The same goes for values the sites work out alike (the hours of a place in words, its
-open/closed phases of the covered days): ``value`` computes each once per build. The object
+open/closed phases of the covered days): ``value`` computes each once per build, and so do
+pages that differ between sites only in a few values (``pages``: see ``shared_pages``). The object
 lives as long as one build, so nothing outlives it (``invoke livereload`` builds again and again).
 
 The key must hold every input of the file's bytes or of the value; ``SharedFiles`` never looks
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from p2f_kiosk.shared_pages import SharedPages
 from p2f_player.contract.manifest import FileEntry, file_entry
 
 T = TypeVar("T")
@@ -41,6 +43,7 @@ class SharedFiles:
     reused: int = 0  # files linked or copied instead of made again (for the bench)
     values: dict[Hashable, object] = field(default_factory=dict)
     values_reused: int = 0
+    pages: SharedPages = field(default_factory=SharedPages)  # rendered once, filled per site
 
     def value(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, once per build for ``key`` (every input of the value)."""

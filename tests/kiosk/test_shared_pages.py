@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 
 from p2f_kiosk.bundle import BundleReport, _Writer, write_bundle
 from p2f_kiosk.shared import SharedFiles
+from p2f_kiosk.shared_pages import PRIVATE, SharedPages
 from p2f_model.corpus import Corpus
 from p2f_model.load import load_corpus
 from tests.conftest import ROOT
@@ -119,3 +121,52 @@ def test_placing_a_new_key_on_a_linked_path_never_changes_the_other_site(tmp_pat
     entry = shared.place(("image", "other"), two, lambda: b"other bytes")
     assert one.read_bytes() == b"first"
     assert two.read_bytes() == b"other bytes" and entry.size == len(b"other bytes")
+
+
+def test_pages_rendered_once_are_byte_identical_to_pages_rendered_per_site(
+    corpus: Corpus, tmp_path: Path
+) -> None:
+    direct = SharedFiles(pages=SharedPages(enabled=False))
+    _build(corpus, tmp_path / "direct", direct)
+    once = SharedFiles()
+    _build(corpus, tmp_path / "once", once)
+    rendered, joined = _files(tmp_path / "direct"), _files(tmp_path / "once")
+    assert sorted(joined) == sorted(rendered)
+    assert [path for path in rendered if joined[path] != rendered[path]] == []
+    pages = [p for p in joined if p.endswith(".html") and ("/slides/" in p or "/items/" in p)]
+    # one rendering per slide or item page, language and list of languages (two of the
+    # three sites share theirs): about half the pages
+    assert once.pages.reused > 0
+    assert once.pages.rendered + once.pages.reused == len(pages)
+    assert once.pages.rendered < 0.6 * len(pages)
+    assert direct.pages.reused == 0
+
+
+def test_a_template_that_changes_a_marker_is_rendered_for_each_site() -> None:
+    env = jinja2.Environment(autoescape=True)
+    upper = env.from_string("<p>{{ link|upper }} {{ name }}</p>")
+    plain = env.from_string("<p>{{ link }} {{ name }}</p>")
+    pages = SharedPages()
+    for template in (upper, plain):
+        for site, link in (("a", "https://x/?s=a&b"), ("b", "https://x/?s=b")):
+            values = {"link": link, "name": f"<{site}>"}
+
+            def make(value: Callable[[str], object], template: jinja2.Template = template) -> str:
+                return template.render(link=value("link"), name=value("name"))
+
+            assert pages.render(("page", id(template)), values, make) == template.render(**values)
+    assert pages.pieces[("page", id(upper))] is None
+    assert pages.pieces[("page", id(plain))] is not None
+
+
+def test_content_that_holds_the_private_use_character_is_rendered_for_each_site() -> None:
+    template = jinja2.Environment(autoescape=True).from_string("{{ title }} {{ link }}")
+    pages = SharedPages()
+    title = f"odd {PRIVATE}{pages.nonce}:link{PRIVATE} title"
+    for link in ("https://x/a", "https://x/b"):
+
+        def make(value: Callable[[str], object]) -> str:
+            return template.render(title=title, link=value("link"))
+
+        html = pages.render("key", {"link": link}, make)
+        assert html == template.render(title=title, link=link)

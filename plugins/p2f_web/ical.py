@@ -8,6 +8,7 @@ builds and languages, so a calendar that imported an event updates it instead of
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from functools import cache
 
 import icalendar
 
@@ -19,6 +20,7 @@ from p2f_web.config import WebSettings
 from p2f_web.items import describe, is_over, sort_key
 from p2f_web.texts import word
 
+END = b"END:VCALENDAR\r\n"
 PARIS_VTIMEZONE = """\
 BEGIN:VTIMEZONE
 TZID:Europe/Paris
@@ -51,6 +53,7 @@ def agenda_ics_path(lang: str) -> str:
 
 
 def _calendar(name: str, lang: str) -> icalendar.Calendar:
+    """The calendar's own properties; its components are joined as bytes (``_ics``)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//livep2f//agenda//{lang.upper()}")
     calendar.add("version", "2.0")
@@ -58,8 +61,24 @@ def _calendar(name: str, lang: str) -> icalendar.Calendar:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/Paris")
-    calendar.add_component(icalendar.Timezone.from_ical(PARIS_VTIMEZONE))
     return calendar
+
+
+@cache
+def _timezone_ical() -> bytes:
+    """The VTIMEZONE's lines: parsed and written once per process, not once per event."""
+    return bytes(icalendar.Timezone.from_ical(PARIS_VTIMEZONE).to_ical())
+
+
+def _ics(calendar: icalendar.Calendar, events: list[icalendar.Event]) -> bytes:
+    """``calendar`` with the VTIMEZONE and ``events`` as components: the same bytes as
+    ``add_component`` each then ``to_ical`` (a component's lines are its properties' lines,
+    then each component's lines, then ``END``), at a fraction of the cost for one event."""
+    head = bytes(calendar.to_ical())
+    if not head.endswith(END):
+        raise ValueError(f"icalendar wrote a calendar that does not end with {END!r}")
+    body = b"".join(bytes(event.to_ical()) for event in events)
+    return head[: -len(END)] + _timezone_ical() + body + END
 
 
 def _event(item: Item, corpus: Corpus, lang: str, web: WebSettings) -> icalendar.Event:
@@ -86,14 +105,15 @@ def _event(item: Item, corpus: Corpus, lang: str, web: WebSettings) -> icalendar
 
 def event_ics(item: Item, corpus: Corpus, lang: str, web: WebSettings) -> bytes:
     calendar = _calendar(item.text(lang).title, lang)
-    calendar.add_component(_event(item, corpus, lang, web))
-    return bytes(calendar.to_ical())
+    return _ics(calendar, [_event(item, corpus, lang, web)])
 
 
 def agenda_ics(corpus: Corpus, lang: str, web: WebSettings, now: datetime) -> bytes:
     """Every event not over at ``now``, in date order."""
     calendar = _calendar(f"{word(lang, 'agenda')} — {web.site_name}", lang)
-    for item in sorted(corpus.of_kind("event"), key=sort_key):
-        if not is_over(item, now):
-            calendar.add_component(_event(item, corpus, lang, web))
-    return bytes(calendar.to_ical())
+    events = [
+        _event(item, corpus, lang, web)
+        for item in sorted(corpus.of_kind("event"), key=sort_key)
+        if not is_over(item, now)
+    ]
+    return _ics(calendar, events)

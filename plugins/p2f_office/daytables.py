@@ -66,7 +66,7 @@ def derived(name: str, source: str, extra: str = "") -> str:
     return template.replace("{extra}", extra).replace("{source}", source)
 
 
-def spans_view(files: list[str], dropped: bool) -> str:
+def spans_view(files: list[str], dropped: bool, kind: str = "VIEW") -> str:
     """``spans`` from the compacted days' files and the JSONL rows; from ``events`` itself when
     a compacted row was dropped (a day's stored first or last event may be that row)."""
     if dropped or not files:
@@ -76,7 +76,7 @@ def spans_view(files: list[str], dropped: bool) -> str:
         rows = (
             f"SELECT * FROM read_parquet([{listed}]) UNION ALL {derived('spans', 'pending_events')}"
         )
-    return f"CREATE OR REPLACE TEMP VIEW spans AS {rows}"
+    return f"CREATE OR REPLACE TEMP {kind} spans AS {rows}"
 
 
 EVENT_COLUMNS = (
@@ -120,6 +120,7 @@ WHERE k.{_FIRST} <> copies.first_copy
 """
 
 RUNS = "SELECT file_name, value FROM parquet_kv_metadata($files) WHERE key = 'run'"
+ROWS = "SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata($files)"  # footers only
 
 
 def pending_table(name: str) -> str:
@@ -133,17 +134,17 @@ def _parquet(files: list[str], dropped: bool) -> str:
     return f"({rows} ANTI JOIN dropped USING (key, line_no))" if dropped else f"({rows})"
 
 
-def events_view(files: list[str], dropped: bool) -> str:
+def events_view(files: list[str], dropped: bool, kind: str = "VIEW") -> str:
     """``events``: the compacted days' events (less ``dropped``) and the JSONL winners."""
     rows = f"SELECT {EVENT_COLUMNS} FROM pending_events"
     if files:
         rows += f" UNION ALL SELECT {EVENT_COLUMNS} FROM {_parquet(files, dropped)}"
-    return f"CREATE OR REPLACE TEMP VIEW events AS {rows}"
+    return f"CREATE OR REPLACE TEMP {kind} events AS {rows}"
 
 
-def table_view(name: str, files: list[str], dropped: bool) -> str:
+def table_view(name: str, files: list[str], dropped: bool, kind: str = "VIEW") -> str:
     """A derived table as a view: its compacted days' files and the JSONL rows'."""
     rows = f"SELECT * FROM pending_{name}"
     if files:
         rows = f"SELECT * FROM {_parquet(files, dropped)} UNION ALL BY NAME {rows}"
-    return f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * EXCLUDE (key, line_no) FROM ({rows})"
+    return f"CREATE OR REPLACE TEMP {kind} {name} AS SELECT * EXCLUDE (key, line_no) FROM ({rows})"

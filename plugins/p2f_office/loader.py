@@ -212,10 +212,21 @@ def read_batches(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> list[K
     return pending
 
 
-def load(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:
+# Compacted events up to this many rows are read into memory once (a few GB at most); above,
+# the tables stay views over the files. Each scan of a view opens every site-day file (~0.2 ms
+# each on this machine): for a small fleet's year (4,380 small files per table) that cost,
+# paid by every report query, outweighs the rows; for a large fleet the rows dominate and do
+# not fit in memory (docs/office.md, "Compaction").
+MATERIALISE_ROWS = 50_000_000
+
+
+def load(
+    con: duckdb.DuckDBPyConnection, telemetry: Telemetry, materialise_rows: int = MATERIALISE_ROWS
+) -> None:
     """Load every batch: ``events`` (de-duplicated on ``(device, seq)``), ``plays``,
-    ``touches``, ``handoffs`` (views over the compacted days' Parquet files plus the JSONL
-    batches not yet compacted, ``p2f_office.daytables``), every problem into ``anomalies``,
+    ``touches``, ``handoffs`` (the compacted days' Parquet files plus the JSONL batches not yet
+    compacted, ``p2f_office.daytables``: read into memory up to ``materialise_rows`` compacted
+    events, views over the files above), every problem into ``anomalies``,
     then the other derived tables (``queries.DERIVED``). Only the JSONL rows are de-duplicated,
     against each other and the compacted rows of the same ``(device, seq)``: a late batch for
     a compacted day counts once, before the next compaction folds it in.
@@ -236,11 +247,13 @@ def load(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:
     con.execute(daytables.PENDING_EVENTS)
     con.execute(daytables.DROPPED)
     dropped = _has_rows(con, "dropped")
-    con.execute(daytables.events_view(events, dropped))
+    rows = con.execute(daytables.ROWS, {"files": events}).fetchone() if events else (0,)
+    kind = "TABLE" if rows is not None and rows[0] <= materialise_rows else "VIEW"
+    con.execute(daytables.events_view(events, dropped, kind))
     for name in daytables.PER_DAY:
         con.execute(daytables.pending_table(name))
-        con.execute(daytables.table_view(name, _compacted_files(telemetry, name), dropped))
-    con.execute(daytables.spans_view(_compacted_files(telemetry, "spans"), dropped))
+        con.execute(daytables.table_view(name, _compacted_files(telemetry, name), dropped, kind))
+    con.execute(daytables.spans_view(_compacted_files(telemetry, "spans"), dropped, kind))
     con.execute(queries.ANOMALIES)
     if sidecars := _compacted_files(telemetry, "anomalies"):
         con.execute(queries.ADD_COMPACTED_ANOMALIES, {"files": sidecars})

@@ -104,19 +104,19 @@ def generate(out: Path, screens: int, first: date, days: int) -> int:
         for d in range(days):
             day = first + timedelta(days=d)
             con.execute("DELETE FROM checked")
-            con.execute(_DAY, {"day": day, "d": d, "screens": screens})
+            ordinal = (day - date(2000, 1, 1)).days  # seq from the date: days can be added
+            con.execute(_DAY, {"day": day, "d": ordinal, "screens": screens})
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE winners AS "
                 "SELECT * EXCLUDE (from_parquet), CAST(ts AS DATE) AS _day FROM checked"
             )
             total += int((con.execute("SELECT count(*) FROM winners").fetchone() or [0])[0])
-            sites = [f"site-{n:02d}" for n in range(min(screens, 12))]
             folder = Path(scratch) / day.isoformat()
             folder.mkdir()
             run = uuid.uuid4().hex
-            files = compaction._write_tables(con, folder, [(s, day) for s in sites], run)
-            for (table, site, when), path in files.items():
-                target = out / file_key(site, when, table=table)
+            files = compaction._write_tables(con, folder, [day], run)
+            for (table, when), path in files.items():
+                target = out / file_key(when, table=table)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(path, target)
             print(f"  {day}: {total:,} events so far", flush=True)

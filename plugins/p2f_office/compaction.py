@@ -2,8 +2,8 @@
 
 A year of JSONL batches takes minutes to parse; the same events as Parquet load in seconds.
 ``compact`` turns the batches of *closed* days (a day is closed once it is ``grace_days`` old:
-a screen may still upload its backlog before that) into one Parquet file per site and local
-day under the store's private ``telemetry-compacted/<site>/<day>.parquet``, with the rows the
+a screen may still upload its backlog before that) into Parquet files per local day (every
+site in them) under the store's private ``telemetry-compacted/<day>.parquet``, with the rows the
 loader's checks keep (``queries.CHECKED``), de-duplicated on ``(device, seq)`` by the loader's
 own rule (the first copy by batch key and line). What compaction finds wrong (duplicates,
 conflicting copies, lines that do not parse...) goes into ``<day>.anomalies.parquet`` next to
@@ -52,7 +52,7 @@ def last_closed_day(today: date, grace_days: int = GRACE_DAYS) -> date:
 
 @dataclass(frozen=True)
 class Compacted:
-    days: int  # (site, day) files written
+    days: int  # (site, day) pairs written (a day's files hold every site)
     batches: int  # batches folded in
     pending: int  # batches left as JSONL (open days, or no good event)
 
@@ -67,7 +67,7 @@ HAVING count(*) FILTER (WHERE problem IS NULL) > 0
 """
 
 _AFFECTED = """
-SELECT DISTINCT key_site, CAST(ts AS DATE) FROM checked
+SELECT DISTINCT CAST(ts AS DATE) FROM checked
 WHERE problem IS NULL AND NOT from_parquet AND key IN (SELECT key FROM closed)
 ORDER BY ALL
 """
@@ -80,7 +80,7 @@ SELECT DISTINCT device, seq FROM checked
 WHERE problem IS NULL AND NOT from_parquet AND key IN (SELECT key FROM closed)
 """
 _COPIES_ON_OTHER_DAYS = """
-SELECT DISTINCT key_site, CAST(ts AS DATE) FROM read_parquet($files)
+SELECT DISTINCT CAST(ts AS DATE) FROM read_parquet($files)
 SEMI JOIN new_ids USING (device, seq)
 """
 
@@ -98,17 +98,17 @@ SELECT * EXCLUDE (from_parquet), CAST(ts AS DATE) AS _day FROM work AS w ANTI JO
     WHERE w2.problem IS NULL AND w2.key || '#' || lpad(w2.line_no::VARCHAR, 9, '0') <> first_copy
 ) AS later USING (key, line_no)
 WHERE w.problem IS NULL
-ORDER BY key_site, _day, device, seq  -- one day's rows together: each COPY reads its own
+ORDER BY _day, device, seq  -- one day's rows together: each COPY reads its own
 """
 
-# Anomalies by (site, day): a loser on its event's day, a bad line on its batch's home day.
+# Anomalies by day: a loser on its event's day, a bad line on its batch's home day.
 _NEW_ANOMALIES = """
 CREATE OR REPLACE TEMP TABLE new_anomalies AS
 WITH bad AS (
-    SELECT w.key_site AS site, c.home_day AS day, w.problem, w.key, w.line_no, w.example
+    SELECT c.home_day AS day, w.problem, w.key, w.line_no, w.example
     FROM work AS w JOIN closed AS c USING (key) WHERE w.problem IS NOT NULL
     UNION ALL
-    SELECT w.key_site, CAST(w.ts AS DATE),
+    SELECT CAST(w.ts AS DATE),
            CASE WHEN k.conflicting
                 THEN 'conflicting copy of (device, seq): the first copy is counted'
                 ELSE 'duplicate (device, seq): counted once' END,
@@ -116,7 +116,7 @@ WITH bad AS (
     FROM work AS w JOIN work_copies AS k USING (device, seq)
     WHERE w.problem IS NULL AND w.key || '#' || lpad(w.line_no::VARCHAR, 9, '0') <> first_copy
 )
-SELECT site, day, problem AS kind, key, count(*)::BIGINT AS lines,
+SELECT day, problem AS kind, key, count(*)::BIGINT AS lines,
        min(line_no)::BIGINT AS first_line, arg_min(example, line_no) AS example
 FROM bad GROUP BY ALL
 """
@@ -159,7 +159,7 @@ def _compact_pass(store: Store, telemetry: Telemetry, today: date, grace_days: i
     pending = read_batches(con, telemetry)
     con.execute(_CLOSED.replace("$last::DATE", f"DATE '{last_closed_day(today, grace_days)}'"))
     events = {
-        (info.site, info.day): str(path)
+        info.day: str(path)
         for key, path in telemetry.compacted.items()
         if (info := parse_compacted(key)) is not None and info.table == "events"
     }
@@ -178,53 +178,54 @@ def _compact_pass(store: Store, telemetry: Telemetry, today: date, grace_days: i
     con.execute(_WINNERS)
     con.execute(_NEW_ANOMALIES)
     run = uuid.uuid4().hex  # every file of a day written now carries it (loader checks)
+    site_days = con.execute("SELECT count(DISTINCT (key_site, _day)) FROM winners").fetchone()
     with tempfile.TemporaryDirectory(prefix="p2f-compact-") as scratch:
         files = _write_tables(con, Path(scratch), affected, run)
-        for site, day in affected:
-            _put_day(con, store, telemetry, Path(scratch), site, day, files)
-    return Compacted(len(affected), closed, len(pending) - closed)
+        for day in affected:
+            _put_day(con, store, telemetry, Path(scratch), day, files)
+    return Compacted(int(site_days[0]) if site_days else 0, closed, len(pending) - closed)
 
 
 def _affected(
-    con: duckdb.DuckDBPyConnection, telemetry: Telemetry, events: dict[tuple[str, date], str]
-) -> list[tuple[str, date]]:
+    con: duckdb.DuckDBPyConnection, telemetry: Telemetry, events: dict[date, str]
+) -> list[date]:
     """The days to write: those of the new closed events, those holding a compacted copy of
     one of them (so a (device, seq) is never kept on two days), and the days whose files are
     incomplete (compacted before the derived tables existed, or cut between two uploads)."""
-    days = {(site, day) for site, day in con.execute(_AFFECTED).fetchall()}
+    days = {day for (day,) in con.execute(_AFFECTED).fetchall()}
     if events and days:
         con.execute(_NEW_IDS)
         rows = con.execute(_COPIES_ON_OTHER_DAYS, {"files": sorted(events.values())}).fetchall()
-        days |= {(site, day) for site, day in rows}
-    tables: dict[tuple[str, date], set[str]] = {}
+        days |= {day for (day,) in rows}
+    tables: dict[date, set[str]] = {}
     for key in telemetry.compacted:
         info = parse_compacted(key)
         if info is not None and not info.anomalies:
-            tables.setdefault((info.site, info.day), set()).add(info.table)
+            tables.setdefault(info.day, set()).add(info.table)
     days |= {day for day, names in tables.items() if names != {"events", *daytables.TABLES}}
     return sorted(days)
 
 
 def _write_tables(
-    con: duckdb.DuckDBPyConnection, scratch: Path, affected: list[tuple[str, date]], run: str
-) -> dict[tuple[str, str, date], Path]:
+    con: duckdb.DuckDBPyConnection, scratch: Path, affected: list[date], run: str
+) -> dict[tuple[str, date], Path]:
     """Every table of every affected day into ``scratch``, one partitioned COPY per table;
     a day without rows for a table gets an empty file (so a stale one is replaced)."""
-    files: dict[tuple[str, str, date], Path] = {}
-    extra = "key_site AS _p_site, _day AS _p_day, "
+    files: dict[tuple[str, date], Path] = {}
+    extra = "_day AS _p_day, "
     selects = {"events": f"SELECT {extra}* EXCLUDE (_day) FROM winners"}
     selects |= {name: daytables.derived(name, "winners", extra) for name in daytables.TABLES}
     for table, select in selects.items():
         folder = scratch / table
         con.execute(
-            f"COPY ({select} ORDER BY _p_site, _p_day, {daytables.ORDER.get(table, 'device, ts')})"
+            f"COPY ({select} ORDER BY _p_day, {daytables.ORDER.get(table, 'device, ts')})"
             f" TO '{folder}' (FORMAT "
-            f"parquet, COMPRESSION zstd, PARTITION_BY (_p_site, _p_day), KV_METADATA "
+            f"parquet, COMPRESSION zstd, PARTITION_BY (_p_day), KV_METADATA "
             f"{{run: '{run}'}})"
         )
-        for site, day in affected:
-            part = folder / f"_p_site={site}" / f"_p_day={day.isoformat()}"
-            target = scratch / f"{site}-{day}.{table}.parquet"
+        for day in affected:
+            part = folder / f"_p_day={day.isoformat()}"
+            target = scratch / f"{day}.{table}.parquet"
             written = sorted(part.glob("*.parquet"))
             if len(written) == 1:
                 written[0].rename(target)
@@ -232,9 +233,9 @@ def _write_tables(
                 _copy(con, "SELECT * FROM read_parquet($files, hive_partitioning = false)",
                       target, run, {"files": [str(w) for w in written]})  # fmt: skip
             else:  # no row of this table that day: an empty file replaces a stale one
-                _copy(con, f"SELECT * EXCLUDE (_p_site, _p_day) FROM ({select}) WHERE false",
+                _copy(con, f"SELECT * EXCLUDE (_p_day) FROM ({select}) WHERE false",
                       target, run)  # fmt: skip
-            files[(table, site, day)] = target
+            files[(table, day)] = target
     return files
 
 
@@ -243,15 +244,13 @@ def _put_day(
     store: Store,
     telemetry: Telemetry,
     scratch: Path,
-    site: str,
     day: date,
-    files: dict[tuple[str, str, date], Path],
+    files: dict[tuple[str, date], Path],
 ) -> None:
     """The day's tables, its events, then its anomalies (the old ones kept, the new added)."""
-    sidecar_key = file_key(site, day, anomalies=True)
+    sidecar_key = file_key(day, anomalies=True)
     new = (
-        "SELECT kind, key, lines, first_line, example FROM new_anomalies "
-        f"WHERE site = '{site}' AND day = DATE '{day}'"
+        f"SELECT kind, key, lines, first_line, example FROM new_anomalies WHERE day = DATE '{day}'"
     )
     count = con.execute(f"SELECT count(*) FROM ({new})").fetchone()
     sidecar = None
@@ -259,7 +258,7 @@ def _put_day(
         rows = new
         if sidecar_key in telemetry.compacted:
             rows += f" UNION ALL SELECT * FROM read_parquet('{telemetry.compacted[sidecar_key]}')"
-        sidecar = scratch / f"{site}-{day}.anomalies.parquet"
+        sidecar = scratch / f"{day}.anomalies.parquet"
         con.execute(
             f"COPY (SELECT kind, key, sum(lines)::BIGINT AS lines, "
             f"min(first_line)::BIGINT AS first_line, arg_min(example, first_line) AS example "
@@ -271,7 +270,7 @@ def _put_day(
         # only in a sidecar (all duplicates) is compacted, so the sidecar goes last (a failure
         # in between leaves it JSONL, read and de-duplicated again, never lost)
         for table in (*daytables.TABLES, "events"):
-            _put(store, telemetry, file_key(site, day, table=table), files[(table, site, day)])
+            _put(store, telemetry, file_key(day, table=table), files[(table, day)])
         if sidecar is not None:
             _put(store, telemetry, sidecar_key, sidecar)
     except PublishError as error:

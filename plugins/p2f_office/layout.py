@@ -65,14 +65,14 @@ def classify(key: str) -> KeyInfo:
     return KeyInfo(key, "batch", site, device, first, last)
 
 
-# -- the compacted telemetry (p2f_office.compaction): one Parquet file per site and day ----------
+# -- the compacted telemetry (p2f_office.compaction): Parquet files per day, every site in them --
 
 COMPACTED_PREFIX = "telemetry-compacted/"  # private, like telemetry/ (never under site/)
 # a day's files: its events (``<day>.parquet``), the anomalies compaction found, and the
 # tables the reports read, derived from the events (p2f_office.daytables)
 DAY_TABLES = ("anomalies", "plays", "touches", "handoffs", "spans")
 _COMPACTED = re.compile(
-    rf"^{re.escape(COMPACTED_PREFIX)}(?P<site>{_NAME})/(?P<day>\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"^{re.escape(COMPACTED_PREFIX)}(?P<day>\d{{4}}-\d{{2}}-\d{{2}})"
     rf"(?:\.(?P<table>{'|'.join(DAY_TABLES)}))?\.parquet$"
 )
 
@@ -80,7 +80,6 @@ _COMPACTED = re.compile(
 @dataclass(frozen=True)
 class CompactedFile:
     key: str
-    site: str
     day: date
     table: str  # "events", or one of DAY_TABLES
 
@@ -98,15 +97,16 @@ def parse_compacted(key: str) -> CompactedFile | None:
         day = date.fromisoformat(match["day"])
     except ValueError:
         return None
-    return CompactedFile(key, match["site"], day, match["table"] or "events")
+    return CompactedFile(key, day, match["table"] or "events")
 
 
-def file_key(site: str, day: date, anomalies: bool = False, table: str = "events") -> str:
-    """``telemetry-compacted/<site>/<day>.parquet`` (``.anomalies.parquet``: the sidecar;
-    ``.<table>.parquet``: a derived table)."""
+def file_key(day: date, anomalies: bool = False, table: str = "events") -> str:
+    """``telemetry-compacted/<day>.parquet`` (``.anomalies.parquet``: the sidecar;
+    ``.<table>.parquet``: a derived table). One file per day for every site: a year is 365
+    files per table, and each scan of them pays per file."""
     table = "anomalies" if anomalies else table
     suffix = "" if table == "events" else f".{table}"
-    return f"{COMPACTED_PREFIX}{site}/{day.isoformat()}{suffix}.parquet"
+    return f"{COMPACTED_PREFIX}{day.isoformat()}{suffix}.parquet"
 
 
 __all__ = [

@@ -154,12 +154,12 @@ def _check_days(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> None:
     """Every compacted day has all its tables, written by the same compaction run; a day
     compacted before the derived tables existed, or cut between two uploads, must be
     compacted again (``compact`` does it) before it is read."""
-    tables: dict[str, set[str]] = {}  # "<site>/<day>" -> its tables
-    day_of: dict[str, str] = {}  # local file -> "<site>/<day>"
+    tables: dict[str, set[str]] = {}  # "<day>" -> its tables
+    day_of: dict[str, str] = {}  # local file -> "<day>"
     for key, path in telemetry.compacted.items():
         info = parse_compacted(key)
         if info is not None and not info.anomalies:
-            day = f"{COMPACTED_PREFIX}{info.site}/{info.day.isoformat()}"
+            day = f"{COMPACTED_PREFIX}{info.day.isoformat()}"
             tables.setdefault(day, set()).add(info.table)
             day_of[str(path)] = day
     wanted = {"events", *daytables.TABLES}
@@ -213,10 +213,7 @@ def read_batches(con: duckdb.DuckDBPyConnection, telemetry: Telemetry) -> list[K
 
 
 # Compacted events up to this many rows are read into memory once (a few GB at most); above,
-# the tables stay views over the files. Each scan of a view opens every site-day file (~0.2 ms
-# each on this machine): for a small fleet's year (4,380 small files per table) that cost,
-# paid by every report query, outweighs the rows; for a large fleet the rows dominate and do
-# not fit in memory (docs/office.md, "Compaction").
+# the tables stay views over the files (a large fleet's rows do not fit in memory).
 MATERIALISE_ROWS = 50_000_000
 
 

@@ -75,9 +75,9 @@ def compact(folder: Path) -> compaction.Compacted:
     return compaction.compact(store, loader.gather(store, folder), TODAY)
 
 
-def keys_in(folder: Path, site: str, day: date, table: str = "events") -> set[str]:
+def keys_in(folder: Path, day: date, table: str = "events") -> set[str]:
     """The batch keys a compacted day's table holds."""
-    path = folder / file_key(site, day, table=table)
+    path = folder / file_key(day, table=table)
     return {key for (key,) in duckdb.sql(f"SELECT DISTINCT key FROM '{path}'").fetchall()}
 
 
@@ -113,11 +113,11 @@ def test_compacted_days_give_the_very_same_figures(
     assert done.days == 2 * 3  # two sites, 10-12 July; 13 July is open
     assert done.pending > 0  # the batches of 13 July (and the one across midnight) wait
     assert set(parquet_keys(packed)) >= {
-        file_key("gare", date(2026, 7, 10)),
-        file_key("gare", date(2026, 7, 10), anomalies=True),  # the garbage line
-        file_key("port", date(2026, 7, 12)),
+        file_key(date(2026, 7, 10)),
+        file_key(date(2026, 7, 10), anomalies=True),  # the garbage line
+        file_key(date(2026, 7, 12)),
     }
-    assert file_key("gare", date(2026, 7, 13)) not in parquet_keys(packed)
+    assert file_key(date(2026, 7, 13)) not in parquet_keys(packed)
     assert figures(packed) == before
     assert figures(packed, materialise_rows=0) == before
     assert ("line is not a JSON object", next(iter(files)), 1) in [
@@ -139,7 +139,7 @@ def test_a_late_batch_and_a_duplicate_batch_count_once_before_and_after_recompac
 ) -> None:
     plain, packed, files = stores
     compact(packed)
-    old_day = parquet_keys(packed)[file_key("gare", date(2026, 7, 10))]
+    old_day = parquet_keys(packed)[file_key(date(2026, 7, 10))]
     # a screen's backlog for 10 July arrives late, and a batch is uploaded again under
     # another name (the same events)
     late = journal(tmp_path, "gare", "gare-2", 1, FIRST + timedelta(minutes=3))
@@ -154,11 +154,11 @@ def test_a_late_batch_and_a_duplicate_batch_count_once_before_and_after_recompac
     assert figures(packed, materialise_rows=0) == expected
     done = compact(packed)
     assert done.batches == len(late) + 1
-    assert parquet_keys(packed)[file_key("gare", date(2026, 7, 10))] != old_day
+    assert parquet_keys(packed)[file_key(date(2026, 7, 10))] != old_day
     assert figures(packed) == expected  # and the same once folded into their day
     # the backlog's last batch spans midnight: its events are on both days' files
     across = sorted(late)[-1]
-    both = keys_in(packed, "gare", date(2026, 7, 10)) & keys_in(packed, "gare", date(2026, 7, 11))
+    both = keys_in(packed, date(2026, 7, 10)) & keys_in(packed, date(2026, 7, 11))
     assert both & set(late) == {across}
     packed_store = loader.open_store(f"file://{packed}", packed)
     con = duckdb.connect()
@@ -203,7 +203,7 @@ def test_the_report_compacts_first_and_the_s3_store_gets_the_files(
     assert run(options, Out()) == 0  # type: ignore[arg-type]
     listed = client.list_objects_v2(Bucket="compact", Prefix=f"p2f/{COMPACTED_PREFIX}")
     keys = {item["Key"] for item in listed["Contents"]}
-    assert f"p2f/{file_key('port', date(2026, 7, 11))}" in keys
+    assert f"p2f/{file_key(date(2026, 7, 11))}" in keys
     assert "6 site-days" in "".join(lines)
     shutil.rmtree(tmp_path / "cache")
     store = loader.open_store("s3://compact/p2f", tmp_path)
@@ -246,7 +246,7 @@ def test_a_copy_of_a_compacted_event_on_another_day_is_counted_once_whichever_wi
     done = compact(packed)
     assert done.batches == 2
     assert figures(packed) == expected  # both days written again: one copy of each seq
-    assert set(late) & keys_in(packed, "gare", date(2026, 7, 12)) == {min(late)}
+    assert set(late) & keys_in(packed, date(2026, 7, 12)) == {min(late)}
 
 
 def test_a_day_with_a_missing_table_is_refused_then_written_again(
@@ -254,11 +254,11 @@ def test_a_day_with_a_missing_table_is_refused_then_written_again(
 ) -> None:
     plain, packed, _ = stores
     compact(packed)
-    (packed / file_key("port", date(2026, 7, 11), table="touches")).unlink()
-    with pytest.raises(loader.ReportError, match=r"port/2026-07-11: .*touches missing.*compact"):
+    (packed / file_key(date(2026, 7, 11), table="touches")).unlink()
+    with pytest.raises(loader.ReportError, match=r"/2026-07-11: .*touches missing.*compact"):
         figures(packed)
     done = compact(packed)
-    assert (done.days, done.batches) == (1, 0)
+    assert (done.days, done.batches) == (2, 0)  # both sites of that day
     assert figures(packed) == figures(plain)
 
 

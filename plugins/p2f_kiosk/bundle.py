@@ -168,8 +168,7 @@ class _ImageMaker:
         if path not in self.writer.files:
             # never through a link, even one planted after the check ran
             data = read_content_file(self.content_dir, src, MAX_IMAGE_BYTES)
-            # the resized bytes depend on the source bytes, the box and the format only
-            key = ("image", digest(data), box, path.endswith(".png"))
+            key = picture_key(data, src, box)
             self.writer.put_shared(path, key, lambda: images.fit(data, src, box))
         return path
 
@@ -181,6 +180,11 @@ class _ImageMaker:
             return None
         first = item.data.images[0]
         return self._make(first.src, "thumbs", self.thumb_box), first.alt
+
+
+def picture_key(data: bytes, src: str, box: images.Box) -> tuple[object, ...]:
+    """What the resized bytes depend on: the source bytes, the box and the format only."""
+    return ("image", digest(data), box, images.resized_name(src).endswith(".png"))
 
 
 def media_box(site: dict[str, Any]) -> images.Box:

@@ -13,6 +13,7 @@ from pelican import signals
 
 from p2f_build import REPORT_NAME, build_time
 from p2f_kiosk.bundle import write_bundle
+from p2f_kiosk.pictures import prepare_pictures
 from p2f_kiosk.shared import SharedFiles
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,10 @@ def write_bundles(pelican: Any) -> None:
     editorial = editorial_settings(settings.get("P2F_EDITORIAL"))  # hide_past_hard_limit
     reports = {}
     shared = SharedFiles()  # pictures resized once per screen size, not per site
-    for site in sorted(item.slug for item in corpus.of_kind("site")):
+    sites = sorted(item.slug for item in corpus.of_kind("site"))
+    ahead = prepare_pictures(corpus, sites, Path(settings["PATH"]), now, editorial, shared)
+    log.info("kiosk: %d pictures resized ahead in worker processes", ahead)
+    for site in sites:
         _, report = write_bundle(
             corpus,
             site,

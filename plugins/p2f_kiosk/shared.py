@@ -44,6 +44,8 @@ class SharedFiles:
     values: dict[Hashable, object] = field(default_factory=dict)
     values_reused: int = 0
     pages: SharedPages = field(default_factory=SharedPages)  # rendered once, filled per site
+    ready: dict[Hashable, bytes] = field(default_factory=dict)  # made ahead (pictures.py)
+    made_ahead: int = 0  # files whose bytes came from ``ready``
 
     def value(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, once per build for ``key`` (every input of the value)."""
@@ -68,7 +70,11 @@ class SharedFiles:
                 shutil.copyfile(first, target)
             self.reused += 1
             return entry
-        data = make()
+        data = self.ready.pop(key, None)
+        if data is None:
+            data = make()
+        else:
+            self.made_ahead += 1
         target.write_bytes(data)
         entry = file_entry(data)
         self.made[key] = (target, entry)

@@ -8,6 +8,7 @@ build, as ``invoke build`` does. Every file must be the same, byte for byte.
 from __future__ import annotations
 
 import os
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,6 +18,8 @@ import jinja2
 import pytest
 
 from p2f_kiosk.bundle import BundleReport, _Writer, write_bundle
+from p2f_kiosk.images import ImageProblem
+from p2f_kiosk.pictures import picture_jobs, prepare_pictures
 from p2f_kiosk.shared import SharedFiles
 from p2f_kiosk.shared_pages import PRIVATE, SharedPages
 from p2f_model.corpus import Corpus
@@ -170,3 +173,31 @@ def test_content_that_holds_the_private_use_character_is_rendered_for_each_site(
 
         html = pages.render("key", {"link": link}, make)
         assert html == template.render(title=title, link=link)
+
+
+def test_pictures_resized_ahead_in_worker_processes_are_the_same_bytes(
+    corpus: Corpus, tmp_path: Path
+) -> None:
+    _build(corpus, tmp_path / "on-demand", SharedFiles())
+    shared = SharedFiles()
+    ahead = prepare_pictures(corpus, list(SITES), CONTENT, NOW, None, shared, workers=2)
+    assert ahead > 0
+    _build(corpus, tmp_path / "ahead", shared)
+    on_demand, made_ahead = _files(tmp_path / "on-demand"), _files(tmp_path / "ahead")
+    assert sorted(made_ahead) == sorted(on_demand)
+    assert [path for path in on_demand if made_ahead[path] != on_demand[path]] == []
+    # every picture the bundles hold was made ahead: none made again, none left unused
+    assert shared.made_ahead == ahead
+    assert shared.ready == {}
+
+
+def test_a_picture_that_cannot_be_read_in_a_worker_names_its_file(
+    corpus: Corpus, tmp_path: Path
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    jobs = picture_jobs(corpus, [SITES[0]], content, NOW, None, SharedFiles())
+    broken = next(src for _, src, _ in jobs.values() if src.endswith((".jpg", ".webp")))
+    (content / broken).write_bytes(b"not a picture")
+    with pytest.raises(ImageProblem, match=f"content/{broken}: cannot read the image"):
+        prepare_pictures(corpus, [SITES[0]], content, NOW, None, SharedFiles(), workers=2)

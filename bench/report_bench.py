@@ -178,6 +178,12 @@ def main() -> None:
     parser.add_argument(
         "--synthetic", action="store_true", help="write the compacted form directly (no JSONL)"
     )
+    parser.add_argument(
+        "--materialise-rows",
+        type=int,
+        default=loader.MATERIALISE_ROWS,
+        help="compacted events read into memory up to this many (0: views over the files)",
+    )
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()} (2 cores shared: times are upper bounds)")
     results: dict[str, float] = {}
@@ -226,7 +232,7 @@ def main() -> None:
     size = sum(p.stat().st_size for p in (args.out / compaction.COMPACTED_PREFIX).rglob("*"))
     print(f"  {size / 1e9:.3f} GB of Parquet", flush=True)
     print("from compacted Parquet:", flush=True)
-    measured["Parquet"] = load_and_report(store, args.out, args.first, last)
+    measured["Parquet"] = load_and_report(store, args.out, args.first, last, args.materialise_rows)
     print(f"{args.screens} screens x {args.days} days     previous (docs/office.md) -> now")
     for source, figures in measured.items():
         load, reported = PREVIOUS.get((args.screens, args.days, source), ("-", "-"))
@@ -256,13 +262,15 @@ class StepTimer:
         return self.con.executemany(sql, *args)
 
 
-def load_and_report(store: object, out: Path, first: date, last: date) -> dict[str, float]:
+def load_and_report(
+    store: object, out: Path, first: date, last: date, rows: int = loader.MATERIALISE_ROWS
+) -> dict[str, float]:
     """Time the listing, the load and every report on a fresh DuckDB connection."""
     results: dict[str, float] = {}
     telemetry = timed("list", results, lambda: loader.gather(store, out))  # type: ignore[arg-type]
     con = duckdb.connect()
     steps = StepTimer(con)
-    timed("load (parse, check, dedupe)", results, lambda: loader.load(steps, telemetry))  # type: ignore[arg-type]
+    timed("load (parse, check, dedupe)", results, lambda: loader.load(steps, telemetry, rows))  # type: ignore[arg-type]
     for label, seconds in sorted(steps.seconds.items(), key=lambda item: -item[1])[:6]:
         print(f"    {seconds:6.2f} s  {label}")
     sites = tuple(

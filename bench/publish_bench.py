@@ -1,95 +1,151 @@
-"""Publishing bench: bytes and objects uploaded, and what a kiosk downloads after a change.
+"""Publishing bench: what a publish uploads and what each kiosk downloads, as the corpus grows.
 
-Runs on a copy of content/ in a temporary folder, publishing to a local folder store:
-(a) first publish, (b) publish again with no change, (c) one place's French summary changed.
-For (c) it also gives, per site, the objects and bytes a kiosk must fetch: the signed manifest,
-the manifest parts it does not hold yet, and the new files they list (what a player holding the
-previous release downloads). Target for (c): < 50 KB and < 10 objects per site.
+For each size (``sample``: the repository's content/; a number: a corpus of that many documents
+from bench/gen_corpus.py), it builds the corpus, then a copy with one place's French summary
+changed, and publishes to a fresh store:
 
-    .venv/bin/python bench/publish_bench.py
+(a) first publish; the players' caches are then seeded with the release's files and parts
+    (what a screen that synced it holds) and each player syncs once;
+(b) publish again with no change, then each player syncs (a conditional GET: nothing new);
+(c) publish the edited build, then each player syncs: the real ``p2f_player.sync.Syncer``,
+    its requests and bytes counted on the way.
+
+Stores: ``s3`` (moto over HTTP on 127.0.0.1, the players reading it over HTTP) or ``folder``
+(``LocalStore``, the players reading it as a folder source); same publish and sync code, same
+objects and bytes. Target for (c): < 50 KB and < 10 objects per player.
+
+    .venv/bin/python bench/publish_bench.py                       # sample, s3
+    .venv/bin/python bench/publish_bench.py --sizes sample,20000 --workdir /tmp/bench20k \\
+        --store folder
+
+With ``--workdir`` the corpora and builds are kept there and reused (a 20,000-document build
+takes many minutes): ``corpus-<n>/build-a`` and ``corpus-<n>-c/build-c``, each with ``DONE``.
+Figures that do not depend on load (objects, bytes) are exact; seconds are upper bounds.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import logging
+import os
 import re
 import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from p2f_player.contract import trust  # noqa: E402
-from p2f_publish import layout, plan  # noqa: E402
+from p2f_player.contract.manifest import parse_manifest, split_into_parts  # noqa: E402
+from p2f_player.sources import FolderSource, S3Source, Source  # noqa: E402
+from p2f_player.store import Store as PlayerStore  # noqa: E402
+from p2f_player.sync import Syncer  # noqa: E402
 from p2f_publish.publish import publish  # noqa: E402
-from p2f_publish.releases import expanded  # noqa: E402
-from p2f_publish.stores import LocalStore  # noqa: E402
-from p2f_publish.website import read_site  # noqa: E402
-from p2f_site.build import build_all  # noqa: E402
+from p2f_publish.stores import LocalStore, Store  # noqa: E402
 
 BUILD_NOW = "2026-11-26T12:00:00+00:00"
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+BUCKET = "livep2f"
+# Figures of the bench before this round (sample, folder store, load ~3-17): (c) uploaded
+# 37 objects / 264,411 bytes, 51 writes / 1,049,357 bytes in all (the website index written
+# whole twice); the worst kiosk downloaded 3 objects / 22,540 bytes; (b) took 15.4 s.
+PREVIOUS = {"sample": {"c_writes": 51, "c_bytes": 1_049_357, "c_down": (3, 22_540), "b_s": 15.4}}
 
 
-class CountingStore(LocalStore):
-    """A local store that counts what is written to it."""
+class CountingStore:
+    """Passes everything to ``inner``; counts what is written (objects, bytes) and listed."""
 
-    def __init__(self, root: Path) -> None:
-        super().__init__(root)
-        self.puts = 0
-        self.put_bytes = 0
+    def __init__(self, inner: Store) -> None:
+        self.inner, self.url = inner, inner.url
+        self.writes = self.write_bytes = self.copies = self.lists = 0
+
+    def reset(self) -> None:
+        self.writes = self.write_bytes = self.copies = self.lists = 0
+
+    def list_keys(self, prefix: str) -> set[str]:
+        self.lists += 1
+        return self.inner.list_keys(prefix)
+
+    def get(self, key: str) -> bytes:
+        return self.inner.get(key)
 
     def put(self, key: str, data: bytes, *, content_type: str, cache_control: str) -> None:
-        super().put(key, data, content_type=content_type, cache_control=cache_control)
-        self.puts += 1
-        self.put_bytes += len(data)
+        self.inner.put(key, data, content_type=content_type, cache_control=cache_control)
+        self.writes, self.write_bytes = self.writes + 1, self.write_bytes + len(data)
+
+    def create(self, key: str, data: bytes, *, content_type: str, cache_control: str) -> None:
+        self.inner.create(key, data, content_type=content_type, cache_control=cache_control)
+        self.writes, self.write_bytes = self.writes + 1, self.write_bytes + len(data)
+
+    def copy(self, source: str, key: str, **headers: Any) -> None:
+        self.inner.copy(source, key, **headers)
+        self.copies += 1
 
     def delete(self, keys: Iterable[str]) -> None:
-        super().delete(keys)
+        self.inner.delete(keys)
 
 
-def build(content: Path, output: Path) -> float:
+@dataclass
+class CountingSource:
+    """A player's source that counts the answers it gets: objects (with bytes) and 304s."""
+
+    inner: Source
+    objects: int = 0
+    bytes: int = 0
+    not_modified: int = 0
+
+    def fetch(self, key: str, etag: str | None = None, *, max_bytes: int = 8 << 20) -> Any:
+        fetched = self.inner.fetch(key, etag, max_bytes=max_bytes)
+        if fetched is None:
+            self.not_modified += 1
+        else:
+            self.objects, self.bytes = self.objects + 1, self.bytes + len(fetched.data)
+        return fetched
+
+    def put(self, key: str, data: bytes) -> None:
+        self.inner.put(key, data)
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+
+@dataclass
+class Row:
+    size: str
+    change: str
+    objects_up: int
+    bytes_up: int
+    copies: int
+    publish_s: float
+    down: list[tuple[int, int]] = field(default_factory=list)  # per player: objects, bytes
+    sync_s: float = 0.0
+    load: float = 0.0
+
+
+# -- corpora and builds ----------------------------------------------------------------------
+
+
+def build(corpus: Path, output: Path) -> None:
+    """Build ``corpus/content`` into ``output`` once; ``output/DONE`` marks a finished one."""
+    from p2f_site.build import build_all
+
+    if (output / "DONE").exists():
+        print(f"  reusing {output}")
+        return
     started = time.perf_counter()
-    overrides = {"PATH": str(content), "P2F_ROOT": str(content.parent), "P2F_NOW": BUILD_NOW}
-    build_all(ROOT, ROOT / "pelicanconf.py", output, overrides=overrides)
-    return time.perf_counter() - started
-
-
-def step(name: str, store: CountingStore, output: Path, key: bytes, now: datetime) -> None:
-    store.puts = store.put_bytes = 0
-    started = time.perf_counter()
-    summary = publish(store, output / "kiosk", output / "site", key, now, say=lambda _: None)
-    seconds = time.perf_counter() - started
-    print(f"({name}) {summary.line()}; {store.puts} writes in all ({store.put_bytes} bytes), "
-          f"{len(summary.released)} kiosk releases, {summary.site_pages_copied} website copies, "
-          f"{seconds:.2f} s")  # fmt: skip
-
-
-def website_bytes(site_dir: Path) -> None:
-    """The website's bytes as built, and as stored under ``site/`` on S3 (gzip forms)."""
-    site = read_site(site_dir)
-    size = {path: (site_dir / path).stat().st_size for path in site.files}
-    plain = sum(size[path] for path in site.gzipped)
-    packed = sum(len(site.packed[site.files[path]]) for path in site.gzipped)
-    total = sum(size.values())
-    stored = total - plain + packed
-    print(f"website: {len(site.files)} files, {total} bytes plain; {len(site.gzipped)} text "
-          f"files pre-compressed {plain} -> {packed} bytes; site/ on S3 {total} -> {stored} "
-          f"bytes ({100 * stored / max(total, 1):.0f} %)")  # fmt: skip
-
-
-def live_objects(store: LocalStore) -> dict[str, tuple[dict[str, int], int]]:
-    """Per site: every object its live release needs (files and parts, sha256 -> size), and the
-    size of its signed manifest."""
-    out = {}
-    for path in sorted((store.root / "kiosk").glob("*/manifest.json")):
-        data = path.read_bytes()
-        document = expanded(store, trust.open_envelope(data)[0])
-        out[path.parent.name] = (plan.objects_of(document), len(data))
-    return out
+    overrides = {"PATH": str(corpus / "content"), "P2F_ROOT": str(corpus), "P2F_NOW": BUILD_NOW}
+    build_all(corpus, ROOT / "pelicanconf.py", output, overrides=overrides)
+    (output / "DONE").write_text("built\n", encoding="utf-8")
+    print(f"  built {output} in {time.perf_counter() - started:.0f} s, load {load():.1f}")
 
 
 def change_one_place(content: Path) -> str:
@@ -100,44 +156,221 @@ def change_one_place(content: Path) -> str:
             if count:
                 place.write_text(new, encoding="utf-8")
                 return place.stem
-    raise SystemExit("no place with a summary to change")
+    raise SystemExit(f"{content}: no place with a summary to change")
 
 
-def main() -> None:
-    private, _ = trust.generate_keypair()
-    with tempfile.TemporaryDirectory() as folder:
+def edit_output(build_a: Path, build_c: Path, content: Path) -> None:
+    """Stand-in for a rebuild when there is no time for one (``--edit output``): ``build_c``
+    is ``build_a`` (hard links) with the pages of one place changed, website and kiosks (their
+    manifests updated). It leaves out what the place's summary changes in lists and in the
+    search index, so it understates a real edit a little."""
+    from p2f_player.contract.manifest import file_entry
+
+    slug = change_one_place(content)
+    shutil.rmtree(build_c, ignore_errors=True)
+    for name in ("site", "kiosk"):  # (build_a/<name> are links to its current build)
+        shutil.copytree(build_a / name, build_c / name, copy_function=os.link)
+    own = re.compile(rf"(^|/){re.escape(slug)}(/|\.)")
+    changed: dict[Path, bytes] = {}
+    for path in sorted(build_c.rglob("*.html")):
+        if own.search(path.relative_to(build_c).as_posix()):
+            data = path.read_bytes() + b"<!-- Nouveau r\xc3\xa9sum\xc3\xa9. -->\n"
+            path.unlink()  # a hard link into build_a: never write through it
+            path.write_bytes(data)
+            changed[path] = data
+    for manifest in sorted((build_c / "kiosk").glob("*/manifest.json")):
+        document = json.loads(manifest.read_bytes())
+        for path in document["files"]:
+            data = changed.get(manifest.parent / path)
+            if data is not None:
+                found = file_entry(data)
+                document["files"][path] = {"size": found.size, "sha256": found.sha256}
+        manifest.unlink()
+        manifest.write_text(json.dumps(document, ensure_ascii=False, indent=1), "utf-8")
+    (build_c / "DONE").write_text(f"edited output: {len(changed)} pages of {slug}\n", "utf-8")
+    print(f"  changed lieux/{slug}.md: {len(changed)} built pages edited in place of a rebuild")
+
+
+def prepare(size: str, workdir: Path, edit: str = "rebuild") -> tuple[Path, Path]:
+    """The base build and the build with one place changed, made once per ``workdir``."""
+    base = workdir / f"corpus-{size}"
+    edited = workdir / f"corpus-{size}-c"
+    if not (base / "content").exists():
+        if size == "sample":
+            shutil.copytree(ROOT / "content", base / "content")
+        else:
+            import gen_corpus
+
+            gen_corpus.generate(int(size), base)
+    build(base, base / "build-a")
+    if edit == "output" and not (edited / "build-c" / "DONE").exists():
+        shutil.rmtree(edited / "content", ignore_errors=True)
+        shutil.copytree(base / "content", edited / "content")
+        edit_output(base / "build-a", edited / "build-c", edited / "content")
+    if not (edited / "build-c" / "DONE").exists():
+        shutil.rmtree(edited / "content", ignore_errors=True)
+        shutil.copytree(base / "content", edited / "content")
+        print(f"  changed lieux/{change_one_place(edited / 'content')}.md")
+    build(edited, edited / "build-c")
+    return base / "build-a", edited / "build-c"
+
+
+# -- stores and players ----------------------------------------------------------------------
+
+
+def open_store(kind: str, work: Path) -> tuple[Store, Any]:
+    """The store to publish to, and a function giving a player's source for it."""
+    if kind == "folder":
+        root = work / "store"
+        return LocalStore(root), lambda: FolderSource(root)
+    import boto3
+    from botocore.config import Config
+    from moto.server import ThreadedMotoServer
+
+    from p2f_publish.s3 import S3Store
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",
+        config=Config(s3={"addressing_style": "path"}),
+    )
+    client.create_bucket(Bucket=BUCKET)
+    # players read with presigned GETs (p2f_player.sources.S3Source), as from a private bucket
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+    return S3Store(BUCKET, "prod", client=client), lambda: S3Source(BUCKET, "prod", endpoint)
+
+
+def seed_player(cache: Path, bundle: Path) -> None:
+    """What a screen that synced ``bundle``'s release holds: its files and manifest parts."""
+    objects = cache / "objects"
+    objects.mkdir(parents=True, exist_ok=True)
+    document = parse_manifest((bundle / "manifest.json").read_bytes())
+    for path, entry in document["files"].items():
+        target = objects / entry["sha256"]
+        if not target.exists():
+            os.link(bundle / path, target)
+    for sha, data in split_into_parts(document)[1].items():
+        (objects / sha).write_bytes(data)
+
+
+def sync_all(players: dict[str, tuple[Syncer, CountingSource]], now: datetime) -> list[Any]:
+    down = []
+    for site, (syncer, source) in players.items():
+        source.objects = source.bytes = source.not_modified = 0
+        result = syncer.sync_once(now)
+        if not result.ok:
+            raise SystemExit(f"player {site}: sync {result.status}: {result.reason}")
+        down.append((source.objects, source.bytes))
+    return down
+
+
+# -- one size --------------------------------------------------------------------------------
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def bench_size(size: str, workdir: Path, kind: str, players_max: int, edit: str) -> list[Row]:
+    print(f"size {size}: builds (load {load():.1f})")
+    build_a, build_c = prepare(size, workdir, edit)
+    private, public = trust.generate_keypair()
+    rows = []
+    with tempfile.TemporaryDirectory(dir=workdir) as folder:
         work = Path(folder)
-        content = work / "content"
-        shutil.copytree(ROOT / "content", content)
-        output = work / "build"
-        store = CountingStore(work / "store")
-        now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-        print(f"build: {build(content, output):.1f} s")
-        step("a: first publish", store, output, private, now)
-        website_bytes(output / "site")
-        step("b: no change", store, output, private, now + timedelta(minutes=1))
-        before = live_objects(store)
-        slug = change_one_place(content)
-        print(f"build after changing lieux/{slug}.md: {build(content, output):.1f} s")
-        step("c: one place changed (fr)", store, output, private, now + timedelta(minutes=2))
-        after = live_objects(store)
-        worst = (0, 0)
-        for site, (objects_needed, manifest_size) in after.items():
-            old = before[site][0]
-            fetch = {sha: size for sha, size in objects_needed.items() if sha not in old}
-            if not fetch and manifest_size == before[site][1]:
-                print(f"    kiosk {site}: nothing to download")
-                continue
-            objects, size = len(fetch) + 1, sum(fetch.values()) + manifest_size
-            worst = max(worst, (size, objects))
-            print(f"    kiosk {site}: downloads {objects} objects, {size} bytes "
-                  f"(manifest {manifest_size} bytes + {len(fetch)} parts and files "
-                  f"{sum(fetch.values())} bytes)")  # fmt: skip
-        verdict = "OK" if worst[0] < 50_000 and worst[1] < 10 else "OVER TARGET"
-        print(f"(c) worst kiosk: {worst[1]} objects, {worst[0]} bytes: {verdict} "
-              f"(target < 50000 bytes and < 10 objects)")  # fmt: skip
-        print(f"store: {sum(1 for _ in (store.root / layout.object_key('')).iterdir())} objects")
+        inner, source_of = open_store(kind, work)
+        store = CountingStore(inner)
+        sites = sorted(p.parent.name for p in (build_a / "kiosk").glob("*/manifest.json"))
+        players: dict[str, tuple[Syncer, CountingSource]] = {}
+
+        def step(change: str, output: Path, minutes: int) -> Row:
+            store.reset()
+            started = time.perf_counter()
+            summary = publish(
+                store, output / "kiosk", output / "site", private, NOW + timedelta(minutes=minutes),
+                say=lambda _: None,
+            )  # fmt: skip
+            row = Row(size, change, summary.uploaded, store.write_bytes, store.copies, 0.0)
+            row.publish_s = time.perf_counter() - started
+            row.objects_up = store.writes  # every write: objects, indexes, manifests
+            started = time.perf_counter()
+            row.down = sync_all(players, NOW + timedelta(minutes=minutes, seconds=30))
+            row.sync_s = (time.perf_counter() - started) / max(len(players), 1)
+            row.load = load()
+            print(f"  ({change}) {summary.line()}; {store.writes} writes, {store.write_bytes} "
+                  f"bytes, {store.copies} copies, {store.lists} listings, "
+                  f"{row.publish_s:.1f} s; players: {row.down}")  # fmt: skip
+            return row
+
+        rows.append(step("first", build_a, 0))
+        for site in sites[:players_max]:
+            cache = work / f"player-{site}"
+            seed_player(cache, build_a / "kiosk" / site)
+            source = CountingSource(source_of())
+            players[site] = (Syncer(site, source, PlayerStore(cache), public), source)
+        seeded = sync_all(players, NOW + timedelta(seconds=30))
+        print(f"  players seeded with release (a), then synced: {seeded}")
+        rows.append(step("none", build_a, 1))
+        rows.append(step("one item", build_c, 2))
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    print()
+    print(f"{'size':>7} {'change':>9} {'objects up':>10} {'bytes up':>11} {'copies':>6} "
+          f"{'obj down/player':>15} {'bytes down/player':>17} {'publish s':>9} "
+          f"{'sync s/player':>13} {'load':>5}")  # fmt: skip
+    for r in rows:
+        objects = max((o for o, _ in r.down), default=0)
+        size = max((b for _, b in r.down), default=0)
+        print(f"{r.size:>7} {r.change:>9} {r.objects_up:>10} {r.bytes_up:>11} {r.copies:>6} "
+              f"{objects:>15} {size:>17} {r.publish_s:>9.1f} {r.sync_s:>13.2f} "
+              f"{r.load:>5.1f}")  # fmt: skip
+    print("(objects down/player and bytes down/player: the worst player; objects up: writes)")
+    for size, before in PREVIOUS.items():
+        print(f"previous {size} (c): {before['c_writes']} writes, {before['c_bytes']} bytes up; "
+              f"worst kiosk {before['c_down'][0]} objects, {before['c_down'][1]} bytes down; "
+              f"(b) {before['b_s']} s")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="sample", help="comma list: sample and/or numbers")
+    parser.add_argument("--workdir", type=Path, help="keep and reuse corpora and builds here")
+    parser.add_argument("--store", choices=("s3", "folder"), default="s3")
+    parser.add_argument("--players", type=int, default=12, help="players measured per size")
+    parser.add_argument(
+        "--edit", choices=("rebuild", "output"), default="rebuild",
+        help="(c) from a real rebuild, or the place's built pages edited (see edit_output)",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = args.workdir or Path(scratch)
+        workdir.mkdir(parents=True, exist_ok=True)
+        for size in args.sizes.split(","):
+            rows.extend(bench_size(size.strip(), workdir, args.store, args.players, args.edit))
+    print_table(rows)
+    worst = [r for r in rows if r.change == "one item"]
+    for r in worst:
+        objects = max((o for o, _ in r.down), default=0)
+        size = max((b for _, b in r.down), default=0)
+        verdict = "OK" if size < 50_000 and objects < 10 else "OVER TARGET"
+        print(
+            f"{r.size} (c) worst player: {objects} objects, {size} bytes: {verdict} "
+            "(target < 50000 bytes and < 10 objects)"
+        )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

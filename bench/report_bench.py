@@ -40,7 +40,6 @@ import duckdb
 
 from p2f_model.campaigns import Campaign
 from p2f_office import compaction, loader, reports
-from p2f_office.layout import parse_compacted
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.rules import PARIS
 from p2f_player.heartbeat import heartbeat_key
@@ -273,12 +272,8 @@ def load_and_report(
     timed("load (parse, check, dedupe)", results, lambda: loader.load(steps, telemetry, rows))  # type: ignore[arg-type]
     for label, seconds in sorted(steps.seconds.items(), key=lambda item: -item[1])[:6]:
         print(f"    {seconds:6.2f} s  {label}")
-    sites = tuple(
-        sorted(
-            {batch.site for batch in telemetry.batches}  # type: ignore[attr-defined]
-            | {info.site for k in telemetry.compacted if (info := parse_compacted(k))}  # type: ignore[attr-defined]
-        )
-    )
+    listed = con.execute("SELECT DISTINCT site FROM spans ORDER BY 1").fetchall()
+    sites = tuple(site for (site,) in listed)
     campaign = Campaign(
         slug="bench",
         path="",

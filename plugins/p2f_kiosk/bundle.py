@@ -214,6 +214,8 @@ def _write_slide(
     template = writer.template(env, f"slide-{name}.html")
     put: Callable[[str, bytes], None] = writer.put
     shape = (name, tuple(heroes), logo, partner.slug if partner else None, planned.level)
+    # the items the slide reads: its own, its partner's name, an event's place's name
+    reads = (item.slug, *(slug for slug in (shape[3], getattr(item.data, "place", None)) if slug))
     # one page per language the text is written in; a turn without a translation shows the
     # French page, labelled fr (plan.language_turns)
     for lang in dict.fromkeys(planned.text_language(turn) for turn in planned.languages):
@@ -228,7 +230,7 @@ def _write_slide(
             return template.render(site=view, link=value("link"), **values)
 
         # the same on every site but for the screen's size and the deep link: made once
-        html = writer.shared.pages.render(("slide", item.slug, lang, *shape), fill, make)
+        html = writer.shared.pages.render(("slide", item.slug, lang, *shape), fill, make, reads)
         path = f"slides/{item.slug}.{lang}.html"
         put(path, html.encode())
         pages[lang], titles[lang], links[lang] = path, text.title, link

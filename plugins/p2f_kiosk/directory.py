@@ -175,10 +175,11 @@ class _PageWriter:
 
     def item_page(
         self, lang: str, item: Item, key: tuple[object, ...], per_site: dict[str, object],
-        **values: Any,
+        reads: tuple[str, ...], **values: Any,
     ) -> None:  # fmt: skip
         """An item's page: rendered once per build for ``key`` (all its inputs but the site's
-        scalars and ``per_site``), then filled in with this site's values."""
+        scalars, ``per_site`` and the items it reads besides its own: ``reads``), then filled
+        in with this site's values."""
         path = f"items/{item.slug}.html"
         site = self.site
         fill = {f"site_{name}": site[name] for name in SITE_SCALARS} | per_site
@@ -194,7 +195,9 @@ class _PageWriter:
             )  # fmt: skip
 
         shape = (tuple(site["languages"]),)
-        html = self.shared.pages.render(("item", lang, item.slug, *shape, *key), fill, make)
+        html = self.shared.pages.render(
+            ("item", lang, item.slug, *shape, *key), fill, make, (item.slug, *reads)
+        )
         self.put(f"directory/{lang}/{path}", html.encode())
         self.count += 1
 
@@ -253,8 +256,9 @@ def _write_language(
             per_site: dict[str, object] = {"link": link}
             if "distance" in facts:
                 per_site["distance"] = facts.pop("distance")
+            listed = tuple(o.slug for o in here)
             writer.item_page(
-                lang, item, (tuple(o.slug for o in here), image), per_site,
+                lang, item, (listed, image), per_site, listed,
                 title=text.title, text=text, data=item.data, body=body, image=image,
                 when=writer.when(item, lang), facts=facts, offers=offers,
                 fallback=text.lang != lang, kind=item.kind, slug=item.slug,

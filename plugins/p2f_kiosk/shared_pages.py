@@ -9,6 +9,12 @@ hold it by chance), cut at the markers, and each site's page is the pieces joine
 site's values, escaped as Jinja's autoescape does (``markupsafe.escape``). The bytes are the
 same as a direct render (tests/kiosk/test_shared_pages.py compares them).
 
+With the build cache (``p2f_build.cache``: ``invoke build``, ``livereload``), the pieces are
+also kept between builds, under a digest of the build's global inputs (code, settings, build
+moment), the kiosk templates, the page's key and the bytes of every item the page reads (the
+caller names them: the item, the offers it lists, a slide's partner and an event's place): a
+rebuild after a one-item edit renders only the pages that read that item again.
+
 A marker must reach the output untouched: if a template transformed one (a filter, a test on
 the value), its pieces would hold a broken marker; then that key is rendered directly for every
 site instead. Values a template branches on (the site's languages, which offers a place lists)
@@ -17,14 +23,19 @@ belong in the key, not in a marker. Only the pieces are kept (a few KB per item 
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from markupsafe import escape
 
+from p2f_build.cache import Cache
+from p2f_build.cache import key as _key
+
 PRIVATE = "\ue000"  # Unicode private use: never in a content file's words on purpose
+NAMESPACE = "kiosk-pages"  # in the build cache
 Value = Callable[[str], object]  # the name of a per-site value -> what the template gets
 
 
@@ -37,22 +48,41 @@ class SharedPages:
     rendered: int = 0  # templates rendered (for tests and the bench)
     reused: int = 0  # pages joined from pieces instead of rendered
     enabled: bool = True  # False: every page rendered for each site (tests compare the two)
+    loaded: int = 0  # pages whose pieces came from the build cache
+    store: Cache | None = None
+    prefix: str = ""  # digest of the build's global inputs and the kiosk templates
+    item_digest: Callable[[str], str] | None = None  # slug -> digest of its files
 
     def __post_init__(self) -> None:
         self._cut = re.compile(f"{PRIVATE}{self.nonce}:([a-z_]+){PRIVATE}")
+
+    def keep_in(self, store: Cache, prefix: str, item_digest: Callable[[str], str]) -> None:
+        """Keep pieces in ``store`` between builds (see the module's doc)."""
+        self.store, self.prefix, self.item_digest = store, prefix, item_digest
 
     def mark(self, name: str) -> str:
         return f"{PRIVATE}{self.nonce}:{name}{PRIVATE}"
 
     def render(
-        self, key: Hashable, values: Mapping[str, object], make: Callable[[Value], str]
+        self,
+        key: Hashable,
+        values: Mapping[str, object],
+        make: Callable[[Value], str],
+        items: Iterable[str] = (),
     ) -> str:
         """The page ``make(value)`` renders, where ``value(name)`` stands for ``values[name]``
-        (the per-site values); ``key`` holds every other input of the page."""
+        (the per-site values); ``key`` holds every other input of the page but the items it
+        reads, named by ``items`` (their slugs)."""
+        items = tuple(items)
         known = self.pieces.get(key, ()) if self.enabled else None
         if known is None:  # a marker did not survive this template: render for each site
             self.rendered += 1
             return make(values.__getitem__)
+        if not known:
+            stored, known = self._stored(key, items), ()
+            if stored is not None:
+                self.loaded += 1
+                known = self.pieces[key] = stored
         if not known:
             self.rendered += 1
             parts = self._cut.split(make(self.mark))
@@ -62,8 +92,24 @@ class SharedPages:
                 self.pieces[key] = None
                 return make(values.__getitem__)
             known = self.pieces[key] = tuple(parts)
+            self._store(key, items, known)
         else:
             self.reused += 1
         return "".join(
             part if i % 2 == 0 else str(escape(values[part])) for i, part in enumerate(known)
         )
+
+    def _entry(self, key: Hashable, items: Iterable[str]) -> str | None:
+        if self.store is None or self.item_digest is None:
+            return None
+        return _key(self.prefix, repr(key), *(self.item_digest(slug) for slug in items))
+
+    def _stored(self, key: Hashable, items: Iterable[str]) -> tuple[str, ...] | None:
+        entry = self._entry(key, items)
+        found = None if entry is None or self.store is None else self.store.get(NAMESPACE, entry)
+        return None if found is None else tuple(json.loads(found))
+
+    def _store(self, key: Hashable, items: Iterable[str], pieces: tuple[str, ...]) -> None:
+        entry = self._entry(key, items)
+        if entry is not None and self.store is not None:
+            self.store.put(NAMESPACE, entry, json.dumps(pieces).encode())

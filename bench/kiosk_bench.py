@@ -25,10 +25,12 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,6 +189,8 @@ def run(args: argparse.Namespace, engine: str, minutes: float) -> list[Sample]:
             began = time.monotonic()
             kiosk = start_kiosk(tmp, bundle, display, idle_s=60, speed=args.speed, env=env)
             print(f"[{engine}] cold start to first slide: {time.monotonic() - began:.1f} s")
+            reading = threading.Event()
+            threading.Thread(target=read_notify, args=(kiosk.notify, reading), daemon=True).start()
             print(header(), flush=True)
             samples = [sample(kiosk.proc.pid, 0.0)]
             print(row(samples[-1]), flush=True)
@@ -203,11 +207,26 @@ def run(args: argparse.Namespace, engine: str, minutes: float) -> list[Sample]:
                 f"[{engine}] slides played: {played} ({played / max(minutes, 0.01):.0f} a minute); "
                 f"on screen at the end: {shown.get('shownId')}"
             )
+            threads = len(list(Path(f"/proc/{kiosk.proc.pid}/task").iterdir()))
+            print(f"[{engine}] threads in the player at the end: {threads}")
+            reading.set()
             stop_kiosk(kiosk)
         finally:
             xvfb.terminate()
             xvfb.wait(timeout=10)
     return samples
+
+
+def read_notify(sock: socket.socket, stop: threading.Event) -> None:
+    """Read the player's sd_notify pings as systemd would (a reader that never reads fills the
+    socket's queue; the player then drops its pings, see shell/sdnotify.py)."""
+    while not stop.is_set():
+        try:
+            sock.recv(256)
+        except TimeoutError:  # the socket's 0.2 s timeout
+            continue
+        except OSError:  # closed at the end
+            return
 
 
 # The engine probe: pywebview alone (no player) cycling the bundle's slides in two sandboxed

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import socket
+import threading
 import urllib.error
 import urllib.request
 from datetime import timedelta
@@ -77,6 +78,29 @@ def test_sd_notify_reaches_the_socket(tmp_path: Path) -> None:
         assert listener.recv(64) == b"WATCHDOG=1"
     assert not Notifier({}).notify("READY=1")  # outside systemd: nothing to do
     assert not Notifier({"NOTIFY_SOCKET": str(tmp_path / "gone")}).notify("READY=1")
+
+
+def test_sd_notify_drops_a_ping_rather_than_wait_for_a_reader(tmp_path: Path) -> None:
+    """A reader that stopped reading: its queue fills, then pings are dropped, never waited on
+    (a waiting ping holds a heartbeat thread for good: the bench saw them pile up)."""
+    path = tmp_path / "notify"
+    sent: list[bool] = []
+    done = threading.Event()
+
+    def ping_until_dropped() -> None:
+        notifier = Notifier({"NOTIFY_SOCKET": str(path)})
+        for _ in range(100_000):
+            sent.append(notifier.notify("WATCHDOG=1"))
+            if not sent[-1]:
+                break
+        done.set()
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
+        listener.bind(str(path))
+        threading.Thread(target=ping_until_dropped, daemon=True).start()
+        assert done.wait(60), "a ping waited for the reader"
+        assert sent[0] and sent[-1] is False  # the queue took some, then one was dropped
+        assert listener.recv(64) == b"WATCHDOG=1"  # what was queued is still there
 
 
 def test_server_serves_only_known_releases_and_the_page(tmp_path: Path) -> None:

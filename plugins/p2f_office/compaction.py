@@ -7,13 +7,16 @@ site in them) under the store's private ``telemetry-compacted/<day>.parquet``, w
 loader's checks keep (``queries.CHECKED``), de-duplicated on ``(device, seq)`` by the loader's
 own rule (the first copy by batch key and line). What compaction finds wrong (duplicates,
 conflicting copies, lines that do not parse...) goes into ``<day>.anomalies.parquet`` next to
-it, so the report still shows it. A batch with anomalies but no good event has no day: it stays
+it, so the report still shows it; next to them too, the tables the reports read, derived from
+the day's events (``p2f_office.daytables``: plays, touches, hand-offs, spans), all of a day's
+files carrying one ``run`` id. A batch with anomalies but no good event has no day: it stays
 JSONL and is checked again by every report.
 
 Which batches are compacted is read from the Parquet files themselves (their ``key`` column):
-the loader reads a batch as JSONL unless its key is in a compacted file, and de-duplicates the
-union, so a late batch for a compacted day is counted right away and ``compact`` folds it into
-its day on the next run (the day's file is rewritten with the old rows and the new ones).
+the loader reads a batch as JSONL unless its key is in a compacted file, and de-duplicates only
+those JSONL rows against the compacted ones, so a late batch for a compacted day is counted
+right away and ``compact`` folds it into its day on the next run (the day's files are rewritten
+with the old rows and the new ones, and so is the day of any other copy of its events).
 Batch keys are immutable (a re-send writes the same key), so keys, not timestamps, decide.
 Running ``compact`` again with nothing new writes nothing (idempotent). A batch is compacted
 only when all its good events are on closed days, so no batch is ever half in Parquet.

@@ -267,7 +267,7 @@ def load_and_report(
     """Time the listing, the load and every report on a fresh DuckDB connection."""
     results: dict[str, float] = {}
     telemetry = timed("list", results, lambda: loader.gather(store, out))  # type: ignore[arg-type]
-    con = duckdb.connect()
+    con = loader.connect()
     steps = StepTimer(con)
     timed("load (parse, check, dedupe)", results, lambda: loader.load(steps, telemetry, rows))  # type: ignore[arg-type]
     for label, seconds in sorted(steps.seconds.items(), key=lambda item: -item[1])[:6]:

@@ -19,8 +19,6 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
-
 from p2f_office import compaction, loader, queries
 from p2f_office.layout import file_key
 from p2f_player.contract.deeplinks import deep_link
@@ -97,7 +95,7 @@ FROM numbered
 
 def generate(out: Path, screens: int, first: date, days: int) -> int:
     """Write ``days`` compacted days of ``screens`` screens under ``out``; the event count."""
-    con = duckdb.connect()
+    con = loader.connect()
     loader.read_batches(con, loader.Telemetry(root=out))  # an empty ``checked``: its columns
     total = 0
     with tempfile.TemporaryDirectory(prefix="p2f-synthetic-", dir=out.parent) as scratch:

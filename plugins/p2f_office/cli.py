@@ -18,8 +18,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-import duckdb
-
 from p2f_model.campaigns import Campaign, is_campaign_path
 from p2f_model.load import load_corpus
 from p2f_model.problems import Problem
@@ -222,7 +220,7 @@ def run(options: Options, out: TextIO) -> int:
     except (loader.ReportError, arrivals.AccessLogError) as error:
         print(f"report: {error}", file=out)
         return 1
-    con = duckdb.connect()
+    con = loader.connect()
     loader.load(con, telemetry)
     if qr_logs is not None:
         arrivals.load(con, qr_logs)

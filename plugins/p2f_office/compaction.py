@@ -36,7 +36,7 @@ import duckdb
 
 from p2f_office import daytables, queries
 from p2f_office.layout import COMPACTED_PREFIX, KeyInfo, file_key, parse_compacted
-from p2f_office.loader import ReportError, Telemetry, read_batches
+from p2f_office.loader import ReportError, Telemetry, connect, read_batches
 from p2f_publish.errors import PublishError
 from p2f_publish.stores import LocalStore, Store
 
@@ -158,7 +158,7 @@ def _in_time_order(batches: list[KeyInfo]) -> list[KeyInfo]:
 
 
 def _compact_pass(store: Store, telemetry: Telemetry, today: date, grace_days: int) -> Compacted:
-    con = duckdb.connect()
+    con = connect()
     pending = read_batches(con, telemetry)
     con.execute(_CLOSED.replace("$last::DATE", f"DATE '{last_closed_day(today, grace_days)}'"))
     events = {

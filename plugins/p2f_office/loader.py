@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,15 @@ class Telemetry:
     unexpected: list[tuple[str, str]] = field(default_factory=list)  # (key, why)
     live: dict[str, dict[str, Any]] = field(default_factory=dict)  # site -> manifest document
     compacted: dict[str, Path] = field(default_factory=dict)  # compacted key -> local file
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB whose spill files go to the system's temporary folder: by default
+    DuckDB spills to ``.tmp/`` in the working directory, which is the repository when
+    ``invoke report`` runs there (and is left behind when the process is killed)."""
+    spill = Path(tempfile.gettempdir()) / "p2f-office-duckdb"
+    spill.mkdir(exist_ok=True)
+    return duckdb.connect(config={"temp_directory": str(spill)})
 
 
 def open_store(url: str, default: Path) -> Store:

@@ -139,3 +139,21 @@ def test_fleet_alarms(changes: dict[str, Any], expected: tuple[str, ...]) -> Non
     assert "écran éteint pendant ses horaires" not in reports.alarms(
         screen(screen_is_off=True, last_heartbeat=night), night, timedelta(minutes=10), hours
     )
+
+
+def test_duckdb_spills_to_the_system_temporary_folder_not_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB's default spill folder is ``.tmp`` in the working directory: the repository when
+    ``invoke report`` runs there. The office's connection spills under the system's temp."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "system-tmp"))
+    (tmp_path / "system-tmp").mkdir()
+    monkeypatch.chdir(tmp_path)
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    con = loader.connect()
+    spill = con.execute("SELECT current_setting('temp_directory')").fetchone()
+    assert spill == (str(tmp_path / "system-tmp" / "p2f-office-duckdb"),)
+    con.close()
+    assert not (tmp_path / ".tmp").exists()

@@ -52,6 +52,13 @@ PREVIOUS: dict[int, dict[str, float]] = {
         PICTURES: 68.4,
     },
 }  # fmt: skip
+# The same script at commit bf8989f (before the kiosk work of issue 14: pages rendered per
+# site, pictures resized in the build process), 2026-11-30 16:27-17:30 UTC, machine loaded
+# (1-min load 13-24 on 2 cores: wall inflated, compare cpu s), next to each run's own.
+PREVIOUS_LOADED: dict[int, dict[str, float]] = {
+    1000: {"wall_s": 166.1, "cpu_s": 37.4, "maxrss_mb": 180.0},
+    5000: {"wall_s": 839.0, "cpu_s": 125.5, "maxrss_mb": 846.0},
+}
 
 
 # ---------------------------------------------------------------------------------------
@@ -376,15 +383,21 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 def print_previous(rows: list[dict[str, Any]]) -> None:
     """Before issue 14 and now, side by side, for the sizes with earlier figures."""
+    _print_before(rows, PREVIOUS, "before issue 14")
+    _print_before(rows, PREVIOUS_LOADED, "at bf8989f (before the kiosk work, loaded machine)")
+
+
+def _print_before(rows: list[dict[str, Any]], figures: dict[int, dict[str, float]],
+                  title: str) -> None:  # fmt: skip
     for row in rows:
-        before = PREVIOUS.get(row["documents"])
+        before = figures.get(row["documents"])
         if before is None:
             continue
         build = row["build"]
         phases = {label: seconds for label, seconds, _ in build["phases"]}
         now = {"wall_s": build["wall_s"], "cpu_s": build["cpu_s"],
                "maxrss_mb": build["maxrss_mb"], **phases}  # fmt: skip
-        print(f"\nbefore issue 14 and now, {row['documents']} documents:")
+        print(f"\n{title} and now, {row['documents']} documents (load {build['load']:.1f}):")
         print(f"  {'':<44} {'before':>9} {'now':>9} {'now/before':>10}")
         for key, value in before.items():
             if key in now:

@@ -109,6 +109,7 @@ def build_all(
     overrides: dict[str, Any] | None = None,
     measure_memory: bool = False,
     cache: bool = False,
+    keep_previous: bool = False,
 ) -> BuildReport:
     """Build site and kiosks into ``output/site`` and ``output/kiosk``. Raises ``BuildError``.
 
@@ -116,6 +117,10 @@ def build_all(
     ``output/.cache/``, does nothing when no input changed since the current build, and
     otherwise renders only the pages whose inputs changed. Its output is byte for byte the
     output of a build without cache.
+
+    With ``keep_previous``, the build it replaced is left for the caller to delete with
+    ``remove_leftovers(output)`` once it has answered (deleting tens of thousands of files is
+    not part of the time a reporter waits for in ``invoke livereload``).
     """
     started = time.perf_counter()
     output.mkdir(parents=True, exist_ok=True)
@@ -140,7 +145,7 @@ def build_all(
             return unchanged
     try:
         report = _run(settings, staging, measure_memory)
-        finished = _swap_in(staging, output, report, settings.get("P2F_SCAN"))
+        finished = _swap_in(staging, output, report, settings.get("P2F_SCAN"), keep_previous)
         if opened is not None:
             save_records(opened, finished.name, settings.get("P2F_NEW_PAGE_RECORDS", {}))
     finally:
@@ -216,7 +221,9 @@ def _run(settings: dict[str, Any], staging: Path, measure_memory: bool) -> Build
     )
 
 
-def _swap_in(staging: Path, output: Path, report: BuildReport, found: Scan | None) -> Path:
+def _swap_in(
+    staging: Path, output: Path, report: BuildReport, found: Scan | None, keep_previous: bool
+) -> Path:
     """Make the staging build current with one atomic rename of the ``.current`` link."""
     for name in OUTPUTS:
         (staging / name).mkdir(parents=True, exist_ok=True)
@@ -230,7 +237,8 @@ def _swap_in(staging: Path, output: Path, report: BuildReport, found: Scan | Non
     _replace_link(output / CURRENT, Path(finished.name))  # the switch
     for name in OUTPUTS:
         _fixed_link(output, name)
-    remove_leftovers(output)
+    if not keep_previous:
+        remove_leftovers(output)
     return finished
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from p2f_site.build import BuildError, BuildReport, build_all, current_build
+from p2f_site.build import BuildError, BuildReport, build_all, current_build, remove_leftovers
 from p2f_site.inputs import CODE
 from tests.conftest import ROOT, WriteContent
 
@@ -321,3 +321,22 @@ def test_pictures_come_from_the_cache_once_converted(tmp_path: Path) -> None:
     assert cached_picture(settings, "images/a.png", data) == first
     assert cache.hits == 1
     cache.close()
+
+
+def test_the_replaced_build_can_be_removed_after_the_reply(
+    write_content: WriteContent, tmp_path: Path
+) -> None:
+    content, output = write_content(), tmp_path / "build"
+    build(content, output, cache=True)
+    first = current_build(output)
+    (content / "pratique" / "numeros-urgence.md").write_text(
+        (content / "pratique" / "numeros-urgence.md").read_text().replace("112", "15")
+    )
+    overrides = {"PATH": str(content), "P2F_ROOT": str(content.parent), "P2F_NOW": NOW}
+    report = build_all(
+        ROOT, ROOT / "pelicanconf.py", output, overrides, cache=True, keep_previous=True
+    )
+    assert report.rendered and current_build(output) != first
+    assert first is not None and (output / first).is_dir()  # still there: served no more
+    remove_leftovers(output)
+    assert not (output / first).exists() and (output / "site" / "index.html").is_file()

@@ -232,7 +232,7 @@ def _write_slide(
         # the same on every site but for the screen's size and the deep link: made once
         html = writer.shared.pages.render(("slide", item.slug, lang, *shape), fill, make, reads)
         path = f"slides/{item.slug}.{lang}.html"
-        put(path, html.encode())
+        put(path, html)
         pages[lang], titles[lang], links[lang] = path, text.title, link
     turns = {turn: planned.text_language(turn) for turn in planned.languages}
     return slide_document(

@@ -198,7 +198,7 @@ class _PageWriter:
         html = self.shared.pages.render(
             ("item", lang, item.slug, *shape, *key), fill, make, (item.slug, *reads)
         )
-        self.put(f"directory/{lang}/{path}", html.encode())
+        self.put(f"directory/{lang}/{path}", html)
         self.count += 1
 
     def _template(self, name: str) -> jinja2.Template:

@@ -157,7 +157,8 @@ def test_a_template_that_changes_a_marker_is_rendered_for_each_site() -> None:
             def make(value: Callable[[str], object], template: jinja2.Template = template) -> str:
                 return template.render(link=value("link"), name=value("name"))
 
-            assert pages.render(("page", id(template)), values, make) == template.render(**values)
+            html = pages.render(("page", id(template)), values, make)
+            assert html == template.render(**values).encode()
     assert pages.pieces[("page", id(upper))] is None
     assert pages.pieces[("page", id(plain))] is not None
 
@@ -173,7 +174,7 @@ def test_content_that_holds_the_private_use_character_is_rendered_for_each_site(
             return template.render(title=title, link=value("link"))
 
         html = pages.render("key", {"link": link}, make)
-        assert html == template.render(title=title, link=link)
+        assert html == template.render(title=title, link=link).encode()
     assert pages.pieces["key"] is None
 
 

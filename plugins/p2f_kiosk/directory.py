@@ -189,9 +189,11 @@ class _PageWriter:
             facts = values["facts"]
             if "distance" in per_site:  # a place: its distance from this screen
                 facts = facts | {"distance": value("distance")}
+            # the body's Markdown converted only when rendered (not when the pieces are known)
+            later = {k: v() for k, v in values.items() if isinstance(v, _Later)}
             return self._template("item.html").render(
                 lang=lang, site=view, t=labels(lang), w=screen_words(lang), up="../../",
-                is_home=False, link=value("link"), **(values | {"facts": facts}),
+                is_home=False, link=value("link"), **(values | {"facts": facts} | later),
             )  # fmt: skip
 
         shape = (tuple(site["languages"]),)
@@ -213,6 +215,17 @@ class _PageWriter:
     ) -> None:
         self.page(lang, path, "list.html", title=title, entries=[e.as_dict() for e in entries],
                   places=places)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Later:
+    """A value of an item page worked out only if the page is rendered."""
+
+    make: Callable[[str], str]
+    argument: str
+
+    def __call__(self) -> str:
+        return self.make(self.argument)
 
 
 def _write_language(
@@ -247,7 +260,6 @@ def _write_language(
     for items in sections.values():
         for item in items:
             text = item.text(lang)
-            body = writer.offline_html(text.body)
             link = deep_link(item.slug, writer.site["id"], lang, public_url)
             here = offers_at.get(item.slug, [])
             offers = [writer.event(o, lang).as_dict() for o in here]
@@ -259,10 +271,10 @@ def _write_language(
             listed = tuple(o.slug for o in here)
             writer.item_page(
                 lang, item, (listed, image), per_site, listed,
-                title=text.title, text=text, data=item.data, body=body, image=image,
+                title=text.title, text=text, data=item.data, image=image,
                 when=writer.when(item, lang), facts=facts, offers=offers,
                 fallback=text.lang != lang, kind=item.kind, slug=item.slug,
-                actions=_actions(item, lang),
+                actions=_actions(item, lang), body=_Later(writer.offline_html, text.body),
             )  # fmt: skip
 
 
@@ -281,7 +293,16 @@ def _write_search(writer: _PageWriter, sections: dict[str, list[Item]], lang: st
     def body_html(item: Item) -> str:
         return writer.offline_html(item.text(lang).body)
 
-    rows = search_rows(items, lang, metas, body_html if TEXT_WORDS else None)
+    if TEXT_WORDS:  # body keywords: weighed against the other items of this site
+        rows = search_rows(items, lang, metas, body_html)
+    else:  # each row depends on its item, language and list entry only: made once per build
+        shared = writer.shared
+
+        def row(item: Item) -> list[str]:
+            key = ("search-row", item.slug, lang, metas[item.slug])
+            return shared.value(key, lambda: search_rows([item], lang, metas)[0])
+
+        rows = [row(item) for item in items]
     writer.put(f"directory/{lang}/search-index.js", index_script(rows))
     keys = [list(row) for row in words["keys"].split()]
     writer.page(lang, "search.html", "search.html", title=words["search"], keys=keys)

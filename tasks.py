@@ -28,17 +28,33 @@ def check(c, content="content", territory=""):  # type: ignore[no-untyped-def]
 @task(
     help={
         "clean": "build without the cache in build/.cache (the incremental build's "
-        "output is the same, byte for byte)"
+        "output is the same, byte for byte)",
+        "at": "the build moment, ISO (e.g. 2026-12-04T20:30+01:00); default: now. The moment "
+        "is an input of every page: rebuilds for the same moment render only what changed",
     }
 )
-def build(c, settings="pelicanconf.py", output="build", clean=False):  # type: ignore[no-untyped-def]
+def build(c, settings="pelicanconf.py", output="build", clean=False, at=""):  # type: ignore[no-untyped-def]
     """Check, then build the website (build/site) and the kiosk bundles (build/kiosk/<site>).
 
-    Incremental: only pages whose inputs changed are rendered again (build/.cache)."""
+    Incremental: only pages whose inputs changed are rendered again (build/.cache); the build
+    moment is one of those inputs, so two builds "now" a second apart render everything, and
+    two builds ``--at`` the same moment render only what changed."""
+    from datetime import datetime
+
     from p2f_site.build import BuildError, build_all
 
+    overrides = {}
+    if at:
+        try:
+            datetime.fromisoformat(at)
+        except ValueError:
+            print(
+                f"build: --at {at!r} is not an ISO moment (2026-12-04T20:30+01:00)", file=sys.stderr
+            )
+            sys.exit(2)
+        overrides["P2F_NOW"] = at
     try:
-        report = build_all(ROOT, ROOT / settings, ROOT / output, cache=not clean)
+        report = build_all(ROOT, ROOT / settings, ROOT / output, overrides, cache=not clean)
     except BuildError as error:
         print(error, file=sys.stderr)
         sys.exit(1)

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from p2f_player.contract.manifest import bins_for, hash_bin
+
 PART_ENTRIES = 64  # paths per part, on average: ~7 KB of JSON
 
 
@@ -47,15 +49,11 @@ class SiteIndex:
 
 def bin_count(paths: int) -> int:
     """Parts for a site of ``paths`` files: the power of two giving ~``PART_ENTRIES`` each."""
-    bins = 1
-    while bins * PART_ENTRIES < paths:
-        bins *= 2
-    return bins
+    return bins_for(paths, 1, PART_ENTRIES)
 
 
 def part_name(path: str, bins: int) -> str:
-    number = int(hashlib.sha256(path.encode()).hexdigest()[:8], 16) % bins
-    return f"{number:0{len(f'{bins - 1:x}')}x}"
+    return hash_bin(path, bins, min_width=1)
 
 
 def part_bytes(part: SiteIndex) -> bytes:

@@ -84,6 +84,7 @@ __all__ = [
     "ContentMismatch",
     "FileEntry",
     "ManifestError",
+    "bins_for",
     "build_manifest",
     "canonical_bytes",
     "check_file",
@@ -92,6 +93,7 @@ __all__ = [
     "expand_parts",
     "file_entry",
     "file_part_name",
+    "hash_bin",
     "is_sha256",
     "iso",
     "item_bins",
@@ -190,18 +192,25 @@ _ITEM_FILE = re.compile(
 )
 
 
-def item_bins(items: int) -> int:
-    """Parts per kind for ``items`` items: ``ITEM_BINS``, doubled until ~``ITEMS_PER_BIN``
-    items each. Readers never compute it: a part's name is only a label in the document."""
-    bins = ITEM_BINS
-    while bins * ITEMS_PER_BIN < items:
+def bins_for(entries: int, minimum: int, per_bin: int) -> int:
+    """How many parts ``entries`` are cut into: ``minimum``, doubled until ~``per_bin`` each
+    (also the website index's rule, ``p2f_publish.site_index``)."""
+    bins = minimum
+    while bins * per_bin < entries:
         bins *= 2
     return bins
 
 
-def _bin(slug: str, bins: int) -> str:
-    width = max(2, len(f"{bins - 1:x}"))
-    return f"{int(hashlib.sha256(slug.encode()).hexdigest()[:8], 16) % bins:0{width}x}"
+def hash_bin(key: str, bins: int, min_width: int = 2) -> str:
+    """The part ``key`` falls in among ``bins``: a hash of it, in hex of a fixed width."""
+    width = max(min_width, len(f"{bins - 1:x}"))
+    return f"{int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % bins:0{width}x}"
+
+
+def item_bins(items: int) -> int:
+    """Parts per kind for ``items`` items: ``ITEM_BINS``, doubled until ~``ITEMS_PER_BIN``
+    items each. Readers never compute it: a part's name is only a label in the document."""
+    return bins_for(items, ITEM_BINS, ITEMS_PER_BIN)
 
 
 def _item_of(path: str) -> str | None:
@@ -216,12 +225,12 @@ def file_part_name(path: str, bins: int = ITEM_BINS) -> str:
     files are grouped by top folder (``assets``, ``directory`` listings)."""
     item = _item_of(path)
     if item is not None:
-        return f"items-{_bin(item, bins)}"
+        return f"items-{hash_bin(item, bins)}"
     return path.split("/", 1)[0] if "/" in path else "top"
 
 
 def slide_part_name(slide_id: str, bins: int = ITEM_BINS) -> str:
-    return f"slides-{_bin(slide_id, bins)}"
+    return f"slides-{hash_bin(slide_id, bins)}"
 
 
 def split_into_parts(document: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]:

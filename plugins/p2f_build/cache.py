@@ -12,7 +12,7 @@ reads, never from names or times:
 - ``Inputs.globals``: everything every output may depend on — the settings the build runs with,
   the build moment (``P2F_NOW`` or the clock), the territory from the environment, the code of
   every plugin, and the theme's translations and static files. Templates are not in it: each
-  step adds the bytes of the templates it renders (``template_digest``).
+  step adds the bytes of the templates it renders (``tree_digest``).
 - ``Inputs.item(slug)``: the bytes of an item's files, the original and its translations.
 - ``Inputs.content``: every content file and image, names and bytes (the whole corpus).
 
@@ -27,6 +27,7 @@ build runs without one (``P2F_CACHE`` unset: a clean build). Nothing here reads 
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -51,22 +52,36 @@ def key(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes (``missing`` when absent: absence is an input too)."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return "missing"
+SKIPPED = ("__pycache__", ".egg-info", ".pytest_cache", ".mypy_cache", ".ruff_cache")
 
 
-def tree_digest(root: Path, suffixes: tuple[str, ...] = ()) -> str:
-    """One digest of every file under ``root`` (relative names and bytes), in sorted order."""
-    parts: list[str] = []
-    if root.is_dir():
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and (not suffixes or path.name.endswith(suffixes)):
-                parts += [path.relative_to(root).as_posix(), file_digest(path)]
-    return key(*parts)
+def file_digests(root: Path) -> dict[str, str]:
+    """Absolute path -> SHA-256 of every file under ``root``; a link counts by its target's
+    name (the build refuses links; the digest must still change when one appears)."""
+    found: dict[str, str] = {}
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.endswith(SKIPPED) and d not in SKIPPED)
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                found[path] = "link:" + os.readlink(path)
+                continue
+            with open(path, "rb") as handle:
+                found[path] = hashlib.sha256(handle.read()).hexdigest()
+        for name in dirs:
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                found[path] = "link:" + os.readlink(path)
+    return found
+
+
+def tree_digest(root: Path) -> str:
+    """One digest of a file, or of every file under a folder (relative names and bytes; an
+    absent folder is an input too: the digest of nothing)."""
+    if root.is_file():
+        return key(root.name, hashlib.sha256(root.read_bytes()).hexdigest())
+    files = file_digests(root) if root.exists() else {}
+    return key(*(f"{os.path.relpath(p, root)}={d}" for p, d in sorted(files.items())))
 
 
 class Cache(Protocol):
@@ -170,8 +185,3 @@ def build_inputs(settings: Mapping[str, Any]) -> Inputs | None:
     """The running build's ``Inputs``, None when it runs without a cache."""
     found = settings.get(INPUTS)
     return found if isinstance(found, Inputs) else None
-
-
-def template_digest(folder: Path) -> str:
-    """Every template under ``folder`` at once (a step that cannot tell which it uses)."""
-    return tree_digest(folder)

@@ -12,7 +12,7 @@ from p2f_editorial.settings import from_dict as editorial_settings
 from pelican import signals
 
 from p2f_build import REPORT_NAME, build_time
-from p2f_build.cache import build_cache, build_inputs, key, template_digest
+from p2f_build.cache import build_cache, build_inputs, key, tree_digest
 from p2f_kiosk.bundle import write_bundle
 from p2f_kiosk.pictures import prepare_pictures
 from p2f_kiosk.shared import SharedFiles
@@ -35,7 +35,7 @@ def write_bundles(pelican: Any) -> None:
     shared = SharedFiles()  # pictures resized once per screen size, not per site
     inputs = build_inputs(settings)
     if inputs is not None:  # a build with the cache: slides and item pages kept between builds
-        templates = template_digest(Path(settings["THEME"]) / "kiosk")
+        templates = tree_digest(Path(settings["THEME"]) / "kiosk")
         shared.pages.keep_in(build_cache(settings), key(inputs.globals, templates), inputs.item)
     sites = sorted(item.slug for item in corpus.of_kind("site"))
     ahead = prepare_pictures(corpus, sites, Path(settings["PATH"]), now, editorial, shared)

@@ -10,7 +10,6 @@ belong to which item): ``inputs_for`` makes them once it is loaded.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from p2f_build import build_time
-from p2f_build.cache import Inputs, key
+from p2f_build.cache import Inputs, file_digests, key, tree_digest
 from p2f_model.corpus import Corpus
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -39,7 +38,6 @@ LIBRARIES = ("pelican", "markdown", "nh3", "jinja2", "markupsafe", "babel", "pyd
 NOT_INPUTS = frozenset({"OUTPUT_PATH", "P2F_KIOSK_PATH", "P2F_CACHE", "P2F_BUILD_CACHE",
                         "P2F_INPUTS", "P2F_SCAN", "P2F_PAGE_RECORDS", "P2F_NEW_PAGE_RECORDS",
                         "P2F_PREVIOUS_SITE"})  # fmt: skip
-SKIPPED = ("__pycache__", ".egg-info", ".pytest_cache", ".mypy_cache", ".ruff_cache")
 
 
 @dataclass(frozen=True)
@@ -56,33 +54,6 @@ class Scan:
         )
 
 
-def file_digests(root: Path) -> dict[str, str]:
-    """Absolute path -> SHA-256 of every file under ``root``; a link counts by its target's
-    name (the build refuses links; the digest must still change when one appears)."""
-    found: dict[str, str] = {}
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.endswith(SKIPPED) and d not in SKIPPED)
-        for name in names:
-            path = os.path.join(folder, name)
-            if os.path.islink(path):
-                found[path] = "link:" + os.readlink(path)
-                continue
-            with open(path, "rb") as handle:
-                found[path] = hashlib.sha256(handle.read()).hexdigest()
-        for name in dirs:
-            path = os.path.join(folder, name)
-            if os.path.islink(path):
-                found[path] = "link:" + os.readlink(path)
-    return found
-
-
-def _tree(root: Path) -> str:
-    if root.is_file():
-        return key(root.name, hashlib.sha256(root.read_bytes()).hexdigest())
-    files = file_digests(root) if root.exists() else {}
-    return key(*(f"{os.path.relpath(p, root)}={d}" for p, d in sorted(files.items())))
-
-
 def _libraries() -> list[str]:
     versions = [sys.version]
     for name in LIBRARIES:
@@ -95,7 +66,7 @@ def _libraries() -> list[str]:
 
 def scan(settings: dict[str, Any]) -> Scan:
     """Digest everything the build reads, from the settings it runs with."""
-    code = key(*(_tree(root) for root in CODE), *_libraries())
+    code = key(*(tree_digest(root) for root in CODE), *_libraries())
     plain = {k: v for k, v in settings.items() if k not in NOT_INPUTS}
     environment = {k: v for k, v in sorted(os.environ.items()) if k.startswith("P2F_")}
     theme = Path(settings["THEME"])
@@ -105,11 +76,11 @@ def scan(settings: dict[str, Any]) -> Scan:
         json.dumps(plain, sort_keys=True, default=repr),
         build_time(settings).isoformat(),
         json.dumps(environment),
-        _tree(theme / "translations"),
-        _tree(theme / "static"),
-        *(_tree(modules / name) for name in ("leaflet", "opening_hours", "suncalc")),
+        tree_digest(theme / "translations"),
+        tree_digest(theme / "static"),
+        *(tree_digest(modules / name) for name in ("leaflet", "opening_hours", "suncalc")),
     )
-    templates = key(_tree(theme / "templates"), _tree(theme / "kiosk"))
+    templates = key(tree_digest(theme / "templates"), tree_digest(theme / "kiosk"))
     content = Path(settings["PATH"]).resolve()
     return Scan(code, globals_, templates, file_digests(content))
 

@@ -8,6 +8,7 @@ nothing half-done is ever visible. The layout of ``build/``::
     .current -> .build-<pid>-<ns>  the one link a build replaces (``os.replace``: atomic)
     .build-<pid>-<ns>/             a finished build: site/, kiosk/ and build.json (its id)
     .staging-<pid>/                a build in progress (Pelican writes here)
+    .trash/                        replaced builds and leftovers, emptied by a detached process
 
 So the website and the kiosk bundles change together, in one rename: a build killed at any
 moment (``kill -9`` included) leaves ``site`` and ``kiosk`` from the same earlier build, and a
@@ -15,10 +16,17 @@ publish never sends a new website with old bundles. Whatever a dead build left b
 staging folder or a finished build never made current, named with the pid of a process that
 no longer runs) is removed by the next build, as are the ``.old-*`` folders of the former
 two-step swap. The first build after that former layout moves the old folders aside once.
+
+Deleting a replaced build (~60,000 files at 5,000 documents) is not part of the build: it is
+renamed into ``.trash/`` and a detached process deletes it (``p2f_site.trash``). A build that
+reads the current build (the incremental build hard-links unchanged pages from it) holds a
+shared ``flock`` on it; a build is renamed aside only under an exclusive one, so a concurrent
+build never loses the folder it reads.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -38,6 +46,7 @@ from p2f_build.cache import CACHE_FOLDER, OPENED, BuildCache
 from p2f_model.problems import ContentError
 from p2f_site.incremental import load_records, save_records
 from p2f_site.inputs import Scan, scan
+from p2f_site.trash import TRASH, empty_trash, start_remover
 
 OUTPUTS = ("site", "kiosk")
 CURRENT = ".current"
@@ -62,6 +71,8 @@ class BuildReport:
     reused: int | None = None  # pages carried over from the current build (incremental)
     unchanged: bool = False  # no input changed: the current build was kept as it is
     rendered_pages: list[str] = field(default_factory=list)  # their names, in render order
+    removers: list[int] = field(default_factory=list)  # pids of the detached processes
+    # deleting the replaced build and leftovers (``p2f_site.trash``): tests wait for them
 
     @property
     def pages(self) -> int:
@@ -118,13 +129,14 @@ def build_all(
     otherwise renders only the pages whose inputs changed. Its output is byte for byte the
     output of a build without cache.
 
-    With ``keep_previous``, the build it replaced is left for the caller to delete with
-    ``remove_leftovers(output)`` once it has answered (deleting tens of thousands of files is
-    not part of the time a reporter waits for in ``invoke livereload``).
+    The build it replaced and what dead builds left are renamed into ``output/.trash/`` and
+    deleted by a detached process (``report.removers``), so the build returns without waiting
+    for tens of thousands of files to go. With ``keep_previous``, the replaced build is left
+    for the caller to remove with ``remove_leftovers(output)`` once it has answered.
     """
     started = time.perf_counter()
     output.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(output)
+    removers = [pid for pid in [start_removal(output)] if pid is not None]
     staging = output / f"{STAGING}{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     settings = read_settings(
@@ -136,31 +148,62 @@ def build_all(
             **(overrides or {}),
         },
     )
-    opened = _open_cache(settings, output) if cache else None
-    if opened is not None:
-        unchanged = _unchanged_report(output, settings["P2F_SCAN"].fingerprint)
-        if unchanged is not None:
-            opened.close()
-            unchanged.seconds = time.perf_counter() - started
-            return unchanged
+    reading = _hold_current(output) if cache else None  # the build it hard-links pages from
     try:
-        report = _run(settings, staging, measure_memory)
-        finished = _swap_in(staging, output, report, settings.get("P2F_SCAN"), keep_previous)
+        opened = _open_cache(settings, output, reading) if cache else None
         if opened is not None:
-            save_records(opened, finished.name, settings.get("P2F_NEW_PAGE_RECORDS", {}))
+            unchanged = _unchanged_report(output, settings["P2F_SCAN"].fingerprint)
+            if unchanged is not None:
+                opened.close()
+                unchanged.seconds = time.perf_counter() - started
+                unchanged.removers = removers
+                return unchanged
+        try:
+            report = _run(settings, staging, measure_memory)
+            finished = _swap_in(staging, output, report, settings.get("P2F_SCAN"))
+            if opened is not None:
+                save_records(opened, finished.name, settings.get("P2F_NEW_PAGE_RECORDS", {}))
+        finally:
+            if opened is not None:
+                opened.close()
     finally:
-        if opened is not None:
-            opened.close()
+        if reading is not None:
+            os.close(reading[1])  # lets go of the shared lock
+    remover = None if keep_previous else start_removal(output)
+    report.removers = removers + ([remover] if remover is not None else [])
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _open_cache(settings: dict[str, Any], output: Path) -> BuildCache:
+def _hold_current(output: Path) -> tuple[str, int] | None:
+    """The current build's name and an open descriptor holding a shared ``flock`` on it: no
+    other build renames it aside while this one reads it. None before the first build."""
+    while True:
+        name = current_build(output)
+        if name is None:
+            return None
+        try:
+            handle = os.open(output / name, os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:
+            continue  # replaced and renamed aside meanwhile: read the link again
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        try:
+            still = os.stat(output / name).st_ino == os.fstat(handle).st_ino
+        except FileNotFoundError:
+            still = False
+        if still:
+            return name, handle
+        os.close(handle)  # renamed aside before the lock was ours
+
+
+def _open_cache(
+    settings: dict[str, Any], output: Path, reading: tuple[str, int] | None
+) -> BuildCache:
     """Open ``output/.cache``, digest the inputs, load what the current build was made from."""
     opened = BuildCache(output / CACHE_FOLDER)
     settings[OPENED] = opened
     settings["P2F_SCAN"] = scan(settings)
-    current = current_build(output)
+    current = reading[0] if reading is not None else None
     settings["P2F_PAGE_RECORDS"] = load_records(opened, current)
     if current is not None:
         settings["P2F_PREVIOUS_SITE"] = str(output / current / "site")
@@ -221,9 +264,7 @@ def _run(settings: dict[str, Any], staging: Path, measure_memory: bool) -> Build
     )
 
 
-def _swap_in(
-    staging: Path, output: Path, report: BuildReport, found: Scan | None, keep_previous: bool
-) -> Path:
+def _swap_in(staging: Path, output: Path, report: BuildReport, found: Scan | None) -> Path:
     """Make the staging build current with one atomic rename of the ``.current`` link."""
     for name in OUTPUTS:
         (staging / name).mkdir(parents=True, exist_ok=True)
@@ -237,8 +278,6 @@ def _swap_in(
     _replace_link(output / CURRENT, Path(finished.name))  # the switch
     for name in OUTPUTS:
         _fixed_link(output, name)
-    if not keep_previous:
-        remove_leftovers(output)
     return finished
 
 
@@ -268,16 +307,54 @@ def current_build(output: Path) -> str | None:
 
 
 def remove_leftovers(output: Path) -> None:
-    """Remove what dead or earlier builds left: staging folders and finished builds of
-    processes that no longer run, this process's own earlier builds, former ``.old-*``."""
+    """Remove what dead or earlier builds left (``retire_leftovers``), now, in this process."""
+    retire_leftovers(output)
+    empty_trash(output / TRASH)
+
+
+def start_removal(output: Path) -> int | None:
+    """Rename the leftovers into ``output/.trash/`` and start a detached process deleting
+    them; its pid, or None when there was nothing to delete."""
+    retire_leftovers(output)
+    trash = output / TRASH
+    if not trash.is_dir() or not any(trash.iterdir()):
+        return None
+    return start_remover(trash)
+
+
+def retire_leftovers(output: Path) -> None:
+    """Rename into ``output/.trash/`` what dead or earlier builds left: staging folders and
+    finished builds of processes that no longer run, this process's own earlier builds,
+    former ``.old-*``; a finished build another build still reads stays (``_hold_current``)."""
     current = current_build(output)
+    trash = output / TRASH
     for entry in output.iterdir():
         if entry.name == current or not _is_leftover(entry.name):
             continue
         if entry.is_symlink():
             entry.unlink(missing_ok=True)
-        else:
-            shutil.rmtree(entry, ignore_errors=True)
+            continue
+        trash.mkdir(exist_ok=True)
+        _rename_aside(entry, trash / f"{time.time_ns()}{entry.name}")
+
+
+def _rename_aside(folder: Path, target: Path) -> None:
+    """Rename ``folder`` to ``target`` unless a running build holds a shared lock on it."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except (FileNotFoundError, NotADirectoryError):
+        return  # gone meanwhile (another build retired it), or not a build folder
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # read by a running build: a later build retires it
+        try:
+            folder.rename(target)
+        except FileNotFoundError:
+            return
+    finally:
+        os.close(handle)
 
 
 def _is_leftover(name: str) -> bool:

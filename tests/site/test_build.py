@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from p2f_model.load import load_corpus
-from p2f_site.build import BuildError, build_all
+from p2f_site.build import BuildError, BuildReport, build_all
+from p2f_site.trash import TRASH
 from tests.conftest import PLACE, ROOT, WriteContent
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -30,7 +31,7 @@ GOLDEN_PAGES = [
 ]
 
 
-def build(content: Path, output: Path) -> object:
+def build(content: Path, output: Path) -> BuildReport:
     return build_all(
         ROOT,
         ROOT / "pelicanconf.py",
@@ -248,10 +249,13 @@ def test_the_next_build_removes_what_a_killed_build_left(
     alive.mkdir()
     leftovers = sorted(p.name for p in output.iterdir() if p.name.startswith((".staging-", ".old")))
     assert len(leftovers) == 4  # the killed child's staging, the two planted ones and ours
-    build(content, output)
+    report = build(content, output)
+    for pid in report.removers:  # the detached processes deleting what was renamed aside
+        os.waitpid(pid, 0)
     names = {p.name for p in output.iterdir()}
     current = os.readlink(output / ".current")
-    assert names == {"site", "kiosk", ".current", current, alive.name}
+    assert names == {"site", "kiosk", ".current", current, alive.name, TRASH}
+    assert not any((output / TRASH).iterdir())
     assert json.loads((output / current / "build.json").read_text()) == {"id": current}
 
 

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from p2f_kiosk.plan import (
     slide_document,
     sponsor_shares,
 )
+from p2f_kiosk.previous import PreviousBundle, keys_record
 from p2f_kiosk.shared import SharedFiles, digest
 from p2f_kiosk.signage import slide_context, template_for
 from p2f_model.corpus import Corpus, Item, site_profile
@@ -57,6 +59,10 @@ class BundleReport:
     files: int = 0  # in the manifest's list (the manifest itself is not one of them)
     left_out: dict[str, int] = field(default_factory=dict)
     bytes_by_part: dict[str, int] = field(default_factory=dict)
+    # not in the report file (a clean build and an incremental one write the same bytes):
+    written: int = 0  # files made in this build
+    linked: int = 0  # files linked from the current build's bundle
+    file_keys: tuple[str, bytes] | None = None  # what ``previous.save_keys`` keeps
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -71,12 +77,19 @@ class BundleReport:
 
 
 class _Writer:
-    """Writes files of the bundle and remembers each one's size and hash."""
+    """Writes files of the bundle and remembers each one's size and hash (and, with the build
+    cache, the key of its inputs: a file made from the same key in the current build's bundle,
+    ``previous``, is linked from there instead: see ``p2f_kiosk.previous``)."""
 
-    def __init__(self, out: Path, report: BundleReport, shared: SharedFiles) -> None:
-        self.out, self.report, self.shared = out, report, shared
+    def __init__(
+        self, out: Path, report: BundleReport, shared: SharedFiles,
+        previous: PreviousBundle | None = None,
+    ) -> None:  # fmt: skip
+        self.out, self.report, self.shared, self.previous = out, report, shared, previous
         self.files: dict[str, FileEntry] = {}
+        self.keys: dict[str, str] = {}  # path -> the key of its inputs, where known
         self.templates: dict[str, jinja2.Template] = {}
+        self.written = 0  # files whose bytes were made in this build (for the logs, the bench)
 
     def put(self, path: str, data: bytes) -> None:
         target = self.out / path
@@ -84,11 +97,36 @@ class _Writer:
         if path in self.files:  # maybe a hard link to another site's file: never write through
             target.unlink()
         target.write_bytes(data)
+        self.keys.pop(path, None)
+        self.written += 1
         self._count(path, file_entry(data))
 
+    def put_made(self, path: str, file_key: str | None, make: Callable[[], bytes]) -> None:
+        """``path`` holds ``make()``, whose inputs are all in ``file_key`` (None: unknown)."""
+        if file_key is not None and self.previous is not None and path not in self.files:
+            entry = self.previous.reuse(path, file_key, self.out / path)
+            if entry is not None:
+                self.keys[path] = file_key
+                self._count(path, entry)
+                return
+        self.put(path, make())
+        if file_key is not None:
+            self.keys[path] = file_key
+
     def put_shared(self, path: str, key: tuple[object, ...], make: Callable[[], bytes]) -> None:
-        """``path`` holds bytes that depend only on ``key``: made once per build, then linked."""
-        self._count(path, self.shared.place(key, self.out / path, make))
+        """``path`` holds bytes that depend only on ``key``: made once per build (or taken
+        from the current build), then linked."""
+        file_key, previous, target = self.shared.file_key(key), self.previous, self.out / path
+        reuse = None
+        if file_key is not None and previous is not None and path not in self.files:
+            reuse = lambda: previous.reuse(path, file_key, target)  # noqa: E731
+        before = (self.shared.reused, previous.linked if previous is not None else 0)
+        self._count(path, self.shared.place(key, target, make, reuse))
+        if before == (self.shared.reused, previous.linked if previous is not None else 0):
+            self.written += 1  # neither linked to this build's file nor to the current one
+        self.keys.pop(path, None)
+        if file_key is not None:
+            self.keys[path] = file_key
 
     def template(self, env: jinja2.Environment, name: str) -> jinja2.Template:
         """``env``'s template, looked up once per bundle (``get_template`` stats the file)."""
@@ -112,15 +150,17 @@ def write_bundle(
     public_url: str,
     editorial: EditorialSettings | None = None,
     shared: SharedFiles | None = None,
+    previous: PreviousBundle | None = None,
 ) -> tuple[dict[str, Any], BundleReport]:
     """Write ``out/`` for one site; return the manifest document and the site's report
     (``editorial``: the P2F_EDITORIAL settings, for ``hide_past_hard_limit``; ``shared``: the
-    files already made for other sites of this build, see ``p2f_kiosk.shared``)."""
+    files already made for other sites of this build, see ``p2f_kiosk.shared``; ``previous``:
+    the site's bundle in the current build, see ``p2f_kiosk.previous``)."""
     out.mkdir(parents=True, exist_ok=True)
     site_item = corpus.items[site_slug]
     site = site_document(site_item, corpus.settings, corpus.campaigns.values(), now)
     report = BundleReport(site_slug)
-    writer = _Writer(out, report, SharedFiles() if shared is None else shared)
+    writer = _Writer(out, report, SharedFiles() if shared is None else shared, previous)
     css = (Path(env.loader.searchpath[0]) / "kiosk.css").read_bytes()  # type: ignore[union-attr]
     writer.put("assets/kiosk.css", css)
     image = _ImageMaker(writer, content_dir, site)
@@ -133,7 +173,7 @@ def write_bundle(
     report.slides = len(slides)
     report.pages = sum(len(s["pages"]) for s in slides)
     report.directory_pages = write_directory(
-        corpus, site, now, writer.put, image.thumb, public_url, writer.shared
+        corpus, site, now, writer.put, image.thumb, public_url, writer.shared, writer.put_made
     )
     release = {
         "id": "unreleased",
@@ -149,9 +189,12 @@ def write_bundle(
         writer.files,
         directory={lang: f"directory/{lang}/index.html" for lang in site["languages"]},
     )
-    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
-    (out / MANIFEST_NAME).write_text(text, encoding="utf-8")
+    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    (out / MANIFEST_NAME).write_bytes(text)
     report.files = len(writer.files)
+    report.written, report.linked = writer.written, previous.linked if previous else 0
+    if writer.keys:
+        report.file_keys = keys_record(text, writer.keys)
     return manifest, report
 
 
@@ -212,7 +255,6 @@ def _write_slide(
     logo = image.thumb(partner) if partner is not None else None
     name = template_for(item, planned.sponsor)
     template = writer.template(env, f"slide-{name}.html")
-    put: Callable[[str, bytes], None] = writer.put
     shape = (name, tuple(heroes), logo, partner.slug if partner else None, planned.level)
     # the items the slide reads: its own, its partner's name, an event's place's name
     reads = (item.slug, *(slug for slug in (shape[3], getattr(item.data, "place", None)) if slug))
@@ -230,9 +272,10 @@ def _write_slide(
             return template.render(site=view, link=value("link"), **values)
 
         # the same on every site but for the screen's size and the deep link: made once
-        html = writer.shared.pages.render(("slide", item.slug, lang, *shape), fill, make, reads)
+        key, shared = ("slide", item.slug, lang, *shape), writer.shared.pages
         path = f"slides/{item.slug}.{lang}.html"
-        put(path, html)
+        render = partial(shared.render, key, fill, make, reads)
+        writer.put_made(path, shared.file_key(key, fill, reads), render)
         pages[lang], titles[lang], links[lang] = path, text.title, link
     turns = {turn: planned.text_language(turn) for turn in planned.languages}
     return slide_document(

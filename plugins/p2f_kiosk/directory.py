@@ -55,6 +55,8 @@ OFFLINE_TAGS = set(ALLOWED_TAGS) - {"a", "img", "iframe"}
 
 SITE_SCALARS = ("name", "width", "height", "orientation")  # printed by base.html, never tested
 Put = Callable[[str, bytes], None]
+# path, the key of every input of the bytes (None: unknown), what makes them
+PutMade = Callable[[str, "str | None", Callable[[], bytes]], None]
 ImageFor = Callable[[Item], "tuple[str, str] | None"]
 
 
@@ -110,6 +112,7 @@ def write_directory(
     image_for: ImageFor,
     public_url: str,
     shared: SharedFiles | None = None,
+    put_made: PutMade | None = None,
 ) -> int:
     """Write the directory through ``put``; return the number of pages. Hours in words and
     the open/closed phases of now.js depend on the opening hours, season, day and language,
@@ -121,7 +124,7 @@ def write_directory(
     sections = directory_items(corpus, site["id"], now)
     shared = SharedFiles() if shared is None else shared
     env = shared.value(("environment",), environment)  # templates compiled once per build
-    writer = _PageWriter(env, site, put, corpus, now, shared)
+    writer = _PageWriter(env, site, put, corpus, now, shared, put_made)
 
     def phases(expression: str, season: str | None, at: datetime, lang: str) -> list[Phase]:
         key = ("phases", expression, season, at, lang)
@@ -138,9 +141,10 @@ def write_directory(
 class _PageWriter:
     def __init__(
         self, env: jinja2.Environment, site: dict[str, Any], put: Put, corpus: Corpus,
-        now: datetime, shared: SharedFiles,
+        now: datetime, shared: SharedFiles, put_made: PutMade | None = None,
     ) -> None:  # fmt: skip
         self.env, self.site, self.put, self.corpus = env, site, put, corpus
+        self.put_made = put_made or (lambda path, _, make: put(path, make()))
         self.shared = shared
         self.today = span_start(now).date()
         self.here = (site["geo"]["lat"], site["geo"]["lon"])
@@ -196,11 +200,12 @@ class _PageWriter:
                 is_home=False, link=value("link"), **(values | {"facts": facts} | later),
             )  # fmt: skip
 
-        shape = (tuple(site["languages"]),)
-        html = self.shared.pages.render(
-            ("item", lang, item.slug, *shape, *key), fill, make, (item.slug, *reads)
+        shape, pages = (tuple(site["languages"]),), self.shared.pages
+        full, items = ("item", lang, item.slug, *shape, *key), (item.slug, *reads)
+        file_key = pages.file_key(full, fill, items)
+        self.put_made(
+            f"directory/{lang}/{path}", file_key, lambda: pages.render(full, fill, make, items)
         )
-        self.put(f"directory/{lang}/{path}", html)
         self.count += 1
 
     def _template(self, name: str) -> jinja2.Template:

@@ -64,7 +64,7 @@ def picture_jobs(
         if src not in sources:
             sources[src] = read_content_file(content_dir, src, MAX_IMAGE_BYTES)
         key = picture_key(sources[src], src, box)
-        if key not in jobs and key not in shared.made:
+        if key not in jobs and key not in shared.made and not shared.in_previous_build(key):
             jobs[key] = (sources[src], src, box)
     return jobs
 

@@ -15,6 +15,7 @@ from p2f_build import REPORT_NAME, build_time
 from p2f_build.cache import build_cache, build_inputs, key, tree_digest
 from p2f_kiosk.bundle import write_bundle
 from p2f_kiosk.pictures import prepare_pictures
+from p2f_kiosk.previous import PreviousBundle, load_previous, save_keys, stored_keys
 from p2f_kiosk.shared import SharedFiles
 
 log = logging.getLogger(__name__)
@@ -32,12 +33,17 @@ def write_bundles(pelican: Any) -> None:
     now = build_time(settings)
     editorial = editorial_settings(settings.get("P2F_EDITORIAL"))  # hide_past_hard_limit
     reports = {}
+    written, linked, records = 0, 0, []
     shared = SharedFiles()  # pictures resized once per screen size, not per site
     inputs = build_inputs(settings)
+    cache = build_cache(settings)
+    sites = sorted(item.slug for item in corpus.of_kind("site"))
+    previous: dict[str, PreviousBundle] = {}
     if inputs is not None:  # a build with the cache: slides and item pages kept between builds
         templates = tree_digest(Path(settings["THEME"]) / "kiosk")
-        shared.pages.keep_in(build_cache(settings), key(inputs.globals, templates), inputs.item)
-    sites = sorted(item.slug for item in corpus.of_kind("site"))
+        shared.pages.keep_in(cache, key(inputs.globals, templates), inputs.item)
+        previous = _previous_bundles(settings, sites, cache)
+        shared.previous_keys = {k for bundle in previous.values() for k in bundle.keys.values()}
     ahead = prepare_pictures(corpus, sites, Path(settings["PATH"]), now, editorial, shared)
     log.info("kiosk: %d pictures resized ahead in worker processes", ahead)
     for site in sites:
@@ -51,16 +57,37 @@ def write_bundles(pelican: Any) -> None:
             settings.get("P2F_PUBLIC_URL", "https://livep2f.com"),
             editorial,
             shared,
+            previous.get(site),
         )
         reports[site] = report.as_dict()
+        written += report.written
+        linked += report.linked
+        if report.file_keys is not None:
+            records.append(report.file_keys)
         left_out = ", ".join(f"{n} {why}" for why, n in sorted(report.left_out.items()))
         log.info(
             "kiosk %s: %d slides (%d pages), %d directory pages, %d bytes; left out: %s",
             site, report.slides, report.pages, report.directory_pages,
             sum(report.bytes_by_part.values()), left_out or "none",
         )  # fmt: skip
+    log.info("kiosk: %d files written, %d linked from the current build", written, linked)
+    save_keys(cache, records)
     # Next to the bundles, not inside one: it is not part of what a screen downloads.
     (kiosk_root / REPORT_NAME).write_text(json.dumps(reports, indent=1, sort_keys=True))
+
+
+def _previous_bundles(settings: Any, sites: list[str], cache: Any) -> dict[str, PreviousBundle]:
+    """The current build's bundles whose files' keys are known (``p2f_kiosk.previous``)."""
+    site = settings.get("P2F_PREVIOUS_SITE")
+    if not site:
+        return {}
+    found = {}
+    for slug in sites:
+        folder = Path(site).parent / "kiosk" / slug
+        bundle = load_previous(folder, stored_keys(cache, folder))
+        if bundle is not None:
+            found[slug] = bundle
+    return found
 
 
 def register() -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from p2f_build.cache import key as cache_key
 from p2f_kiosk.shared_pages import SharedPages
 from p2f_player.contract.manifest import FileEntry, file_entry
 
@@ -46,6 +47,19 @@ class SharedFiles:
     pages: SharedPages = field(default_factory=SharedPages)  # rendered once, filled per site
     ready: dict[Hashable, bytes] = field(default_factory=dict)  # made ahead (pictures.py)
     made_ahead: int = 0  # files whose bytes came from ``ready``
+    previous_keys: set[str] = field(default_factory=set)  # of the current build's bundles
+
+    def file_key(self, key: Hashable) -> str | None:
+        """A digest of the inputs of the file made for ``key`` (None without the build cache;
+        the code and settings are in the pages' prefix: see ``p2f_kiosk.previous``)."""
+        if self.pages.store is None:
+            return None
+        return cache_key(self.pages.prefix, "shared-file", repr(key))
+
+    def in_previous_build(self, key: Hashable) -> bool:
+        """Whether a bundle of the current build holds the file made for ``key``."""
+        file_key = self.file_key(key)
+        return file_key is not None and file_key in self.previous_keys
 
     def value(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, once per build for ``key`` (every input of the value)."""
@@ -55,9 +69,16 @@ class SharedFiles:
             self.values[key] = compute()
         return self.values[key]  # type: ignore[return-value]
 
-    def place(self, key: Hashable, target: Path, make: Callable[[], bytes]) -> FileEntry:
+    def place(
+        self,
+        key: Hashable,
+        target: Path,
+        make: Callable[[], bytes],
+        reuse: Callable[[], FileEntry | None] | None = None,
+    ) -> FileEntry:
         """Write ``target`` with the bytes ``make()`` gives, or link it to the file already
-        made for ``key``; return its entry (size and SHA-256)."""
+        made for ``key`` (in this build, else by ``reuse()``: from the current build); return
+        its entry (size and SHA-256)."""
         target.parent.mkdir(parents=True, exist_ok=True)
         known = self.made.get(key)
         # the target may already be a link to another site's file: never write through one
@@ -70,6 +91,10 @@ class SharedFiles:
                 shutil.copyfile(first, target)
             self.reused += 1
             return entry
+        entry_found = reuse() if reuse is not None else None
+        if entry_found is not None:
+            self.made[key] = (target, entry_found)
+            return entry_found
         data = self.ready.pop(key, None)
         if data is None:
             data = make()

@@ -101,6 +101,16 @@ class SharedPages:
             for part in known
         )
 
+    def file_key(
+        self, key: Hashable, values: Mapping[str, object], items: Iterable[str] = ()
+    ) -> str | None:
+        """A digest of every input of the page ``render`` gives for the same arguments (None
+        without the build cache): the pieces' entry and the per-site values."""
+        entry = self._entry(key, tuple(items))
+        if entry is None:
+            return None
+        return _key(entry, repr(sorted(values.items())))
+
     def _entry(self, key: Hashable, items: Iterable[str]) -> str | None:
         if self.store is None or self.item_digest is None:
             return None

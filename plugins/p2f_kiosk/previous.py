@@ -1,0 +1,112 @@
+"""Files of the current build's bundle reused as they are when their inputs did not change.
+
+With the build cache (``invoke build``, ``livereload``), each file of a bundle that is made from
+known inputs (a slide, an item page of the touch directory, a resized picture) gets a *file key*:
+a digest of everything its bytes depend on (see ``SharedPages.file_key`` and
+``SharedFiles.file_key``). When a site's bundle is finished, the keys of its files are kept in
+the build cache under a digest of the bytes of the manifest written with them. The next build
+reads the current build's manifest (``kiosk/<site>/manifest.json``, next to the current
+``site/``), finds the keys recorded for exactly those bytes, and for a file whose key is the
+same as its own: hard-links the current file into the staging bundle and takes its size and
+SHA-256 from that manifest, instead of joining, writing and hashing it again.
+
+What it never trusts: a file with no recorded key, a key recorded for other manifest bytes (a
+bundle changed by hand, a build without cache), a file the manifest does not list, a file that
+is not a regular file or whose size is not the manifest's. Then the file is made as in a clean
+build. Files made from inputs no key covers (lists, ``now.js``, the search index, the manifest)
+are always made again. A file that the new build does not produce is simply not carried over.
+Nothing here renders; nothing writes into the current build (a hard link adds a name, and the
+bundle writers unlink before they write).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from p2f_build.cache import BuildCache, Cache, key
+from p2f_player.contract.manifest import MANIFEST_NAME, FileEntry
+
+NAMESPACE = "kiosk-files"  # in the build cache: manifest digest -> {path: file key}
+
+
+def record_key(manifest: bytes) -> str:
+    return key(NAMESPACE, hashlib.sha256(manifest).hexdigest())
+
+
+@dataclass
+class PreviousBundle:
+    """One site's bundle in the current build, with the key each of its files was made from."""
+
+    folder: Path
+    entries: Mapping[str, FileEntry]
+    keys: Mapping[str, str]
+    linked: int = 0  # files hard-linked (or copied) from it into the new bundle
+
+    def reuse(self, path: str, file_key: str, target: Path) -> FileEntry | None:
+        """Put the current build's ``path`` at ``target`` if it was made from ``file_key``;
+        return its manifest entry, or None (then the caller makes the file)."""
+        entry = self.entries.get(path)
+        if entry is None or self.keys.get(path) != file_key:
+            return None
+        source = self.folder / path
+        try:
+            found = source.lstat()
+        except OSError:
+            return None
+        if not stat.S_ISREG(found.st_mode) or found.st_size != entry.size:
+            return None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # never write through a link to another file
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or one without hard links
+            shutil.copyfile(source, target)
+        self.linked += 1
+        return entry
+
+
+def load_previous(folder: Path, stored: bytes | None) -> PreviousBundle | None:
+    """The bundle in ``folder`` with its files' keys (``stored``: what ``stored_keys`` found
+    for its manifest), or None when they are not known."""
+    if stored is None:
+        return None
+    try:
+        manifest = (folder / MANIFEST_NAME).read_bytes()
+        keys = json.loads(stored)
+        if keys.get("manifest") != hashlib.sha256(manifest).hexdigest():
+            return None
+        files = json.loads(manifest)["files"]
+        entries = {path: FileEntry(int(f["size"]), str(f["sha256"])) for path, f in files.items()}
+        return PreviousBundle(folder, entries, dict(keys["files"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # no bundle there, or not one this code wrote: make every file
+
+
+def stored_keys(cache: Cache, folder: Path) -> bytes | None:
+    """What ``save_keys`` kept for the bundle in ``folder`` (read in the build's process:
+    the cache is not shared with worker processes)."""
+    try:
+        manifest = (folder / MANIFEST_NAME).read_bytes()
+    except OSError:
+        return None
+    return cache.get(NAMESPACE, record_key(manifest))
+
+
+def keys_record(manifest: bytes, keys: Mapping[str, str]) -> tuple[str, bytes]:
+    """The cache entry that says which key each file listed in ``manifest`` was made from."""
+    digest = hashlib.sha256(manifest).hexdigest()
+    return record_key(manifest), json.dumps({"manifest": digest, "files": keys}).encode()
+
+
+def save_keys(cache: Cache, records: list[tuple[str, bytes]]) -> None:
+    """Keep the new bundles' records, only (older builds' bundles are never read again)."""
+    if isinstance(cache, BuildCache):
+        cache.drop(NAMESPACE)
+        cache.put_many(NAMESPACE, records)

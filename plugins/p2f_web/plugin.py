@@ -14,10 +14,11 @@ from p2f_site.urls import item_path
 from p2f_web.config import read_settings
 from p2f_web.documents import website_documents
 from p2f_web.landing import landing_kinds, language_landing, language_landing_path
-from p2f_web.search import build_search_index
+from p2f_web.search_job import SearchJob, SearchReport
 from p2f_web.template_api import TemplateApi
 
 log = logging.getLogger(__name__)
+SEARCH_JOB = "P2F_SEARCH_JOB"  # settings key: the Pagefind job started after the pages
 
 
 def add_template_globals(pelican: Any) -> None:
@@ -32,7 +33,8 @@ def add_template_globals(pelican: Any) -> None:
 
 
 def write_outputs(pelican: Any) -> None:
-    """Write the machine-facing files, then index the finished site with Pagefind."""
+    """Write the machine-facing files, then wait for the search index (started after the pages,
+    it ran beside the kiosk bundles)."""
     settings = pelican.settings
     web = settings["P2F_WEB"]
     site = Path(settings["OUTPUT_PATH"])
@@ -46,12 +48,12 @@ def write_outputs(pelican: Any) -> None:
     log.info("web: %d machine-facing files written", len(files))
     landings = write_language_landings(site, settings["P2F_CORPUS"])
     log.info("web: %d deep-link landings (/d/<lang>/<slug>/) written", landings)
-    log.info("web: %s", build_search_index(site, web.pagefind_command).strip().splitlines()[-1:])
+    log.info("web: %s", finish_search_index(settings).one_line())
 
 
 def write_language_landings(site: Path, corpus: Any) -> int:
     """``/d/<lang>/<slug>/index.html``: each item page again at its deep link's address
-    (before Pagefind runs: the copies carry no ``data-pagefind-body``)."""
+    (not indexed: the copies carry no ``data-pagefind-body``, and Pagefind never reads ``d/``)."""
     kinds, count = landing_kinds(), 0
     for item in corpus.items.values():
         if item.kind not in kinds:
@@ -67,6 +69,46 @@ def write_language_landings(site: Path, corpus: Any) -> int:
     return count
 
 
+class SearchIndexStarter:
+    """Not a generator of pages: Pelican runs it after p2f_site's lists (the last pages
+    written; this plugin comes after p2f_site in PLUGINS) and before the ``finalized`` steps,
+    so Pagefind runs beside the kiosk bundles instead of after them."""
+
+    def __init__(self, *args: Any, settings: dict[str, Any], **kwargs: Any) -> None:
+        self.settings = settings
+
+    def generate_output(self, writer: Any) -> None:
+        start_search_index(self.settings)
+
+
+def start_search_index(settings: dict[str, Any]) -> SearchJob:
+    """Start Pagefind in the background over the pages written so far."""
+    previous = settings.get("P2F_PREVIOUS_SITE")  # the current build (incremental builds)
+    job = SearchJob(
+        Path(settings["OUTPUT_PATH"]),
+        settings["P2F_WEB"].pagefind_command,
+        Path(previous) if previous else None,
+    )
+    settings[SEARCH_JOB] = job.start()
+    return job
+
+
+def finish_search_index(settings: dict[str, Any]) -> SearchReport:
+    """Wait for the job ``start_search_index`` started (start one if none was). Raises
+    ``SearchIndexError`` with Pagefind's message."""
+    job = settings.pop(SEARCH_JOB, None)
+    if job is None:
+        job = start_search_index(settings)
+        settings.pop(SEARCH_JOB)
+    report: SearchReport = job.wait()
+    return report
+
+
+def add_generators(pelican: Any) -> type:
+    return SearchIndexStarter
+
+
 def register() -> None:
     signals.initialized.connect(add_template_globals)
+    signals.get_generators.connect(add_generators)
     signals.finalized.connect(write_outputs)

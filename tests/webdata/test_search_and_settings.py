@@ -10,21 +10,31 @@ import pytest
 
 from p2f_site.build import BuildError, build_all
 from p2f_web.config import WebSettingsError, read_settings
-from p2f_web.search import SearchIndexError, build_search_index
+from p2f_web.search import MANIFEST, SearchIndexError
+from p2f_web.search_job import build_search_index
 from tests.conftest import ROOT, WriteContent
 from tests.webdata.conftest import BUILD_NOW
 
 
 def test_one_search_index_per_language(web_site: Path) -> None:
-    entry = json.loads((web_site / "pagefind" / "pagefind-entry.json").read_text())
-    assert {"fr", "en", "de", "es"} <= set(entry["languages"])
-    assert entry["languages"]["en"]["page_count"] >= 1
-    assert (web_site / "pagefind" / "pagefind-ui.js").is_file()
+    shards = json.loads((web_site / "pagefind" / MANIFEST).read_text())["languages"]
+    assert {"fr", "en", "de", "es"} <= set(shards)
+    for lang, folders in shards.items():
+        for folder in folders:
+            bundle = web_site / folder.strip("/")
+            entry = json.loads((bundle / "pagefind-entry.json").read_text())
+            assert entry["languages"][lang]["page_count"] >= 1
+            assert (bundle / "pagefind.js").is_file()
+            assert (bundle / f"wasm.{lang}.pagefind").is_file()
+            assert not (bundle / "pagefind-ui.js").exists()  # Pagefind's UI: never loaded
 
 
 def test_pagefind_failure_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(SearchIndexError, match="pagefind"):
-        build_search_index(tmp_path / "no-such-site")
+        build_search_index(tmp_path / "no-such-site", ["pagefind"])
+    page = tmp_path / "lieux" / "x" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<html lang="fr"><main data-pagefind-body>x</main></html>')
     with pytest.raises(SearchIndexError, match="could not run"):
         build_search_index(tmp_path, ["/nonexistent/pagefind"])
 

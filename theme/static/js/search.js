@@ -1,5 +1,6 @@
-/* Search with Pagefind's JS API (/pagefind/pagefind.js, built over the site after Pelican).
- * Pagefind picks the index of the page's <html lang>, so each language searches itself.
+/* Search with Pagefind's JS API. The index is in shards (p2f_web.search): /pagefind/shards.json
+ * lists, per language, the shard folders with pages in it; the first is opened and the others
+ * merged into it (mergeIndex), so a search covers every shard of the page's <html lang>.
  * Our own form and result list (rather than Pagefind UI) keep labels and live status accessible.
  */
 const form = document.querySelector("[data-search]");
@@ -12,7 +13,20 @@ const messages = {
   es: ["resultado(s) para", "La búsqueda no está disponible por ahora."],
 }[document.documentElement.lang] || ["result(s) for", "Search is unavailable for now."];
 
-let pagefind = null;
+let opening = null; // the promise of openIndex(), made once
+
+/* Pagefind with every shard of this page's language merged; null when it has none. */
+async function openIndex() {
+  const lang = document.documentElement.lang;
+  const response = await fetch("/pagefind/shards.json");
+  if (!response.ok) throw new Error(`shards.json: ${response.status}`);
+  const shards = (await response.json()).languages[lang] || [];
+  if (!shards.length) return null;
+  const engine = await import(`${shards[0]}pagefind.js`);
+  await engine.options({ basePath: shards[0] });
+  await Promise.all(shards.slice(1).map((path) => engine.mergeIndex(path, { language: lang })));
+  return engine;
+}
 
 /* Pagefind's excerpt is HTML meant to hold text and <mark>. It is parsed in an inert document
  * (nothing loads or runs there) and only its text and <mark> elements are copied, so a page
@@ -36,8 +50,9 @@ async function run(query) {
   results.textContent = "";
   if (!query) { status.textContent = ""; return; }
   try {
-    pagefind = pagefind || (await import("/pagefind/pagefind.js"));
-    const found = await pagefind.search(query);
+    opening = opening || openIndex().catch((error) => { opening = null; throw error; });
+    const pagefind = await opening;
+    const found = pagefind ? await pagefind.search(query) : { results: [] };
     const data = await Promise.all(found.results.slice(0, 20).map((r) => r.data()));
     for (const page of data) {
       const li = document.createElement("li");

@@ -60,9 +60,22 @@ def _child(mode: str, corpus_root: Path, workers: str) -> None:
 
     def timed(pelican: Any) -> None:
         started, cpu = time.perf_counter(), _cpu()
+        profiler = None
+        if os.environ.get("KIOSK_BENCH_PROFILE"):
+            import cProfile
+
+            profiler = cProfile.Profile(time.process_time)
         try:
-            original(pelican)
+            if profiler is not None:
+                profiler.runcall(original, pelican)
+            else:
+                original(pelican)
         finally:
+            if profiler is not None:
+                import pstats
+
+                stats = pstats.Stats(profiler, stream=sys.stderr)
+                stats.sort_stats("cumulative").print_stats(30)
             spent["wall_s"] = time.perf_counter() - started
             spent["cpu_s"] = _cpu() - cpu
 
@@ -97,6 +110,8 @@ def _measure(mode: str, corpus_root: Path, workers: str) -> dict[str, Any]:
     if done.returncode != 0 or not found:
         raise SystemExit(f"{mode} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(found[-1][len(MARK) :])
+    start = done.stderr.find("function calls")
+    result["profile"] = done.stderr[max(0, start - 60) :][:6000] if start >= 0 else ""
     result["load"] = os.getloadavg()[0]
     return result
 
@@ -117,7 +132,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", default="clean,first,edit")
     parser.add_argument("--kiosk-workers", default="", help="P2F_KIOSK_WORKERS for the builds")
+    parser.add_argument("--profile", action="store_true", help="cProfile (CPU) of the step")
     args = parser.parse_args()
+    if args.profile:
+        os.environ["KIOSK_BENCH_PROFILE"] = "1"
     corpus_root = args.workdir / f"corpus-{args.documents}"
     if not (corpus_root / "content").is_dir():
         sys.path.insert(0, str(BENCH))
@@ -137,6 +155,8 @@ def main() -> None:
               f"{result['build_s']:>8.2f} {result['load']:>5.1f}")  # fmt: skip
         for line in result["log"]:
             print(f"    {line}")
+        if args.profile:
+            print(result.get("profile", ""))
 
 
 if __name__ == "__main__":

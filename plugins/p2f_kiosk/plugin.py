@@ -13,12 +13,14 @@ from pelican import signals
 
 from p2f_build import REPORT_NAME, build_time
 from p2f_build.cache import build_cache, build_inputs, key, tree_digest
-from p2f_kiosk.bundle import write_bundle
-from p2f_kiosk.pictures import prepare_pictures
+from p2f_kiosk.bundle import BundleReport, write_bundle
+from p2f_kiosk.pictures import default_workers, prepare_pictures
 from p2f_kiosk.previous import PreviousBundle, load_previous, save_keys, stored_keys
 from p2f_kiosk.shared import SharedFiles
+from p2f_kiosk.workers import build_in_workers, can_fork
 
 log = logging.getLogger(__name__)
+WORKERS_SETTING = "P2F_KIOSK_WORKERS"
 
 
 def write_bundles(pelican: Any) -> None:
@@ -46,7 +48,8 @@ def write_bundles(pelican: Any) -> None:
         shared.previous_keys = {k for bundle in previous.values() for k in bundle.keys.values()}
     ahead = prepare_pictures(corpus, sites, Path(settings["PATH"]), now, editorial, shared)
     log.info("kiosk: %d pictures resized ahead in worker processes", ahead)
-    for site in sites:
+
+    def build_one(site: str) -> BundleReport:
         _, report = write_bundle(
             corpus,
             site,
@@ -59,6 +62,17 @@ def write_bundles(pelican: Any) -> None:
             shared,
             previous.get(site),
         )
+        return report
+
+    workers = kiosk_workers(settings)
+    # With the cache, the work is proportional to the change and the pieces go to the build's
+    # cache (one SQLite connection, not shared with children): built in this process.
+    if inputs is None and workers > 1 and len(sites) > 1 and can_fork():
+        built = build_in_workers(sites, build_one, workers)
+    else:
+        built = {site: build_one(site) for site in sites}
+    for site in sites:
+        report = built[site]
         reports[site] = report.as_dict()
         written += report.written
         linked += report.linked
@@ -74,6 +88,15 @@ def write_bundles(pelican: Any) -> None:
     save_keys(cache, records)
     # Next to the bundles, not inside one: it is not part of what a screen downloads.
     (kiosk_root / REPORT_NAME).write_text(json.dumps(reports, indent=1, sort_keys=True))
+
+
+def kiosk_workers(settings: Any) -> int:
+    """``P2F_KIOSK_WORKERS``: processes building the bundles of a build without cache (default:
+    2, or 1 on a one-core machine; 1 = in the build's process)."""
+    value = settings.get(WORKERS_SETTING, default_workers())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{WORKERS_SETTING}: {value!r}: give a whole number from 1 (e.g. 2)")
+    return value
 
 
 def _previous_bundles(settings: Any, sites: list[str], cache: Any) -> dict[str, PreviousBundle]:

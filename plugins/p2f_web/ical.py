@@ -7,6 +7,7 @@ builds and languages, so a calendar that imported an event updates it instead of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time
 from functools import cache
 
@@ -70,15 +71,14 @@ def _timezone_ical() -> bytes:
     return bytes(icalendar.Timezone.from_ical(PARIS_VTIMEZONE).to_ical())
 
 
-def _ics(calendar: icalendar.Calendar, events: list[icalendar.Event]) -> bytes:
-    """``calendar`` with the VTIMEZONE and ``events`` as components: the same bytes as
-    ``add_component`` each then ``to_ical`` (a component's lines are its properties' lines,
-    then each component's lines, then ``END``), at a fraction of the cost for one event."""
+def _ics(calendar: icalendar.Calendar, bodies: list[bytes]) -> bytes:
+    """``calendar`` with the VTIMEZONE and the events whose lines are ``bodies`` as components:
+    the same bytes as ``add_component`` each then ``to_ical`` (a component's lines are its
+    properties' lines, then each component's lines, then ``END``), at a fraction of the cost."""
     head = bytes(calendar.to_ical())
     if not head.endswith(END):
         raise ValueError(f"icalendar wrote a calendar that does not end with {END!r}")
-    body = b"".join(bytes(event.to_ical()) for event in events)
-    return head[: -len(END)] + _timezone_ical() + body + END
+    return head[: -len(END)] + _timezone_ical() + b"".join(bodies) + END
 
 
 def _event(item: Item, corpus: Corpus, lang: str, web: WebSettings) -> icalendar.Event:
@@ -103,17 +103,34 @@ def _event(item: Item, corpus: Corpus, lang: str, web: WebSettings) -> icalendar
     return event
 
 
-def event_ics(item: Item, corpus: Corpus, lang: str, web: WebSettings) -> bytes:
+def vevent(item: Item, corpus: Corpus, lang: str, web: WebSettings) -> bytes:
+    """The lines of ``item``'s VEVENT in ``lang``: a function of the event, its place and the
+    settings only (a build with the cache keeps them under those inputs)."""
+    return bytes(_event(item, corpus, lang, web).to_ical())
+
+
+def event_ics(
+    item: Item, corpus: Corpus, lang: str, web: WebSettings, event: bytes | None = None
+) -> bytes:
+    """The event's own calendar; ``event``: its ``vevent`` bytes when already made."""
     calendar = _calendar(item.text(lang).title, lang)
-    return _ics(calendar, [_event(item, corpus, lang, web)])
+    return _ics(calendar, [event if event is not None else vevent(item, corpus, lang, web)])
 
 
-def agenda_ics(corpus: Corpus, lang: str, web: WebSettings, now: datetime) -> bytes:
-    """Every event not over at ``now``, in date order."""
+def agenda_ics(
+    corpus: Corpus,
+    lang: str,
+    web: WebSettings,
+    now: datetime,
+    events: Callable[[Item], bytes] | None = None,
+) -> bytes:
+    """Every event not over at ``now``, in date order; ``events(item)``: its ``vevent`` bytes
+    in ``lang`` when already made."""
     calendar = _calendar(f"{word(lang, 'agenda')} — {web.site_name}", lang)
-    events = [
-        _event(item, corpus, lang, web)
+    made = events or (lambda item: vevent(item, corpus, lang, web))
+    bodies = [
+        made(item)
         for item in sorted(corpus.of_kind("event"), key=sort_key)
         if not is_over(item, now)
     ]
-    return _ics(calendar, events)
+    return _ics(calendar, bodies)

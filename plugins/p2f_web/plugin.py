@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 
-from p2f_model.vocabulary import SITE_LANGUAGES
-from p2f_site.urls import item_path
 from p2f_web.config import read_settings
-from p2f_web.documents import website_documents
-from p2f_web.landing import landing_kinds, language_landing, language_landing_path
+from p2f_web.outputs import write_web_outputs
 from p2f_web.search_job import SearchJob, SearchReport
 from p2f_web.template_api import TemplateApi
 
@@ -36,37 +32,8 @@ def write_outputs(pelican: Any) -> None:
     """Write the machine-facing files, then wait for the search index (started after the pages,
     it ran beside the kiosk bundles)."""
     settings = pelican.settings
-    web = settings["P2F_WEB"]
-    site = Path(settings["OUTPUT_PATH"])
-    files = website_documents(settings["P2F_CORPUS"], web, web.now)
-    for name, data in files.items():
-        path = site / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    log.info("web: %d machine-facing files written", len(files))
-    landings = write_language_landings(site, settings["P2F_CORPUS"])
-    log.info("web: %d deep-link landings (/d/<lang>/<slug>/) written", landings)
+    log.info("web: %s", write_web_outputs(settings))
     log.info("web: %s", finish_search_index(settings).one_line())
-
-
-def write_language_landings(site: Path, corpus: Any) -> int:
-    """``/d/<lang>/<slug>/index.html``: each item page again at its deep link's address
-    (not indexed: the copies carry no ``data-pagefind-body``, and Pagefind never reads ``d/``)."""
-    kinds, count = landing_kinds(), 0
-    for item in corpus.items.values():
-        if item.kind not in kinds:
-            continue
-        for lang in SITE_LANGUAGES:
-            page = site / item_path(item.kind, item.slug, lang)
-            if not page.is_file():
-                continue
-            target = site / language_landing_path(lang, item.slug)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(language_landing(page.read_text(encoding="utf-8")), "utf-8")
-            count += 1
-    return count
 
 
 class SearchIndexStarter:

@@ -12,10 +12,13 @@ names and bytes (Pagefind's output is a function of its pages; ``pagefind-entry.
 rewritten with sorted keys, Pagefind lists languages in hash-map order).
 
 ``pagefind/shards.json`` lists, per language, the shards that hold pages in it; the search page
-(``theme/static/js/search.js``) opens the first with Pagefind's JS API and merges the others
-(``mergeIndex``). Every indexed page is in exactly one shard, so a search finds the pages one
-index over the whole site finds; the order of results can differ a little (Pagefind scores a
-page against its own shard's word statistics).
+(``theme/static/js/search.js``) opens each with its own ``pagefind.js``, searches them all and puts
+the results together. Every indexed page is in exactly one shard; Pagefind ignores a query
+word its index does not hold, so the page drops the answer of a shard lacking a word another
+shard holds, as one index would have required it: a search finds the pages one index over the
+whole site finds. What can still differ: the order (a page is scored against its own shard's
+word statistics), and a word no page begins with, which Pagefind matches by the longest word
+that begins it, per shard.
 
 This module plans (pure: pages' bytes in, shards out) and runs Pagefind on one shard; the
 background job around it is ``p2f_web.search_job``. It does not decide what is indexed inside
@@ -38,7 +41,7 @@ from p2f_build.cache import key
 from p2f_model.vocabulary import TRANSLATION_LANGUAGES
 from p2f_player.contract.manifest import bins_for, hash_bin
 
-FORMAT = "1"  # bump when what a shard folder holds changes: every shard is made again
+FORMAT = "2"  # bump when what a shard folder holds changes: every shard is made again
 SEARCH_FOLDER = "pagefind"
 SHARDS_FOLDER = "s"  # pagefind/s/<digest>/
 MANIFEST = "shards.json"  # pagefind/shards.json
@@ -59,6 +62,7 @@ UNUSED = (
     "pagefind-modular-ui.js",
     "pagefind-modular-ui.css",
     "pagefind-highlight.js",
+    "pagefind-worker.js",  # each shard is searched on the page's thread (search.js)
 )
 
 

@@ -27,7 +27,7 @@ import os
 import shutil
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from p2f_build.cache import BuildCache, Cache, key
@@ -48,6 +48,7 @@ class PreviousBundle:
     entries: Mapping[str, FileEntry]
     keys: Mapping[str, str]
     linked: int = 0  # files hard-linked (or copied) from it into the new bundle
+    folders: set[Path] = field(default_factory=set)  # made in the new bundle
 
     def reuse(self, path: str, file_key: str, target: Path) -> FileEntry | None:
         """Put the current build's ``path`` at ``target`` if it was made from ``file_key``;
@@ -62,11 +63,16 @@ class PreviousBundle:
             return None
         if not stat.S_ISREG(found.st_mode) or found.st_size != entry.size:
             return None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)  # never write through a link to another file
+        if target.parent not in self.folders:  # one mkdir per folder, not per file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
         try:
             os.link(source, target)
+        except FileExistsError:  # never write through a link to another file: replace it
+            target.unlink()
+            os.link(source, target)
         except OSError:  # another file system, or one without hard links
+            target.unlink(missing_ok=True)
             shutil.copyfile(source, target)
         self.linked += 1
         return entry

@@ -52,12 +52,17 @@ def _tag(web: WebSettings, path: str) -> str:
     return f"tag:{web.host},{TAG_YEAR}:{path}"
 
 
-def feed_items(corpus: Corpus, spec: FeedSpec, now: datetime) -> list[Item]:
-    items = [
+def feed_candidates(corpus: Corpus, spec: FeedSpec) -> list[Item]:
+    """The items a feed may list, whatever the moment: all it reads."""
+    return [
         item
         for item in corpus.of_kind(spec.kind)
-        if (spec.category is None or item.data.category == spec.category) and not is_over(item, now)
+        if spec.category is None or item.data.category == spec.category
     ]
+
+
+def feed_items(corpus: Corpus, spec: FeedSpec, now: datetime) -> list[Item]:
+    items = [item for item in feed_candidates(corpus, spec) if not is_over(item, now)]
     return sorted(items, key=sort_key)
 
 

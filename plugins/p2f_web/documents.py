@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from p2f_model.corpus import Corpus, Item
 from p2f_model.settings import AUDIENCES_PATH, audience_table
@@ -30,29 +32,64 @@ def website_documents(corpus: Corpus, web: WebSettings, now: datetime) -> dict[s
     return shared_documents(corpus, web, now) | files
 
 
+@dataclass(frozen=True)
+class Shared:
+    """A file made from many items: its path, the slugs of the items it reads (``None``: it
+    may read any item), and how to make it."""
+
+    path: str
+    reads: tuple[str, ...] | None
+    make: Callable[[], bytes]
+
+
 def shared_documents(
     corpus: Corpus, web: WebSettings, now: datetime, events: Events | None = None
 ) -> dict[str, bytes]:
     """The files made from many items or from the settings alone."""
-    files: dict[str, bytes] = {
-        "sitemap.xml": sitemap.sitemap_xml(corpus, web, now),
-        "robots.txt": sitemap.robots_txt(web).encode(),
+    return {doc.path: doc.make() for doc in shared_plan(corpus, web, now, events)}
+
+
+def shared_plan(
+    corpus: Corpus, web: WebSettings, now: datetime, events: Events | None = None
+) -> list[Shared]:
+    """What ``shared_documents`` makes, unmade, with what each file reads besides the settings
+    and the content that is not an item's (``corpus.settings``)."""
+    plan = [
+        Shared("sitemap.xml", None, lambda: sitemap.sitemap_xml(corpus, web, now)),
+        Shared("robots.txt", (), lambda: sitemap.robots_txt(web).encode()),
         # security headers, for Netlify-style hosts
-        "_headers": csp.headers_file(web.tiles.url).encode(),
-        "d/index.html": landing.unknown_page(web.tiles.url).encode(),
+        Shared("_headers", (), lambda: csp.headers_file(web.tiles.url).encode()),
+        Shared("d/index.html", (), lambda: landing.unknown_page(web.tiles.url).encode()),
         # the audience segments of content/reglages/ecrans.md, for site.js's "for you now"
-        AUDIENCES_PATH: json.dumps(audience_table(corpus.settings), ensure_ascii=False).encode(),
-    }
+        Shared(AUDIENCES_PATH, (), partial(_audiences, corpus)),
+    ]
+    places = _slugs(corpus.of_kind("place"))
+    agenda = _slugs(corpus.of_kind("event")) + tuple(
+        str(item.data.place) for item in corpus.of_kind("event") if item.data.place
+    )
     for lang in SITE_LANGUAGES:
-        collection = geojson.places_geojson(corpus, lang)
-        files[geojson.geojson_path(lang)] = json.dumps(
-            collection, ensure_ascii=False, separators=(",", ":")
-        ).encode()
+        plan.append(Shared(geojson.geojson_path(lang), places, partial(_geojson, corpus, lang)))
         for spec in atom.FEEDS:
-            files[atom.feed_path(spec.name, lang)] = atom.atom_feed(corpus, spec, lang, web, now)
+            reads = _slugs(atom.feed_candidates(corpus, spec))
+            make = partial(atom.atom_feed, corpus, spec, lang, web, now)
+            plan.append(Shared(atom.feed_path(spec.name, lang), reads, make))
         made = None if events is None else _in_language(events, lang)
-        files[ical.agenda_ics_path(lang)] = ical.agenda_ics(corpus, lang, web, now, made)
-    return files
+        make = partial(ical.agenda_ics, corpus, lang, web, now, made)
+        plan.append(Shared(ical.agenda_ics_path(lang), agenda, make))
+    return plan
+
+
+def _audiences(corpus: Corpus) -> bytes:
+    return json.dumps(audience_table(corpus.settings), ensure_ascii=False).encode()
+
+
+def _slugs(items: list[Item]) -> tuple[str, ...]:
+    return tuple(item.slug for item in items)
+
+
+def _geojson(corpus: Corpus, lang: str) -> bytes:
+    collection = geojson.places_geojson(corpus, lang)
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _in_language(events: Events, lang: str) -> Callable[[Item], bytes]:

@@ -8,8 +8,11 @@ With the build cache (``invoke build``, ``livereload``), the work is proportiona
   are hard-linked from the current build, as ``p2f_site.incremental`` does for pages;
 - the ``/d/<lang>/<slug>/`` copies of item pages are linked from the current build when the
   page itself was (the same inode: the same bytes) and the code is the same;
-- the files made from many items (sitemap, map data, feeds, the whole agenda) are made again,
-  the agenda from each event's VEVENT lines kept in the cache under that event's key.
+- a file made from many items (sitemap, map data, a feed, the whole agenda) is keyed on the
+  files of the items it reads (``documents.shared_plan``: a category's feed reads that
+  category's places, the agenda the events and their places; the sitemap any item) and linked
+  when they are unchanged; the agenda is joined from each event's VEVENT lines, kept in the
+  cache under that event's key.
 
 What each file of a build was made from is kept beside it, in ``<build>/web-outputs.json``
 (outside ``site/``: never published). Without the cache everything is made and written; the
@@ -105,8 +108,10 @@ def write_web_outputs(settings: dict[str, Any]) -> str:
             continue
         for path, data in documents.item_documents(item, corpus, web, web.now, events).items():
             outputs.write(path, data, keys[slug])
-    for path, data in documents.shared_documents(corpus, web, web.now, events).items():
-        outputs.write(path, data, None)
+    for doc in documents.shared_plan(corpus, web, web.now, events):
+        made_from = _shared_key(outputs.inputs, doc)
+        if not outputs.reuse(doc.path, made_from):
+            outputs.write(doc.path, doc.make(), made_from)
     landings = _write_language_landings(outputs, corpus)
     if outputs.inputs is not None:
         text = json.dumps(outputs.records, sort_keys=True)
@@ -134,6 +139,16 @@ def _item_key(inputs: Inputs | None, corpus: Corpus, item: Item) -> str | None:
     place = getattr(item.data, "place", None) if item.kind == "event" else None
     read = [inputs.item(item.slug), inputs.item(place) if isinstance(place, str) else "-"]
     return key("web-item", inputs.globals, inputs.others, *read)
+
+
+def _shared_key(inputs: Inputs | None, doc: documents.Shared) -> str | None:
+    """What a file made from many items is made from (None without the cache)."""
+    if inputs is None:
+        return None
+    if doc.reads is None:
+        return key("web-shared", doc.path, inputs.globals, inputs.content)
+    items = (f"{slug}={inputs.item(slug)}" for slug in sorted(set(doc.reads)))
+    return key("web-shared", doc.path, inputs.globals, inputs.others, *items)
 
 
 def _own_paths(item: Item) -> list[str]:

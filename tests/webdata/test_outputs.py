@@ -18,6 +18,9 @@ EVENT_ICS = "en/agenda/marche-nocturne/event.ics"  # its place is veto-pinede
 OFFER_LANDING = "d/velos-hiver/index.html"
 PLACE_LANDING = "d/veto-pinede/index.html"
 OFFER_LANGUAGE_LANDING = "d/fr/velos-hiver/index.html"
+OFFERS_FEED = "en/feeds/offers.xml"  # reads the offers only
+PLACE_FEED = "en/feeds/services.xml"  # reads the places of veto-pinede's category
+MAP_DATA = "data/places.en.geojson"
 
 
 def build(content: Path, output: Path) -> BuildReport:
@@ -34,7 +37,8 @@ def test_an_item_edit_makes_its_files_again_and_links_the_others(
 ) -> None:
     output = tmp_path / "build"
     build(write_content(), output)
-    paths = (EVENT_ICS, OFFER_LANDING, PLACE_LANDING, OFFER_LANGUAGE_LANDING)
+    paths = (EVENT_ICS, OFFER_LANDING, PLACE_LANDING, OFFER_LANGUAGE_LANDING, OFFERS_FEED,
+             PLACE_FEED, MAP_DATA, "agenda.ics")  # fmt: skip
     before = {path: inode(output, path) for path in paths}
     records = json.loads((output / str(current_build(output)) / RECORDS).read_text())
     assert set(paths) <= set(records)
@@ -44,6 +48,11 @@ def test_an_item_edit_makes_its_files_again_and_links_the_others(
     # untouched: the offer's landing and the copy of its page, linked from the previous build
     assert after[OFFER_LANDING] == before[OFFER_LANDING]
     assert after[OFFER_LANGUAGE_LANDING] == before[OFFER_LANGUAGE_LANDING]
+    assert after[OFFERS_FEED] == before[OFFERS_FEED]
+    # the files that read the place: its category's feed, the map, the agenda (its event)
+    assert after[PLACE_FEED] != before[PLACE_FEED]
+    assert after[MAP_DATA] != before[MAP_DATA]
+    assert after["agenda.ics"] != before["agenda.ics"]
     # the place's own landing, and the event at that place (its LOCATION names the place)
     assert after[PLACE_LANDING] != before[PLACE_LANDING]
     assert after[EVENT_ICS] != before[EVENT_ICS]

@@ -130,6 +130,41 @@ def sample(root: int, minute: float) -> Sample:
     return Sample(minute, rss, pss, count)
 
 
+PARTS = ("anon", "heap", "shared", "libs", "other")
+
+
+def breakdown(pid: int) -> dict[str, float]:
+    """A process's RSS in MB by kind of mapping (``/proc/PID/smaps``): ``anon`` (malloc arenas,
+    V8 and Chromium heaps, thread stacks), ``heap`` (malloc's main heap, ``[heap]``), ``shared``
+    (shared memory: Chromium's decoded images and raster tiles, ``memfd:``, ``/dev/shm``),
+    ``libs`` (file-backed code and data: Qt WebEngine's library), ``other``."""
+    parts = dict.fromkeys(PARTS, 0.0)
+    part = "other"
+    try:
+        lines = Path(f"/proc/{pid}/smaps").read_text().splitlines()
+    except OSError:
+        return parts
+    for line in lines:
+        fields = line.split()
+        if not fields:
+            continue
+        if not fields[0].endswith(":") or "-" in fields[0]:  # a mapping's header line
+            name = " ".join(fields[5:])
+            if name == "[heap]":
+                part = "heap"
+            elif not name or name.startswith("[anon") or name.startswith("[stack"):
+                part = "anon"
+            elif "memfd:" in name or name.startswith(("/dev/shm", "/SYSV")) or "(deleted)" in name:
+                part = "shared"
+            elif name.startswith("/"):
+                part = "libs"
+            else:
+                part = "other"
+        elif fields[0] == "Rss:":
+            parts[part] += int(fields[1]) / 1024
+    return parts
+
+
 def header() -> str:
     kinds = " ".join(f"{k[:8]:>8}" for k in KINDS)
     return f"{'min':>5} {'RSS MB':>7} {'PSS MB':>7} | {kinds} | procs"
@@ -208,6 +243,12 @@ def run(args: argparse.Namespace, engine: str, minutes: float) -> list[Sample]:
                 f"on screen at the end: {shown.get('shownId')}"
             )
             threads = len(list(Path(f"/proc/{kiosk.proc.pid}/task").iterdir()))
+            for pid in tree(kiosk.proc.pid):
+                parts = breakdown(pid)
+                print(
+                    f"[{engine}] {kind_of(pid, kiosk.proc.pid)} process, RSS MB by mapping: "
+                    + ", ".join(f"{k} {v:.0f}" for k, v in parts.items())
+                )
             print(f"[{engine}] threads in the player at the end: {threads}")
             reading.set()
             stop_kiosk(kiosk)

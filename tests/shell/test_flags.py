@@ -58,3 +58,79 @@ def test_the_window_takes_only_a_known_http_cache() -> None:
     assert ShellSettings(http_cache="memory").http_cache == "memory"
     with pytest.raises(ValueError, match="http_cache: 'disk' must be 'memory' or 'none'"):
         ShellSettings(http_cache="disk")
+    assert ShellSettings(pressure="critical").pressure == "critical"
+    with pytest.raises(ValueError, match="pressure: 'severe' must be 'moderate', 'critical' or"):
+        ShellSettings(pressure="severe")
+
+
+def test_v8_flags_ride_in_one_js_flags_joined_by_tabs() -> None:
+    """Qt splits the variable on spaces: V8's flags are joined by tabs, which V8 splits on."""
+    assert flags.js_flag(("--expose-gc", "--lite-mode")) == ("--js-flags=--expose-gc\t--lite-mode",)
+    assert flags.js_flag(()) == ()
+    merged = flags.chromium_flags("", flags.DEFAULT).split(" ")
+    (js,) = [flag for flag in merged if flag.startswith("--js-flags=")]
+    assert js.removeprefix("--js-flags=").split("\t")[0] == "--expose-gc"
+
+
+MALLOC_PROBE = """
+import ctypes, sys
+from p2f_player.shell import flags
+
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = (ctypes.c_size_t,)
+libc.free.argtypes = (ctypes.c_void_p,)
+
+
+def rss_kb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+
+
+def in_heap(address):
+    for line in open("/proc/self/maps"):
+        if line.rstrip().endswith("[heap]"):
+            start, end = (int(x, 16) for x in line.split()[0].split("-"))
+            return start <= address < end
+    return False
+
+
+if sys.argv[1] == "trim":
+    blocks = [libc.malloc(4096) for _ in range(25_000)]  # ~100 MB in the main heap
+    for block in blocks:
+        ctypes.memset(block, 1, 4096)
+    for block in blocks[:-1]:  # the last one stays: the heap's top cannot shrink on its own
+        libc.free(block)
+    before = rss_kb()
+    trimmed = flags.trim_malloc()
+    print(before - rss_kb(), trimmed)
+else:
+    flags.tune_malloc(sys.argv[2])
+    first = libc.malloc(1 << 20)
+    libc.free(first)  # glibc's own threshold rises past 1 MB here
+    second = libc.malloc(1 << 20)
+    print(in_heap(second))
+"""
+
+
+def malloc_probe(*args: str) -> list[str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", MALLOC_PROBE, *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout.split()
+
+
+def test_trimming_gives_freed_malloc_memory_back_to_the_os() -> None:
+    given_back_kb, trimmed = malloc_probe("trim")
+    assert trimmed == "True"
+    assert int(given_back_kb) > 50_000  # of the ~100 MB freed below a live block
+
+
+def test_the_default_profile_keeps_large_blocks_out_of_the_heap() -> None:
+    """A fixed mmap threshold: a freed 1 MB block does not make the next ones heap blocks."""
+    assert malloc_probe("mmap", "qt") == ["True"]  # glibc's sliding threshold
+    assert malloc_probe("mmap", flags.DEFAULT) == ["False"]

@@ -372,3 +372,39 @@ def test_the_hidden_slide_frame_lets_its_slide_go(portrait_kiosk: Kiosk) -> None
         lambda: kiosk.frame_js(back, "location.href", world=1) == "about:blank",
         what="the hidden frame blanked",
     )
+
+
+def test_the_engine_hears_memory_is_short_and_the_slide_stays_drawn(
+    portrait_kiosk: Kiosk, tmp_path: Path
+) -> None:
+    """``lean`` tells Chromium every 30 s that memory is critically short (it then drops the
+    decoded images and raster tiles it keeps to go faster): the slide on screen stays drawn in
+    every screenshot taken across a signal, and the page does not move."""
+    kiosk = portrait_kiosk
+    kiosk.settled()
+    page_url = kiosk.url()
+    before = int(kiosk.state()["python"]["engine"]["pressure_signals"])
+    width, height = kiosk.display.width, kiosk.display.height
+    slide_area = (0.0, height * 0.1, float(width), height * 0.5)
+    shots: list[bool] = []
+
+    def drawn_across_a_signal() -> bool:
+        shot = kiosk.display.screenshot(tmp_path / f"pressure-{len(shots)}.png")
+        shots.append(not_blank(shot, slide_area))
+        signals = int(kiosk.state()["python"]["engine"]["pressure_signals"])
+        return signals > before and len(shots) >= 3
+
+    wait_for(drawn_across_a_signal, timeout=60, what="a memory-pressure signal")
+    after = kiosk.display.screenshot(tmp_path / "pressure-after.png")
+    assert all(shots) and not_blank(after, slide_area)
+    assert kiosk.url() == page_url
+
+
+def not_blank(shot: Path, box: tuple[float, float, float, float]) -> bool:
+    """The screenshot's ``box`` (left, top, width, height) has more than one colour."""
+    left, top, width, height = box
+    with Image.open(shot) as image:
+        part = image.convert("RGB").crop(
+            (int(left), int(top), int(left + width), int(top + height))
+        )
+        return len(part.getcolors(1 << 16) or [0, 0]) > 1

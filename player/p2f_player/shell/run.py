@@ -84,8 +84,11 @@ def run_window(
 
     # the engine's process model and flags (flags.py), read by Qt when the engine starts
     os.environ.update(flags.apply(os.environ, options.engine))
-    flags.limit_malloc_arenas(options.engine)
+    flags.tune_malloc(options.engine)
     log.info("web engine: profile %s, flags %s", options.engine, os.environ[flags.ENV])
+    trim_s = flags.profile(options.engine).trim_s
+    if trim_s > 0:
+        threading.Thread(target=trim_every, args=(trim_s,), name="malloc-trim", daemon=True).start()
     # pages drawn at play time (the now board): a fresh folder of the window's own, never a
     # release folder (those are verified and immutable); gone at exit
     generated = Path(tempfile.mkdtemp(prefix="p2f-generated-"))
@@ -109,6 +112,8 @@ def run_window(
         height=int(site.get("height", 1920)),
         single_frame=flags.profile(options.engine).single_frame,
         http_cache=flags.profile(options.engine).http_cache,
+        pressure=flags.profile(options.engine).pressure,
+        pressure_s=flags.profile(options.engine).pressure_s,
     )
     shell = KioskWindow(
         server.origin,
@@ -170,6 +175,13 @@ def run_window(
 
 
 SHELL_KEYS = {"nfc": str, "inbox": Path, "idle_s": float, "screenshot_min": float, "engine": str}
+
+
+def trim_every(seconds: float) -> None:
+    """``flags.trim_malloc`` every ``seconds``, for the process's life (a daemon thread)."""
+    stop = threading.Event()
+    while not stop.wait(seconds):
+        flags.trim_malloc()
 
 
 def file_options(file: Path | None) -> dict[str, Any]:

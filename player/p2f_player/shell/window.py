@@ -63,6 +63,7 @@ GC_JS = (
     f" setInterval(function () {{ window.gc(); }}, {GC_EVERY_MS}))) || true"
 )
 GRAB_TIMEOUT_S = 20.0
+FIRST_PRESSURE_S = 5.0  # the first memory-pressure signal, after the window shows (flags.py)
 # The veille: a black cover over the loop (under touch mode, z-index 20, so a touch still opens
 # the directory). Injected from here: the page itself (ui/) knows nothing of it.
 VEILLE_JS = """(function (on) {
@@ -90,6 +91,8 @@ class ShellSettings:
     height: int = 1920
     single_frame: bool = True  # blank the hidden slide frame once a cross-fade is over
     http_cache: str = "none"  # the web profile's HTTP cache: "memory" or "none" (flags.py)
+    pressure: str = ""  # signal this memory pressure ("moderate", "critical") to the engine...
+    pressure_s: float = 0.0  # ...every pressure_s seconds (flags.py)
 
     def __post_init__(self) -> None:
         if not 1 <= self.idle_s <= 3600:
@@ -98,6 +101,8 @@ class ShellSettings:
             raise ValueError(f"heartbeat_s: {self.heartbeat_s} must lie between 1 and 60 seconds")
         if self.http_cache not in ("memory", "none"):
             raise ValueError(f"http_cache: {self.http_cache!r} must be 'memory' or 'none'")
+        if self.pressure not in ("", "moderate", "critical"):
+            raise ValueError(f"pressure: {self.pressure!r} must be 'moderate', 'critical' or ''")
 
 
 @dataclass
@@ -213,6 +218,10 @@ class KioskWindow:
         QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
         view = native.webview
         self.engine = _tune_engine(view, self.settings.http_cache)
+        if self.settings.pressure and self.settings.pressure_s > 0:
+            self._pressure = _signal_pressure(
+                view, self.settings.pressure, self.settings.pressure_s, self.engine
+            )
 
         def back_home(url: QUrl) -> None:
             # a refused top-level navigation leaves an error page: go back to the kiosk page
@@ -469,6 +478,33 @@ def _tune_engine(view: Any, http_cache: str) -> dict[str, str]:
         "scene_graph": QQuickWindow.sceneGraphBackend(),  # "software": QT_QUICK_BACKEND read
         "flags": os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", ""),
     }
+
+
+def _signal_pressure(view: Any, level: str, every_s: float, engine: dict[str, str]) -> Any:
+    """Tell the engine, every ``every_s`` (the first time ``FIRST_PRESSURE_S`` after the window
+    shows: what starting up left behind), that memory is short (``level``): Chromium then drops
+    what it keeps only to go faster (decoded images not on screen, raster tiles, caches, V8's
+    spare heap), ~40 MB at each signal under ``lean`` (docs/player.md). The signal is Chromium's
+    debug address ``chrome://memory-pressure-LEVEL/``, loaded in a page of its own that shows
+    nothing (the address is handled, never navigated to); under ``--single-process`` it reaches
+    the renderer too. Returns the timer (keep it)."""
+    from qtpy.QtCore import QTimer, QUrl
+    from qtpy.QtWebEngineCore import QWebEnginePage
+
+    page = QWebEnginePage(view.page().profile(), view)
+    url = QUrl(f"chrome://memory-pressure-{level}/")
+    engine["pressure_signals"] = "0"
+
+    def signal() -> None:
+        page.load(url)
+        engine["pressure_signals"] = str(int(engine["pressure_signals"]) + 1)
+
+    timer = QTimer(view)
+    timer.setInterval(int(every_s * 1000))
+    timer.timeout.connect(signal)
+    timer.start()
+    QTimer.singleShot(int(min(every_s, FIRST_PRESSURE_S) * 1000), signal)
+    return timer
 
 
 def _forget_callbacks(window: Any) -> None:

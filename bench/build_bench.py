@@ -136,7 +136,7 @@ def _instrument(timers: _Timers) -> None:
 
         timers.wrap(web, "write_outputs", "p2f_web outputs (search index, feeds, data)")
         timers.wrap(web, "build_search_index", "  Pagefind (a subprocess)")
-        timers.wrap(web, "website_documents", "  feeds, iCalendar, data files")
+        timers.wrap(web, "write_web_outputs", "  feeds, iCalendar, data files, landings")
     except ImportError:
         pass
     try:

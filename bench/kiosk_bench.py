@@ -47,7 +47,10 @@ from tests.shell.conftest import (  # noqa: E402  (the test helpers sign and sta
     stop_kiosk,
 )
 
-BEFORE = "714-788 MB RSS (issue 14, 10 min, 3-slide bundle, Qt defaults + gc every 2 s)"
+BEFORE = (  # earlier figures, whole tree, printed beside the new ones (docs/player.md)
+    ("issue 14", "RSS 714-788 MB (10 min, 3-slide bundle, Qt defaults + gc every 2 s)"),
+    ("lean-plain", "RSS 414-515 (median 497) | PSS 292-465 (the hour, gare bundle, wave 2)"),
+)
 KINDS = ("main", "renderer", "gpu-process", "zygote", "utility", "nfc", "other")
 
 
@@ -341,12 +344,13 @@ def probe(args: argparse.Namespace, gui: str, python: str, engine: str) -> list[
 def summary(engine: str, samples: list[Sample]) -> str:
     steady = [s for s in samples if s.minute >= min(2.0, samples[-1].minute / 2)] or samples
     totals = [s.total for s in steady]
+    ends = f"start {samples[0].total:.0f}, end {samples[-1].total:.0f}, max {max(totals):.0f}"
     pss = [s.pss for s in steady]
     return (
-        f"{engine:>10} | RSS {min(totals):5.0f}-{max(totals):5.0f} (median "
+        f"{engine:>20} | RSS {min(totals):5.0f}-{max(totals):5.0f} (median "
         f"{statistics.median(totals):5.0f}) | PSS {min(pss):5.0f}-{max(pss):5.0f} | "
         f"processes {sum(steady[-1].count.values())} | last - first steady "
-        f"{steady[-1].total - steady[0].total:+.0f} MB"
+        f"{steady[-1].total - steady[0].total:+.0f} MB | {ends}"
     )
 
 
@@ -374,7 +378,8 @@ def main() -> int:
     else:
         results = {engine: run(args, engine, args.minutes) for engine in engines}
     print(f"\nsteady state (from minute 2), {args.speed:g}x pace, {args.bundle.name} bundle:")
-    print(f"{'before':>10} | {BEFORE}")
+    for name, figures in BEFORE:
+        print(f"{'before: ' + name:>20} | {figures}")
     for engine, samples in results.items():
         print(summary(engine, samples))
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -12,9 +12,9 @@ names and bytes (Pagefind's output is a function of its pages; ``pagefind-entry.
 rewritten with sorted keys, Pagefind lists languages in hash-map order).
 
 ``pagefind/shards.json`` lists, per language, the shards that hold pages in it; the search page
-(``theme/static/js/search.js``) opens each with its own ``pagefind.js``, searches them all and puts
-the results together. Every indexed page is in exactly one shard; Pagefind ignores a query
-word its index does not hold, so the page drops the answer of a shard lacking a word another
+(``theme/static/js/search.js``) opens the first and merges the others (``mergeIndex``), each
+marked with a ``shard`` filter. Every indexed page is in exactly one shard; Pagefind ignores a
+query word an index does not hold, so the page filters out the shards lacking a word another
 shard holds, as one index would have required it: a search finds the pages one index over the
 whole site finds. What can still differ: the order (a page is scored against its own shard's
 word statistics), and a word no page begins with, which Pagefind matches by the longest word
@@ -62,7 +62,7 @@ UNUSED = (
     "pagefind-modular-ui.js",
     "pagefind-modular-ui.css",
     "pagefind-highlight.js",
-    "pagefind-worker.js",  # each shard is searched on the page's thread (search.js)
+    "pagefind-worker.js",  # the search page runs Pagefind on its own thread (search.js)
 )
 
 

@@ -1,8 +1,9 @@
 /* Search with Pagefind's JS API. The index is in shards (p2f_web.search): /pagefind/shards.json
- * lists, per language, the shard folders with pages in it. Each shard is opened as its own
- * Pagefind instance and searched, and the results are put together as one index would give
- * them: Pagefind ignores a word of the query that its index does not hold at all, so a shard
- * lacking a word that another shard holds must not answer (one index would have required it).
+ * lists, per language, the shard folders with pages in it. The first is opened and the others
+ * merged into it (mergeIndex: one pagefind.js and one WebAssembly for all), each marked with a
+ * "shard" filter. Pagefind ignores a word of the query that an index does not hold at all, so
+ * a shard lacking a word another shard holds must not answer (one index would have required
+ * the word): the words are looked up first and such shards filtered out.
  * Our own form and result list (rather than Pagefind UI) keep labels and live status accessible.
  */
 const form = document.querySelector("[data-search]");
@@ -17,38 +18,37 @@ const messages = {
 
 let opening = null; // the promise of openShards(), made once
 
-/* One Pagefind per shard of this page's language. Each is the shard's own pagefind.js (its
- * own module: Pagefind keeps its WebAssembly in module state, so two indexes opened from one
- * module clobber each other), run on the page's thread (a web worker per shard would cost
- * more than a search of a shard). */
+/* Pagefind with every shard of this page's language merged, on the page's thread (the shards
+ * carry no web worker). */
 async function openShards() {
   const lang = document.documentElement.lang;
   const response = await fetch("/pagefind/shards.json");
   if (!response.ok) throw new Error(`shards.json: ${response.status}`);
   const shards = (await response.json()).languages[lang] || [];
-  return Promise.all(shards.map(async (basePath) => {
-    const shard = await import(`${basePath}pagefind.js`);
-    await shard.options({ basePath, noWorker: true });
-    await shard.init();
-    return shard;
-  }));
+  if (!shards.length) return null;
+  const pagefind = await import(`${shards[0]}pagefind.js`);
+  await pagefind.options({ basePath: shards[0], noWorker: true, mergeFilter: { shard: shards[0] } });
+  await Promise.all(shards.slice(1).map((path) =>
+    pagefind.mergeIndex(path, { language: lang, mergeFilter: { shard: path } })));
+  return pagefind;
 }
 
-/* The results of ``query`` over all shards, best first. A word (Pagefind splits the query on
- * spaces; quoted phrases already need every word) held by some shard rules out the shards
- * that do not hold it. */
-async function searchShards(shards, query) {
-  const found = await Promise.all(shards.map((shard) => shard.search(query)));
+/* The results of ``query``, best first, as one index would give them. Pagefind splits a
+ * query on spaces; a quoted phrase already needs all its words in every shard. */
+async function searchShards(pagefind, query) {
   const words = query.includes('"') ? [] : query.split(/\s+/).filter(Boolean);
+  let filters = {};
   if (words.length > 1) {
-    const holds = await Promise.all(shards.map((shard) => Promise.all(
-      words.map((word) => shard.search(word).then((r) => r.unfilteredResultCount > 0)))));
-    const somewhere = words.map((_, w) => holds.some((shard) => shard[w]));
-    found.forEach((answer, s) => {
-      if (somewhere.some((held, w) => held && !holds[s][w])) answer.results = [];
-    });
+    const holding = await Promise.all(words.map(async (word) =>
+      Object.entries((await pagefind.search(word)).filters.shard || {})
+        .filter(([, count]) => count > 0).map(([shard]) => shard)));
+    const shards = Object.keys((await pagefind.filters()).shard || {});
+    const answering = shards.filter((shard) =>
+      holding.every((held) => !held.length || held.includes(shard)));
+    if (answering.length < shards.length) filters = { shard: { any: answering } };
+    if (!answering.length) return [];
   }
-  return found.flatMap((answer) => answer.results).sort((a, b) => b.score - a.score);
+  return (await pagefind.search(query, { filters })).results;
 }
 
 /* Pagefind's excerpt is HTML meant to hold text and <mark>. It is parsed in an inert document
@@ -74,7 +74,8 @@ async function run(query) {
   if (!query) { status.textContent = ""; return; }
   try {
     opening = opening || openShards().catch((error) => { opening = null; throw error; });
-    const found = await searchShards(await opening, query);
+    const pagefind = await opening;
+    const found = pagefind ? await searchShards(pagefind, query) : [];
     const data = await Promise.all(found.slice(0, 20).map((r) => r.data()));
     for (const page of data) {
       const li = document.createElement("li");

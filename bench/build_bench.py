@@ -135,7 +135,8 @@ def _instrument(timers: _Timers) -> None:
         import p2f_web.plugin as web
 
         timers.wrap(web, "write_outputs", "p2f_web outputs (search index, feeds, data)")
-        timers.wrap(web, "build_search_index", "  Pagefind (a subprocess)")
+        timers.wrap(web, "start_search_index", "  Pagefind: started (runs in the background)")
+        timers.wrap(web, "finish_search_index", "  Pagefind: waited for (end of the build)")
         timers.wrap(web, "write_web_outputs", "  feeds, iCalendar, data files, landings")
     except ImportError:
         pass
@@ -154,6 +155,24 @@ def _instrument(timers: _Timers) -> None:
     except ImportError:
         pass
     timers.wrap(markdown.core.Markdown, "convert", "(all phases) Markdown.convert")
+
+
+def _search_index_lines() -> list[str]:
+    """The build's "search index: ..." log lines (shards made and reused, Pagefind's CPU, time
+    in the background and waited): Pagefind runs beside the kiosk step, so no phase holds it."""
+    import logging
+
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "search index" in record.getMessage():
+                lines.append(record.getMessage())
+
+    logger = logging.getLogger("p2f_web.plugin")
+    logger.addHandler(Keep(logging.INFO))
+    logger.setLevel(logging.INFO)
+    return lines
 
 
 def _run(mode: str, corpus_root: Path, profile: Path | None) -> None:
@@ -177,6 +196,7 @@ def _run(mode: str, corpus_root: Path, profile: Path | None) -> None:
         timers = _Timers()
         if profile is None:
             _instrument(timers)
+        searched = _search_index_lines()
         cached = mode == "cached"  # the incremental build, on its own output and theme copy
         overrides = {"PATH": str(corpus_root / "content"), "P2F_ROOT": str(corpus_root),
                      "P2F_NOW": NOW}  # fmt: skip
@@ -217,6 +237,7 @@ def _run(mode: str, corpus_root: Path, profile: Path | None) -> None:
                 if label in timers.seconds
             ]
             result["phases_cpu"] = timers.cpu
+            result["search_index"] = searched  # Pagefind's own figures (p2f_web's log line)
     result["in_process_s"] = time.perf_counter() - started
     result["self_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(MARK + json.dumps(result), flush=True)
@@ -427,6 +448,8 @@ def print_incremental(rows: list[dict[str, Any]]) -> None:
                 f"  {label:<44} {run['wall_s']:>8.2f} {run['cpu_s']:>7.2f} "
                 f"{run['maxrss_mb']:>7.0f} {rendered:>9} {reused:>7} {run['load']:>5.1f}"
             )
+            for line in run.get("search_index", []):
+                print(f"    {line}")
         for label, run in row["incremental"][2:]:
             print(f"  phases, {label}:")
             for phase, seconds, calls in run.get("phases", []):

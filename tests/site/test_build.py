@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from p2f_model.load import load_corpus
-from p2f_site.build import BuildError, BuildReport, build_all
+from p2f_site.build import BuildError, BuildReport, _count_pages, build_all
 from p2f_site.trash import TRASH
 from tests.conftest import PLACE, ROOT, WriteContent
 
@@ -271,3 +271,13 @@ def test_a_build_folder_of_the_former_layout_is_taken_over(
     assert not (output / "site" / "old.txt").exists()
     assert (output / "site" / "index.html").is_file()
     assert not any(p.name.startswith(".old-") for p in output.iterdir())
+
+
+def test_pages_are_counted_per_language_not_landings_nor_search_files(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for page in ("index.html", "lieux/a/index.html", "en/index.html", "en/lieux/a/index.html",
+                 "de/lieux/a/index.html", "d/fr/a/index.html", "d/a/index.html",
+                 "pagefind/fragment/x.html", "lieux/a/photo.webp", "es/data.json"):  # fmt: skip
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text("x")
+    assert _count_pages(site) == {"fr": 2, "en": 2, "de": 1}

@@ -17,7 +17,7 @@ from p2f_kiosk.bundle import BundleReport, write_bundle
 from p2f_kiosk.pictures import default_workers, prepare_pictures
 from p2f_kiosk.previous import PreviousBundle, load_previous, save_keys, stored_keys
 from p2f_kiosk.shared import SharedFiles
-from p2f_kiosk.workers import build_in_workers, can_fork
+from p2f_kiosk.workers import build_in_workers, can_fork, in_process
 
 log = logging.getLogger(__name__)
 WORKERS_SETTING = "P2F_KIOSK_WORKERS"
@@ -46,7 +46,9 @@ def write_bundles(pelican: Any) -> None:
         shared.pages.keep_in(cache, key(inputs.globals, templates), inputs.item)
         previous = _previous_bundles(settings, sites, cache)
         shared.previous_keys = {k for bundle in previous.values() for k in bundle.keys.values()}
-    ahead = prepare_pictures(corpus, sites, Path(settings["PATH"]), now, editorial, shared)
+    ahead = 0
+    if len(previous) < len(sites):  # else the few new pictures are made on demand, no planning
+        ahead = prepare_pictures(corpus, sites, Path(settings["PATH"]), now, editorial, shared)
     log.info("kiosk: %d pictures resized ahead in worker processes", ahead)
 
     def build_one(site: str) -> BundleReport:
@@ -67,10 +69,15 @@ def write_bundles(pelican: Any) -> None:
     workers = kiosk_workers(settings)
     # With the cache, the work is proportional to the change and the pieces go to the build's
     # cache (one SQLite connection, not shared with children): built in this process.
-    if inputs is None and workers > 1 and len(sites) > 1 and can_fork():
-        built = build_in_workers(sites, build_one, workers)
+    if inputs is None and workers > 1 and len(sites) > 2 and can_fork():
+        # one site per set of languages first, here: its pages are rendered once, and the
+        # workers inherit the pieces (each would render them again otherwise)
+        first = list({tuple(corpus.items[s].data.languages): s for s in reversed(sites)}.values())
+        built = in_process(sorted(first), build_one)
+        rest = [site for site in sites if site not in built]
+        built |= build_in_workers(rest, build_one, workers)
     else:
-        built = {site: build_one(site) for site in sites}
+        built = in_process(sites, build_one)
     for site in sites:
         report = built[site]
         reports[site] = report.as_dict()

@@ -18,16 +18,21 @@ processes can fork; elsewhere the caller builds the sites one by one.
 
 from __future__ import annotations
 
+import gc
 import logging
 import logging.handlers
 import multiprocessing
 import queue
+import time
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar, cast
 
+from p2f_model.problems import ContentError
+
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class BundleError(Exception):
@@ -42,6 +47,20 @@ def can_fork() -> bool:
     return True
 
 
+def in_process(sites: list[str], build_one: Callable[[str], T]) -> dict[str, T]:
+    """``{site: build_one(site)}`` in this process; an error names the site as in a worker
+    (a ``ContentError`` already names its file and field: it goes as it is)."""
+    done: dict[str, T] = {}
+    for site in sites:
+        try:
+            done[site] = build_one(site)
+        except ContentError:
+            raise
+        except Exception as error:
+            raise BundleError(f"kiosk bundle of site {site}: {_detail(error)}") from error
+    return done
+
+
 def build_in_workers(sites: list[str], build_one: Callable[[str], T], workers: int) -> dict[str, T]:
     """``{site: build_one(site)}``, computed in ``workers`` forked processes. Raises
     ``BundleError`` for the first site that failed (or whose worker died)."""
@@ -52,6 +71,7 @@ def build_in_workers(sites: list[str], build_one: Callable[[str], T], workers: i
     for _ in range(workers):
         tasks.put(None)  # one "no more sites" per worker
     processes, readers = [], []
+    gc.freeze()  # objects made so far are never collected in a worker: fewer pages copied
     for _ in range(workers):
         reader, writer = context.Pipe(duplex=False)  # a send is written before it returns
         process = context.Process(target=_work, args=(tasks, writer, build_one), daemon=True)
@@ -66,6 +86,7 @@ def build_in_workers(sites: list[str], build_one: Callable[[str], T], workers: i
             if process.is_alive():
                 process.terminate()
             process.join()
+        gc.unfreeze()
         for reader in readers:
             reader.close()
         tasks.close()
@@ -74,6 +95,7 @@ def build_in_workers(sites: list[str], build_one: Callable[[str], T], workers: i
 
 def _collect(sites: list[str], processes: list[Any], readers: list[Connection]) -> dict[str, T]:
     done: dict[str, T] = {}
+    cpu: list[float] = []  # CPU seconds of each worker that finished
     running = dict(zip(readers, processes, strict=True))
     taken: dict[Connection, str] = {}  # the site each worker is building
     while running:
@@ -96,9 +118,13 @@ def _collect(sites: list[str], processes: list[Any], readers: list[Connection]) 
                 taken.pop(reader, None)
             elif kind == "error":
                 raise BundleError(f"kiosk bundle of site {site}: {value}")
+            elif kind == "cpu":
+                cpu.append(value)
     missing = [site for site in sites if site not in done]
     if missing:  # every worker ended without these: not expected, never silent
         raise BundleError(f"kiosk bundles not built: {', '.join(missing)}")
+    seconds = ", ".join(f"{c:.1f}" for c in sorted(cpu))
+    log.info("kiosk: %d bundles built in %d workers (CPU s each: %s)", len(done), len(cpu), seconds)
     return done
 
 
@@ -122,12 +148,16 @@ def _work(tasks: Any, results: Connection, build_one: Callable[[str], Any]) -> N
             try:
                 value = build_one(site)
             except Exception as error:  # any failure: reported by the build, naming the site
-                detail = "".join(traceback.format_exception_only(type(error), error)).strip()
-                results.send(("error", site, detail))
+                results.send(("error", site, _detail(error)))
                 return
             results.send(("done", site, value))
+        results.send(("cpu", None, time.process_time()))
     finally:
         results.close()
+
+
+def _detail(error: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(error), error)).strip()
 
 
 class _Forward(logging.handlers.QueueHandler):

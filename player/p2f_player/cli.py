@@ -27,7 +27,7 @@ from p2f_player import simulate as simulation
 from p2f_player.app import Player, ScaledClock, SystemClock
 from p2f_player.config import PlayerConfig, load_config
 from p2f_player.contract import trust
-from p2f_player.contract.manifest import FILE_PARTS, ManifestError, expand_parts
+from p2f_player.contract.manifest import ManifestError, expand_parts, form_of
 from p2f_player.contract.rules import PARIS
 from p2f_player.contract.validation import loads, validate_manifest
 from p2f_player.errors import ConfigError, TransportError
@@ -322,7 +322,7 @@ def _manifest_file(path: Path) -> dict[str, Any]:
     data = loads(_read_local(path.parent, path.name), str(path))
     document = data.get("signed", data) if isinstance(data, dict) else data
     document = validate_manifest(document)
-    if FILE_PARTS not in document:
+    if form_of(document) == "full":
         return document
     objects = path.resolve().parent.parent.parent / "objects"
     if not objects.is_dir():

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from p2f_player.contract import trust
-from p2f_player.contract.manifest import SLIDE_ORDER, ManifestError, expand_parts
+from p2f_player.contract.manifest import PART_INDEX, SLIDE_ORDER, ManifestError, expand_parts
 from p2f_publish import layout, plan, website
 from p2f_publish.errors import NotFound, PublishError
 from p2f_publish.publish import live_document, write_release
@@ -43,12 +43,16 @@ class Release:
     def describe(self) -> str:
         release = self.document["release"]
         note = f" (rollback of {release['rollback_of']})" if release.get("rollback_of") else ""
-        slides = self.document.get("slides") or self.document.get(SLIDE_ORDER) or []
-        files = self.document.get("files") or self.document.get("file_parts") or {}
-        unit = "files" if "files" in self.document else "file parts"
+        if PART_INDEX in self.document:  # the signed document only: its parts are not read
+            count = f"{len(self.document[PART_INDEX])} index parts"
+        else:
+            slides = self.document.get("slides") or self.document.get(SLIDE_ORDER) or []
+            files = self.document.get("files") or self.document.get("file_parts") or {}
+            unit = "files" if "files" in self.document else "file parts"
+            count = f"{len(slides)} slides, {len(files)} {unit}"
         return (
             f"{'*' if self.live else ' '} {self.site:28} {self.counter:>5}  {self.id}  "
-            f"expires {release['expires']}  {len(slides)} slides, {len(files)} {unit}{note}"
+            f"expires {release['expires']}  {count}{note}"
         )
 
 

@@ -1,7 +1,10 @@
 """Manifest parts (p2f_player.contract.manifest): the published form and its expansion.
 
 The signed document lists content-addressed parts instead of every file and slide; the player
-expands it after verifying the signature. Each way a part can be wrong is refused here.
+expands it after verifying the signature. Each way a part can be wrong is refused here. What is
+published is the indexed form (the parts named in index parts, the slide order in order parts);
+the parts form published before it still expands, and most refusals are checked on it (the
+indexed form expands to it first).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import pytest
 from p2f_player.contract import trust
 from p2f_player.contract.manifest import (
     FILE_PARTS,
+    ORDER_PARTS,
+    PART_INDEX,
     SCHEMA,
     SLIDE_ORDER,
     SLIDE_PARTS,
@@ -89,7 +94,13 @@ def full_document() -> dict[str, Any]:
 
 
 def split() -> tuple[dict[str, Any], dict[str, bytes]]:
-    return split_into_parts(full_document())
+    """The parts form published before index parts (same parts, named in the document)."""
+    document, parts = split_into_parts(full_document())
+    full = expand_parts(document, loader(parts))
+    return {k: v for k, v in full.items() if k not in ("files", "slides", *INDEXED)}, parts
+
+
+INDEXED = (PART_INDEX, ORDER_PARTS)
 
 
 def loader(parts: dict[str, bytes]) -> Any:
@@ -97,16 +108,20 @@ def loader(parts: dict[str, bytes]) -> Any:
 
 
 def test_split_then_expand_gives_back_every_file_and_slide_in_order() -> None:
-    document, parts = split()
-    assert "files" not in document and "slides" not in document
-    assert set(parts) == set(part_objects(document))
+    document, parts = split_into_parts(full_document())
+    assert not {"files", "slides", FILE_PARTS, SLIDE_PARTS, SLIDE_ORDER} & set(document)
     for sha, data in parts.items():
         assert file_entry(data).sha256 == sha and data == canonical_bytes(json.loads(data))
     full = expand_parts(document, loader(parts))
     assert full["files"] == full_document()["files"]
     assert full["slides"] == full_document()["slides"]
-    assert full[FILE_PARTS] == document[FILE_PARTS]  # kept: a player keeps those objects too
+    # kept: a player keeps every part object, the index and order parts too
+    assert set(part_objects(full)) == set(parts) > set(part_objects(document))
+    assert full[PART_INDEX] == document[PART_INDEX]
     assert split_into_parts(full_document()) == (document, parts)  # deterministic
+    old, old_parts = split()  # the former parts form expands to the same
+    assert expand_parts(old, loader(old_parts))["slides"] == full["slides"]
+    assert expand_parts(old, loader(old_parts))["files"] == full["files"]
 
 
 def test_every_page_of_one_item_shares_one_part() -> None:
@@ -128,25 +143,32 @@ def test_every_page_of_one_item_shares_one_part() -> None:
 def test_both_forms_match_the_schema_and_parse() -> None:
     validator = jsonschema.Draft202012Validator(json_schema())
     document, _ = split()
-    for form in (full_document(), document):
+    for form in (full_document(), document, split_into_parts(full_document())[0]):
         assert not list(validator.iter_errors(form))
         assert parse_manifest(canonical_bytes(form)) == form
     mixed = {**document, "files": full_document()["files"]}
     assert list(validator.iter_errors(mixed))
     with pytest.raises(ManifestError, match="mixes 'files'"):
         parse_manifest(canonical_bytes(mixed))
+    indexed = split_into_parts(full_document())[0]
+    for key in (FILE_PARTS, SLIDE_ORDER):
+        mixed = {**indexed, key: document[key]}
+        assert list(validator.iter_errors(mixed))
+        with pytest.raises(ManifestError, match=f"mixes '{key}' with the indexed form"):
+            parse_manifest(canonical_bytes(mixed))
 
 
-def test_a_signed_parts_manifest_verifies_and_its_part_hashes_are_signed() -> None:
+@pytest.mark.parametrize("form", ["parts", "indexed"])
+def test_a_signed_parts_manifest_verifies_and_its_part_hashes_are_signed(form: str) -> None:
     private, public = trust.generate_keypair()
-    document, parts = split()
+    document, parts = split() if form == "parts" else split_into_parts(full_document())
     envelope = trust.sign_manifest(document, private)
     now = CREATED + timedelta(hours=1)
     verified = trust.verify_manifest(envelope, public, now=now, last_counter=None)
     assert expand_parts(verified, loader(parts))["files"] == full_document()["files"]
     forged = json.loads(envelope)
-    name = next(iter(forged["signed"][FILE_PARTS]))
-    forged["signed"][FILE_PARTS][name]["sha256"] = "0" * 64  # point at another part
+    refs = forged["signed"][FILE_PARTS if form == "parts" else PART_INDEX]
+    refs[next(iter(refs))]["sha256"] = "0" * 64  # point at another part
     with pytest.raises(trust.BadSignature):
         trust.verify_manifest(json.dumps(forged).encode(), public, now=now, last_counter=None)
 

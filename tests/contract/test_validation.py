@@ -14,8 +14,9 @@ import pytest
 
 from p2f_player.contract import trust
 from p2f_player.contract.manifest import (
-    FILE_PARTS,
     MAX_COUNTER,
+    ORDER_PARTS,
+    PART_INDEX,
     ManifestError,
     canonical_bytes,
     check_path,
@@ -116,10 +117,11 @@ def test_a_bad_hash_inside_a_part_or_for_a_part_is_refused(sha: str) -> None:
         asked.append(wanted)
         return parts[wanted]
 
-    forged = copy.deepcopy(document)
-    next(iter(forged[FILE_PARTS].values()))["sha256"] = sha
-    with pytest.raises(ManifestError):
-        expand_parts(forged, load)
+    for forged_ref in (lambda d: next(iter(d[PART_INDEX].values())), lambda d: d[ORDER_PARTS][0]):
+        forged = copy.deepcopy(document)
+        forged_ref(forged)["sha256"] = sha
+        with pytest.raises(ManifestError):
+            expand_parts(forged, load)
     assert asked == []  # refused before anything was read
 
 

@@ -122,7 +122,7 @@ def test_one_place_changed_uploads_only_what_changed(
     }
     assert len({file_part_name(p) for p in changed}) == 1
     assert after[SLIDE_PARTS] == before[SLIDE_PARTS]  # its slide's title did not change
-    assert len(new_hashes) == len(changed) + 1
+    assert len(new_hashes) == len(changed) + 2  # and its file part, and the index naming it
     objects = [key for key in recorder.written if key.startswith("objects/")]
     assert sorted(objects) == sorted(layout.object_key(sha) for sha in new_hashes)
     assert recorder.written[-2:] == [layout.release_key(SITE, 2), layout.live_key(SITE)]

@@ -87,7 +87,7 @@ def test_rollback_to_a_counter_and_by_release_id(
     assert plan.content_digest(document) == plan.content_digest(third)
     lines = list_releases(s3_store)
     assert len(lines) == 5 and lines[-1].startswith("* gare")
-    assert "rollback of" in lines[-1] and " file parts" in lines[-1]
+    assert "rollback of" in lines[-1] and " index parts" in lines[-1]
 
 
 def test_rollback_refuses_a_tampered_release(

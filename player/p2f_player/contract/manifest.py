@@ -36,6 +36,18 @@ signed document, so the signature covers it. The player verifies the signed docu
 calls ``expand_parts`` to fetch and check the parts and get the full form back; a full-form
 document passes through unchanged.
 
+The names of the parts and the slide order still grow with the site (~50 KB and ~100 KB at
+20,000 documents), so what is published since is the *indexed parts* form, one level more::
+
+     "part_index":  {name: {"size", "sha256"}},  each {"file_parts": {..}, "slide_parts": {..}}
+     "order_parts": [{"size", "sha256"}, ...],   each [slide id, ...]; joined: slide_order
+
+An index part holds the refs of ~``PARTS_PER_INDEX`` parts (by a hash of the part's name), and
+the slide order is cut into runs ending after the ids whose hash is 0 mod ``ORDER_CHUNK``
+(content-defined, as rsync cuts files: adding or removing one slide changes one run). So an
+edit of one item changes its parts, their one or two index parts and a signed document of a
+size that barely grows with the site. Readers expand it to the parts form, then as above.
+
 The JSON Schema of this document is ``manifest.schema.json`` next to this module
 (``json_schema()``); the one strict validation every document goes through, schema and all, is
 ``validation.validate_manifest`` (re-exported here); signing and the trust rules are in
@@ -58,6 +70,8 @@ from p2f_player.contract.validation import (
     FULL_KEYS,
     MAX_COUNTER,
     MAX_MANIFEST_BYTES,
+    ORDER_PARTS,
+    PART_INDEX,
     SCHEMA,
     SLIDE_ORDER,
     SLIDE_PARTS,
@@ -66,6 +80,7 @@ from p2f_player.contract.validation import (
     check_file_entry,
     check_path,
     check_sha256,
+    form_of,
     is_sha256,
     json_schema,
     loads,
@@ -78,6 +93,8 @@ __all__ = [
     "MANIFEST_NAME",
     "MAX_COUNTER",
     "MAX_MANIFEST_BYTES",
+    "ORDER_PARTS",
+    "PART_INDEX",
     "SCHEMA",
     "SLIDE_ORDER",
     "SLIDE_PARTS",
@@ -93,11 +110,13 @@ __all__ = [
     "expand_parts",
     "file_entry",
     "file_part_name",
+    "form_of",
     "hash_bin",
     "is_sha256",
     "iso",
     "item_bins",
     "json_schema",
+    "order_runs",
     "parse_manifest",
     "part_objects",
     "slide_part_name",
@@ -108,9 +127,12 @@ __all__ = [
 MANIFEST_NAME = "manifest.json"
 ITEM_BINS = 16  # parts per kind at least: ~60 file entries (~6 KB) each for a four-language site
 # Items per part when a site has more than ITEM_BINS * ITEMS_PER_BIN: the bins double as the
-# site grows, so the part a one-item edit changes stays ~20 KB (a fixed 16 would grow to
-# ~300 KB at 20,000 documents), while the signed document lists ~1 part per 32 items.
-ITEMS_PER_BIN = 32
+# site grows, so the part a one-item edit changes stays 2-4 KB of files and 10-20 KB of
+# slides (a fixed 16 would grow to ~300 KB at 20,000 documents). Their names are in index
+# parts, so more parts cost the signed document little (32 was the best trade-off before).
+ITEMS_PER_BIN = 8
+PARTS_PER_INDEX = 64  # part refs per index part (~6 KB), the index bins doubling past that
+ORDER_CHUNK = 128  # slide ids per order part on average (~3 KB)
 
 
 @dataclass(frozen=True)
@@ -234,13 +256,14 @@ def slide_part_name(slide_id: str, bins: int = ITEM_BINS) -> str:
 
 
 def split_into_parts(document: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """The parts form of a full-form ``document`` (ready to sign) and its part objects.
+    """The indexed parts form of a full-form ``document`` (ready to sign) and its part objects.
 
     Returns:
         ``(document, parts)``: ``parts`` maps each part's sha256 to its canonical bytes, to
-        be stored as ``objects/<sha256>``. A parts-form document is returned as it is.
+        be stored as ``objects/<sha256>`` (file, slide, index and order parts alike). A
+        document already in a parts form is returned as it is.
     """
-    if FILE_PARTS in document:
+    if form_of(document) != "full":
         return dict(document), {}
     file_bins = item_bins(len({_item_of(path) for path in document["files"]} - {None}))
     files: dict[str, dict[str, Any]] = {}
@@ -252,25 +275,49 @@ def split_into_parts(document: Mapping[str, Any]) -> tuple[dict[str, Any], dict[
         slides.setdefault(slide_part_name(slide["id"], slide_bins), {})[slide["id"]] = slide
     objects: dict[str, bytes] = {}
 
-    def refs(groups: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        out = {}
-        for name, content in sorted(groups.items()):
-            data = canonical_bytes(content)
-            entry = file_entry(data)
-            objects[entry.sha256] = data
-            out[name] = {"size": entry.size, "sha256": entry.sha256}
-        return out
+    def ref(content: Any) -> dict[str, Any]:
+        data = canonical_bytes(content)
+        entry = file_entry(data)
+        objects[entry.sha256] = data
+        return {"size": entry.size, "sha256": entry.sha256}
 
-    parted = {key: value for key, value in document.items() if key not in ("files", "slides")}
-    parted[FILE_PARTS] = refs(files)
-    parted[SLIDE_PARTS] = refs(slides)
-    parted[SLIDE_ORDER] = [slide["id"] for slide in document["slides"]]
+    refs = {
+        FILE_PARTS: {name: ref(content) for name, content in sorted(files.items())},
+        SLIDE_PARTS: {name: ref(content) for name, content in sorted(slides.items())},
+    }
+    index_bins = bins_for(len(files) + len(slides), 1, PARTS_PER_INDEX)
+    index: dict[str, dict[str, dict[str, Any]]] = {}
+    for key, named in refs.items():
+        for name, part in named.items():
+            bin_ = index.setdefault(f"index-{hash_bin(name, index_bins)}", {k: {} for k in refs})
+            bin_[key][name] = part
+    parted = {key: value for key, value in document.items() if key not in FULL_KEYS}
+    parted[PART_INDEX] = {name: ref(content) for name, content in sorted(index.items())}
+    order = [slide["id"] for slide in document["slides"]]
+    parted[ORDER_PARTS] = [ref(run) for run in order_runs(order)]
     return parted, objects
 
 
+def order_runs(order: Sequence[str]) -> list[list[str]]:
+    """``order`` cut after each id whose hash is 0 mod ``ORDER_CHUNK``: where the cuts fall
+    depends on the ids only, so adding or removing one id changes one run."""
+    runs: list[list[str]] = [[]]
+    for slide_id in order:
+        runs[-1].append(slide_id)
+        if int(hashlib.sha256(slide_id.encode()).hexdigest()[:8], 16) % ORDER_CHUNK == 0:
+            runs.append([])
+    return [run for run in runs if run]
+
+
 def part_objects(document: Mapping[str, Any]) -> dict[str, int]:
-    """The part objects a parts-form document names, ``{sha256: size}`` (none in full form)."""
-    refs = [*document.get(FILE_PARTS, {}).values(), *document.get(SLIDE_PARTS, {}).values()]
+    """The part objects a document names, ``{sha256: size}``: none in full form; in a parts
+    form, those named in the signed document, and once expanded (``expand_parts``) all."""
+    refs = [
+        *document.get(FILE_PARTS, {}).values(),
+        *document.get(SLIDE_PARTS, {}).values(),
+        *document.get(PART_INDEX, {}).values(),
+        *document.get(ORDER_PARTS, []),
+    ]
     return {ref["sha256"]: int(ref["size"]) for ref in refs}
 
 
@@ -278,10 +325,11 @@ def expand_parts(document: Mapping[str, Any], load_part: Callable[[str], bytes])
     """The full form of a *verified* parts-form document: its parts fetched and checked.
 
     Call it after ``trust.verify_manifest``: the part hashes are trusted because the signature
-    covers them. The result keeps ``file_parts``/``slide_parts`` (a player must keep those
-    objects too) and adds ``files`` and ``slides`` exactly as the bundle builder wrote them. A
-    full-form document (before parts existed) is returned unchanged. Both the document and
-    the full form it expands to go through ``validate_manifest``; each part's entries are
+    covers them. The result keeps the parts' refs (``file_parts``/``slide_parts``, and for an
+    indexed document ``part_index``/``order_parts`` too: a player must keep those objects) and
+    adds ``files`` and ``slides`` exactly as the bundle builder wrote them. A full-form document
+    (before parts existed) is returned unchanged. The document, the parts form an indexed one
+    expands to, and the full form all go through ``validate_manifest``; each part's entries are
     checked as they are read, so no unchecked path or hash ever leaves this function.
 
     Args:
@@ -297,8 +345,11 @@ def expand_parts(document: Mapping[str, Any], load_part: Callable[[str], bytes])
             right shape, or that contradicts another part.
     """
     validate_manifest(document)
-    if FILE_PARTS not in document:
+    form = form_of(document)
+    if form == "full":
         return dict(document)
+    if form == "indexed":
+        document = {**document, **_expand_index(document, load_part)}
     files: dict[str, Any] = {}
     for name, content in _load_parts(document, FILE_PARTS, load_part):
         for path, entry in content.items():
@@ -316,7 +367,8 @@ def expand_parts(document: Mapping[str, Any], load_part: Callable[[str], bytes])
     if sorted(order) != sorted(by_id):
         raise ManifestError("slide_order does not list exactly the slides of the slide parts")
     expanded = {"files": dict(sorted(files.items())), "slides": [by_id[i] for i in order]}
-    full = {k: v for k, v in document.items() if k not in (FILE_PARTS, SLIDE_PARTS, SLIDE_ORDER)}
+    parts_keys = (FILE_PARTS, SLIDE_PARTS, SLIDE_ORDER, PART_INDEX, ORDER_PARTS)
+    full = {k: v for k, v in document.items() if k not in parts_keys}
     try:
         validate_manifest({**full, **expanded})
     except ManifestError as error:
@@ -324,23 +376,57 @@ def expand_parts(document: Mapping[str, Any], load_part: Callable[[str], bytes])
     return {**document, **expanded}
 
 
+def _expand_index(document: Mapping[str, Any], load_part: Callable[[str], bytes]) -> dict[str, Any]:
+    """The ``file_parts``, ``slide_parts`` and ``slide_order`` an indexed document stands
+    for, read from its index and order parts and validated as a parts-form document."""
+    named: dict[str, dict[str, Any]] = {FILE_PARTS: {}, SLIDE_PARTS: {}}
+    for index_name, content in _load_parts(document, PART_INDEX, load_part):
+        if sorted(content) != sorted(named):
+            raise ManifestError(f"index part {index_name}: keys must be {sorted(named)}")
+        for key, refs in named.items():
+            if not isinstance(content[key], dict):
+                raise ManifestError(f"index part {index_name}: {key} is not a JSON object")
+            for name, ref in content[key].items():
+                if name in refs:
+                    raise ManifestError(f"index part {index_name}: {key} {name[:80]!r} twice")
+                refs[name] = ref
+    order: list[Any] = []
+    for number, ref in enumerate(document[ORDER_PARTS]):
+        run = _load_part(f"order part {number}", ref, load_part)
+        if not isinstance(run, list):
+            raise ManifestError(f"order part {number} is not a JSON array")
+        order.extend(run)
+    parted = {k: v for k, v in document.items() if k not in (PART_INDEX, ORDER_PARTS)}
+    parted.update({**named, SLIDE_ORDER: order})
+    try:
+        validate_manifest(parted)
+    except ManifestError as error:
+        raise ManifestError(f"manifest index parts, expanded: {error}") from None
+    return {**named, SLIDE_ORDER: order}
+
+
 def _load_parts(
     document: Mapping[str, Any], key: str, load_part: Callable[[str], bytes]
 ) -> list[tuple[str, dict[str, Any]]]:
     """The parts named under ``key`` of a validated document, checked against their refs."""
-    kind = key.removesuffix("_parts")
+    kind = {PART_INDEX: "index"}.get(key, key.removesuffix("_parts"))
     loaded = []
     for name, ref in sorted(document[key].items()):
-        data = load_part(check_sha256(ref["sha256"], f"{kind} part {name}"))
-        actual = file_entry(data)
-        if actual.sha256 != ref["sha256"] or actual.size != ref["size"]:
-            raise ContentMismatch(
-                f"{kind} part {name}: hash or size differs from the manifest (a bad copy, or "
-                f"tampered): got {actual.size} bytes {actual.sha256[:12]}, expected "
-                f"{ref['size']} bytes {ref['sha256'][:12]}"
-            )
-        content = loads(data, f"{kind} part {name}")
+        content = _load_part(f"{kind} part {name}", ref, load_part)
         if not isinstance(content, dict):
             raise ManifestError(f"{kind} part {name} is not a JSON object")
         loaded.append((name, content))
     return loaded
+
+
+def _load_part(what: str, ref: Mapping[str, Any], load_part: Callable[[str], bytes]) -> Any:
+    """The JSON of the part ``ref`` names, once its size and hash match the ref."""
+    data = load_part(check_sha256(ref["sha256"], what))
+    actual = file_entry(data)
+    if actual.sha256 != ref["sha256"] or actual.size != ref["size"]:
+        raise ContentMismatch(
+            f"{what}: hash or size differs from the manifest (a bad copy, or "
+            f"tampered): got {actual.size} bytes {actual.sha256[:12]}, expected "
+            f"{ref['size']} bytes {ref['sha256'][:12]}"
+        )
+    return loads(data, what)

@@ -2,9 +2,9 @@
 
 A signed manifest is trusted to come from the publisher, not to be well formed: a bug or a
 stolen key can sign anything, and the player turns manifest paths and hashes into file names.
-So every document, in either form (full, or parts; ``manifest.py``) and from every entry point
-(network, inbox, ``simulate --manifest``, a release read back from the cache), goes through
-``validate_manifest`` before any filesystem use:
+So every document, in any form (full, parts or indexed parts; ``manifest.py``) and from every
+entry point (network, inbox, ``simulate --manifest``, a release read back from the cache),
+goes through ``validate_manifest`` before any filesystem use:
 
 * strict JSON (``loads``): bounded size, no duplicate keys, no ``NaN``/``Infinity``, no integer
   longer than ``MAX_INT_DIGITS`` digits, no nesting deep enough to exhaust the stack;
@@ -37,7 +37,15 @@ SCHEMA = "livep2f-kiosk-manifest/1"
 FILE_PARTS = "file_parts"
 SLIDE_PARTS = "slide_parts"
 SLIDE_ORDER = "slide_order"
+PART_INDEX = "part_index"
+ORDER_PARTS = "order_parts"
 FULL_KEYS = ("files", "slides")
+# the keys that make up each form of the document (``manifest.py``), which excludes the others'
+FORMS = {
+    "full": FULL_KEYS,
+    "parts": (FILE_PARTS, SLIDE_PARTS, SLIDE_ORDER),
+    "indexed": (PART_INDEX, ORDER_PARTS),
+}
 
 MAX_MANIFEST_BYTES = 8 * 1024 * 1024  # an envelope, a document or a part; real ones are ~100 KB
 MAX_COUNTER = 2**53 - 1  # exact in every JSON reader (JavaScript's too); a release per second
@@ -137,14 +145,14 @@ def validate_manifest(document: object) -> dict[str, Any]:
     """Return ``document`` if it is a valid manifest in either form; raise ``ManifestError``."""
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
         raise ManifestError(f"not a {SCHEMA} document")
-    parts_form = FILE_PARTS in document
-    wanted = (FILE_PARTS, SLIDE_PARTS, SLIDE_ORDER) if parts_form else FULL_KEYS
+    form = form_of(document)
+    wanted = FORMS[form]
     for key in ("site", "release", *wanted):
         if key not in document:
             raise ManifestError(f"manifest has no {key!r}")
-    for key in FULL_KEYS if parts_form else (SLIDE_PARTS, SLIDE_ORDER):
+    for key in (key for keys in FORMS.values() for key in keys if key not in wanted):
         if key in document:
-            raise ManifestError(f"manifest mixes {key!r} with the other form")
+            raise ManifestError(f"manifest mixes {key!r} with the {form} form")
     if isinstance(document.get("files"), dict):
         check_files(document["files"])  # first: its messages say what a safe path is
     problem = best_match(_validator().iter_errors(document))
@@ -152,13 +160,21 @@ def validate_manifest(document: object) -> dict[str, Any]:
         where = _json_path(problem.absolute_path) or "manifest"
         raise ManifestError(f"manifest: {where}: {_short(problem.message)}")
     check_release(document["release"])
-    if parts_form:
-        for key in (FILE_PARTS, SLIDE_PARTS):
-            for name, ref in document[key].items():
-                check_sha256(ref["sha256"], f"{key}.{name}")
-    else:
+    if form == "full":
         _check_pages(document)
+    for key in (FILE_PARTS, SLIDE_PARTS, PART_INDEX):
+        for name, ref in document.get(key, {}).items():
+            check_sha256(ref["sha256"], f"{key}.{name}")
+    for number, ref in enumerate(document.get(ORDER_PARTS, [])):
+        check_sha256(ref["sha256"], f"{ORDER_PARTS}[{number}]")
     return document
+
+
+def form_of(document: Mapping[str, Any]) -> str:
+    """Which form a document claims by its keys: ``full``, ``parts`` or ``indexed``."""
+    if PART_INDEX in document:
+        return "indexed"
+    return "parts" if FILE_PARTS in document else "full"
 
 
 def check_release(release: Mapping[str, Any]) -> None:

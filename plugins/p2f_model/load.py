@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,11 +50,10 @@ class ContentFileError(ValueError):
 
 @dataclass
 class _Found:
-    # (path from base, text), or None as the text of a file refused before reading
-    texts: list[tuple[str, str | None]] = field(default_factory=list)
     images: set[str] = field(default_factory=set)  # usable, e.g. images/x.jpg
     bad_images: dict[str, str] = field(default_factory=dict)  # images/x.svg -> why not
-    problems: list[Problem] = field(default_factory=list)
+    # (position in the walk, problem): reported in the walk's order, whatever the reading order
+    problems: list[tuple[int, Problem]] = field(default_factory=list)
 
 
 def load_corpus(
@@ -70,39 +70,62 @@ def load_corpus(
     content_dir = given.resolve()
     prefix = content_dir.relative_to(base).as_posix() if content_dir.is_relative_to(base) else ""
     found = _Found()
-    for rel, kind in _walk(content_dir):
+    items: list[tuple[int, str, str]] = []  # (position, path from content_dir, path shown)
+    for position, (rel, kind) in enumerate(_walk(content_dir)):
         shown = f"{prefix}/{rel}" if prefix else rel
         if kind == "symlink":
-            found.problems.append(Problem(shown, 1, "file", SYMLINK_MESSAGE))
+            found.problems.append((position, Problem(shown, 1, "file", SYMLINK_MESSAGE)))
             if rel.endswith(".md"):
-                found.texts.append((shown, None))
+                items.append((position, "", shown))  # counts as its item, never read
         elif kind == "special":
-            found.problems.append(
-                Problem(shown, 1, "file", "is not a regular file (a device, pipe or socket)")
-            )
+            problem = Problem(shown, 1, "file", "is not a regular file (a device, pipe or socket)")
+            found.problems.append((position, problem))
+        elif rel.endswith(".md"):
+            items.append((position, rel, shown))
         else:
-            _read_one(content_dir, rel, shown, found)
-    corpus = validate_corpus(found.texts, found.images, found.bad_images, territory)
-    corpus.problems.extend(found.problems)
+            _check_other(content_dir, rel, shown, position, found)
+    # Images are known before any item is validated; item files are read one at a time as the
+    # validation asks for them, so only one file's raw text is held at once (with every text
+    # read first, the build's peak held the whole content folder twice: raw and parsed).
+    texts = _read_items(content_dir, items, found)
+    corpus = validate_corpus(texts, found.images, found.bad_images, territory)
+    corpus.problems.extend(problem for _, problem in sorted(found.problems, key=_position))
     return corpus
 
 
-def _read_one(content_dir: Path, rel: str, shown: str, found: _Found) -> None:
-    if rel.endswith(".md"):
+def _position(entry: tuple[int, Problem]) -> int:
+    return entry[0]
+
+
+def _read_items(
+    content_dir: Path, items: list[tuple[int, str, str]], found: _Found
+) -> Iterator[tuple[str, str | None]]:
+    """``(path shown, text)`` of each item file, read when asked for; None for a file that
+    could not be read (its problem is noted in ``found``)."""
+    for position, rel, shown in items:
+        if not rel:
+            yield shown, None
+            continue
         try:
             data = read_content_file(content_dir, rel, MAX_FILE_BYTES)
-            found.texts.append((shown, data.decode("utf-8")))
+            text = data.decode("utf-8")
         except ContentFileError as error:
-            found.problems.append(Problem(shown, 1, "file", error.message))
-            found.texts.append((shown, None))
+            found.problems.append((position, Problem(shown, 1, "file", error.message)))
+            yield shown, None
         except UnicodeDecodeError as error:
-            found.problems.append(
-                Problem(shown, 1, "", f"not UTF-8 text ({error.reason}); save the file as UTF-8")
-            )
-            found.texts.append((shown, None))
-        return
+            message = f"not UTF-8 text ({error.reason}); save the file as UTF-8"
+            found.problems.append((position, Problem(shown, 1, "", message)))
+            yield shown, None
+        else:
+            del data  # the text is what validation needs; do not hold the bytes too
+            yield shown, text
+
+
+def _check_other(content_dir: Path, rel: str, shown: str, position: int, found: _Found) -> None:
+    """A file that is not an item: an image under ``images/`` (checked by its bytes) or a
+    problem."""
     if not rel.startswith(IMAGES_FOLDER + "/"):
-        found.problems.append(Problem(shown, 1, "file", NOT_CONTENT_MESSAGE))
+        found.problems.append((position, Problem(shown, 1, "file", NOT_CONTENT_MESSAGE)))
         return
     problem = images.suffix_problem(rel)
     if problem is None:
@@ -116,7 +139,7 @@ def _read_one(content_dir: Path, rel: str, shown: str, found: _Found) -> None:
         found.images.add(rel)
         return
     found.bad_images[rel] = problem
-    found.problems.append(Problem(shown, 1, "file", problem))
+    found.problems.append((position, Problem(shown, 1, "file", problem)))
 
 
 def _walk(content_dir: Path) -> list[tuple[str, str]]:
@@ -174,7 +197,11 @@ def read_content_file(content_dir: Path, rel: str, limit: int) -> bytes:
                 f"weighs {status.st_size:,} bytes, more than the {limit:,} a content file may; "
                 "shorten it or split it",
             )
-        data = handle.read(limit + 1)
+        # as many bytes as the file holds, plus one to see it grew (``read(limit + 1)`` would
+        # allocate ``limit`` bytes for each small file), then the rest if it did grow
+        data = handle.read(status.st_size + 1)
+        if len(data) > status.st_size:
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:  # grew while we read it
         raise ContentFileError(rel, f"weighs more than the {limit:,} bytes a content file may")
     return data

@@ -26,6 +26,7 @@ Figures that do not depend on load (objects, bytes) are exact; seconds are upper
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -34,7 +35,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,7 +46,11 @@ sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from p2f_player.contract import trust  # noqa: E402
-from p2f_player.contract.manifest import parse_manifest, split_into_parts  # noqa: E402
+from p2f_player.contract.manifest import (  # noqa: E402
+    parse_manifest,
+    part_objects,
+    split_into_parts,
+)
 from p2f_player.sources import FolderSource, S3Source, Source  # noqa: E402
 from p2f_player.store import Store as PlayerStore  # noqa: E402
 from p2f_player.sync import Syncer  # noqa: E402
@@ -55,14 +60,19 @@ from p2f_publish.stores import LocalStore, Store  # noqa: E402
 BUILD_NOW = "2026-11-26T12:00:00+00:00"
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 BUCKET = "livep2f"
-# Figures before this round, printed under the table. Sample: the former bench (folder store,
-# load ~3-17). 5k: computed from the same builds with the former layout (docs/publishing.md).
-PREVIOUS = {
-    "sample": "(c) 51 writes, 1,049,357 bytes up (the website index written whole twice); "
-    "worst kiosk 3 objects, 22,540 bytes down; (b) 15.4 s",
-    "5000": "(c) ~9,300,000 bytes up (the website index, 3.68 MB, twice); worst kiosk "
-    "9 objects, ~130,000 bytes down",
-}
+# Figures of an earlier run (or computed for the former layout), printed next to this run's:
+# ``--record`` writes this run's figures there, to compare the next change with.
+PREVIOUS_FILE = Path(__file__).with_name("publish_bench_previous.json")
+FIGURES = (
+    ("objects_up", "objects up"),
+    ("bytes_up", "bytes up"),
+    ("worst_objects", "worst player: objects down"),
+    ("worst_bytes", "worst player: bytes down"),
+    ("median_objects", "median player: objects down"),
+    ("median_bytes", "median player: bytes down"),
+    ("envelope_bytes", "worst player: of which signed manifest"),
+    ("parts_bytes", "worst player: of which manifest parts"),
+)
 
 
 class CountingStore:
@@ -106,6 +116,7 @@ class CountingSource:
     objects: int = 0
     bytes: int = 0
     not_modified: int = 0
+    fetched: dict[str, int] = field(default_factory=dict)  # key: bytes
 
     def fetch(self, key: str, etag: str | None = None, *, max_bytes: int = 8 << 20) -> Any:
         fetched = self.inner.fetch(key, etag, max_bytes=max_bytes)
@@ -113,6 +124,7 @@ class CountingSource:
             self.not_modified += 1
         else:
             self.objects, self.bytes = self.objects + 1, self.bytes + len(fetched.data)
+            self.fetched[key] = len(fetched.data)
         return fetched
 
     def put(self, key: str, data: bytes) -> None:
@@ -133,6 +145,23 @@ class Row:
     down: list[tuple[int, int]] = field(default_factory=list)  # per player: objects, bytes
     sync_s: float = 0.0
     load: float = 0.0
+    # the worst player's download: (signed manifest bytes, manifest parts bytes)
+    worst_split: tuple[int, int] = (0, 0)
+
+    def figures(self) -> dict[str, int]:
+        """The figures compared with earlier runs (``FIGURES``)."""
+        objects = sorted(o for o, _ in self.down) or [0]
+        sizes = sorted(b for _, b in self.down) or [0]
+        return {
+            "objects_up": self.objects_up,
+            "bytes_up": self.bytes_up,
+            "worst_objects": objects[-1],
+            "worst_bytes": sizes[-1],
+            "median_objects": objects[len(objects) // 2],
+            "median_bytes": sizes[len(sizes) // 2],
+            "envelope_bytes": self.worst_split[0],
+            "parts_bytes": self.worst_split[1],
+        }
 
 
 # -- corpora and builds ----------------------------------------------------------------------
@@ -266,15 +295,25 @@ def seed_player(cache: Path, bundle: Path) -> None:
         (objects / sha).write_bytes(data)
 
 
-def sync_all(players: dict[str, tuple[Syncer, CountingSource]], now: datetime) -> list[Any]:
-    down = []
+def sync_all(
+    players: dict[str, tuple[Syncer, CountingSource]], now: datetime
+) -> tuple[list[Any], tuple[int, int]]:
+    """Each player syncs once: per player (objects, bytes) fetched, and for the player that
+    fetched the most bytes, how many of them were its signed manifest and its manifest parts."""
+    down, splits = [], []
     for site, (syncer, source) in players.items():
         source.objects = source.bytes = source.not_modified = 0
+        source.fetched = {}
         result = syncer.sync_once(now)
         if not result.ok:
             raise SystemExit(f"player {site}: sync {result.status}: {result.reason}")
         down.append((source.objects, source.bytes))
-    return down
+        held = set(part_objects(syncer.store.release("current").document))
+        envelope = sum(n for key, n in source.fetched.items() if key.startswith("kiosk/"))
+        parts = sum(n for key, n in source.fetched.items() if key.split("/")[-1] in held)
+        splits.append((source.bytes, envelope, parts))
+    worst = max(splits, default=(0, 0, 0))
+    return down, worst[1:]
 
 
 # -- one size --------------------------------------------------------------------------------
@@ -284,7 +323,25 @@ def load() -> float:
     return os.getloadavg()[0]
 
 
-def bench_size(size: str, workdir: Path, kind: str, players_max: int, edit: str) -> list[Row]:
+@contextlib.contextmanager
+def scratch_writes(scratch: bool) -> Iterator[None]:
+    """With ``scratch``, ``os.fsync`` does nothing: the first publish of a 20,000-document
+    site writes ~500,000 objects to a scratch folder, where an fsync each takes longer than
+    the rest of the bench and changes none of its figures (objects, bytes)."""
+    if not scratch:
+        yield
+        return
+    fsync = os.fsync
+    os.fsync = lambda fd: None
+    try:
+        yield
+    finally:
+        os.fsync = fsync
+
+
+def bench_size(
+    size: str, workdir: Path, kind: str, players_max: int, edit: str, unchanged: bool = True
+) -> list[Row]:
     print(f"size {size}: builds (load {load():.1f})")
     build_a, build_c = prepare(size, workdir, edit)
     private, public = trust.generate_keypair()
@@ -299,15 +356,18 @@ def bench_size(size: str, workdir: Path, kind: str, players_max: int, edit: str)
         def step(change: str, output: Path, minutes: int) -> Row:
             store.reset()
             started = time.perf_counter()
-            summary = publish(
-                store, output / "kiosk", output / "site", private, NOW + timedelta(minutes=minutes),
-                say=lambda _: None,
-            )  # fmt: skip
+            with scratch_writes(kind == "folder" and change == "first"):
+                summary = publish(
+                    store, output / "kiosk", output / "site", private,
+                    NOW + timedelta(minutes=minutes), say=lambda _: None,
+                )  # fmt: skip
             row = Row(size, change, summary.uploaded, store.write_bytes, store.copies, 0.0)
             row.publish_s = time.perf_counter() - started
             row.objects_up = store.writes  # every write: objects, indexes, manifests
             started = time.perf_counter()
-            row.down = sync_all(players, NOW + timedelta(minutes=minutes, seconds=30))
+            row.down, row.worst_split = sync_all(
+                players, NOW + timedelta(minutes=minutes, seconds=30)
+            )
             row.sync_s = (time.perf_counter() - started) / max(len(players), 1)
             row.load = load()
             print(f"  ({change}) {summary.line()}; {store.writes} writes, {store.write_bytes} "
@@ -321,11 +381,91 @@ def bench_size(size: str, workdir: Path, kind: str, players_max: int, edit: str)
             seed_player(cache, build_a / "kiosk" / site)
             source = CountingSource(source_of())
             players[site] = (Syncer(site, source, PlayerStore(cache), public), source)
-        seeded = sync_all(players, NOW + timedelta(seconds=30))
+        seeded, _ = sync_all(players, NOW + timedelta(seconds=30))
         print(f"  players seeded with release (a), then synced: {seeded}")
-        rows.append(step("none", build_a, 1))
+        if unchanged:
+            rows.append(step("none", build_a, 1))
         rows.append(step("one item", build_c, 2))
     return rows
+
+
+def bench_kiosk_only(size: str, workdir: Path, players_max: int, edit: str) -> list[Row]:
+    """The kiosk half of (c) without a publish of (a): for a size whose first publish takes
+    longer than there is time for (~500,000 objects at 20,000 documents on a loaded machine).
+    A folder store gets (a)'s signed manifests (its objects are not written: the players
+    hold them, seeded as in ``bench_size``), the players sync (a); then, as ``publish`` would
+    write them (``plan.with_release``, ``split_into_parts``, ``trust.sign_manifest``), (c)'s
+    objects that (a) lacks and its signed manifests, written twice (release and live) for
+    each site whose content changed; the players sync with the real ``Syncer``. Same objects
+    and bytes for the kiosks as a real publish; the website is left out (its row says so)."""
+    from p2f_publish import layout, plan
+
+    print(f"size {size}: builds (load {load():.1f})")
+    build_a, build_c = prepare(size, workdir, edit)
+    private, public = trust.generate_keypair()
+    with tempfile.TemporaryDirectory(dir=workdir) as folder:
+        work = Path(folder)
+        store = CountingStore(LocalStore(work / "store"))
+        sites = sorted(p.parent.name for p in (build_a / "kiosk").glob("*/manifest.json"))
+        held: set[str] = set()
+
+        def put(output: Path, counter: int, minutes: int, objects: bool) -> int:
+            changed = 0
+            for site in sites:
+                full = parse_manifest((output / "kiosk" / site / "manifest.json").read_bytes())
+                parted, parts = split_into_parts(full)
+                live = store.inner.get(layout.live_key(site)) if counter > 1 else None
+                if live and plan.content_digest(trust.open_envelope(live)[0]) == (
+                    plan.content_digest(parted)
+                ):
+                    continue
+                changed += 1
+                if objects:
+                    for path, entry in full["files"].items():
+                        if entry["sha256"] not in held:
+                            data = (output / "kiosk" / site / path).read_bytes()
+                            store.put(layout.object_key(entry["sha256"]), data,
+                                      content_type="", cache_control="")  # fmt: skip
+                            held.add(entry["sha256"])
+                    for sha, data in parts.items():
+                        if sha not in held:
+                            store.put(layout.object_key(sha), data, content_type="",
+                                      cache_control="")  # fmt: skip
+                            held.add(sha)
+                document = plan.with_release(
+                    parted, release=f"r{counter}", counter=counter,
+                    now=NOW + timedelta(minutes=minutes),
+                )  # fmt: skip
+                envelope = trust.sign_manifest(document, private)
+                for key in (layout.release_key(site, counter), layout.live_key(site)):
+                    store.put(key, envelope, content_type="", cache_control="")
+            return changed
+
+        put(build_a, 1, 0, objects=False)
+        for site in sites:
+            full = parse_manifest((build_a / "kiosk" / site / "manifest.json").read_bytes())
+            held.update(e["sha256"] for e in full["files"].values())
+            held.update(split_into_parts(full)[1])
+        players: dict[str, tuple[Syncer, CountingSource]] = {}
+        for site in sites[:players_max]:
+            cache = work / f"player-{site}"
+            seed_player(cache, build_a / "kiosk" / site)
+            source = CountingSource(FolderSource(work / "store"))
+            players[site] = (Syncer(site, source, PlayerStore(cache), public), source)
+        seeded, _ = sync_all(players, NOW + timedelta(seconds=30))
+        print(f"  players seeded with release (a), then synced: {seeded}")
+        store.reset()
+        started = time.perf_counter()
+        changed = put(build_c, 2, 2, objects=True)
+        row = Row(size, "kiosk only", store.writes, store.write_bytes, 0, 0.0)
+        row.publish_s = time.perf_counter() - started
+        started = time.perf_counter()
+        row.down, row.worst_split = sync_all(players, NOW + timedelta(minutes=2, seconds=30))
+        row.sync_s = (time.perf_counter() - started) / max(len(players), 1)
+        row.load = load()
+        print(f"  (c, kiosks only) {changed} sites changed; {store.writes} writes, "
+              f"{store.write_bytes} bytes; players: {row.down}")  # fmt: skip
+    return [row]
 
 
 def print_table(rows: list[Row]) -> None:
@@ -340,9 +480,54 @@ def print_table(rows: list[Row]) -> None:
               f"{objects:>15} {size:>17} {r.publish_s:>9.1f} {r.sync_s:>13.2f} "
               f"{r.load:>5.1f}")  # fmt: skip
     print("(objects down/player and bytes down/player: the worst player; objects up: writes)")
-    for size, before in PREVIOUS.items():
-        if any(r.size == size for r in rows):
-            print(f"previous {size}: {before}")
+
+
+def figures_key(row: Row) -> str:
+    """Where a row's figures are kept in ``PREVIOUS_FILE``: the size, ``<size>-kiosks`` for
+    ``--kiosk-only`` (no website in its bytes up)."""
+    return row.size + ("-kiosks" if row.change == "kiosk only" else "")
+
+
+def read_previous() -> dict[str, Any]:
+    if not PREVIOUS_FILE.exists():
+        return {}
+    previous: dict[str, Any] = json.loads(PREVIOUS_FILE.read_text(encoding="utf-8"))
+    return previous
+
+
+def print_comparison(rows: list[Row], previous: dict[str, Any]) -> None:
+    """A one-item edit at each size run, side by side, each figure next to the previous one
+    (``PREVIOUS_FILE``: what it is and when it was measured is in its ``note``)."""
+    edits = [r for r in rows if r.change in ("one item", "kiosk only")]
+    if not edits:
+        return
+    print()
+    print(
+        "one-item edit, previous -> now" + (f" (previous: {previous['note']})" if previous else "")
+    )
+    sizes = [r.size + (" (kiosks)" if r.change == "kiosk only" else "") for r in edits]
+    print(f"{'':40}" + "".join(f"{size:>26}" for size in sizes))
+    for key, label in FIGURES:
+        cells = []
+        for r in edits:
+            now = r.figures()[key]
+            before = previous.get("sizes", {}).get(figures_key(r), {}).get(key)
+            cells.append(f"{'—' if before is None else f'{before:,}'} -> {now:,}")
+        print(f"{label:40}" + "".join(f"{cell:>26}" for cell in cells))
+    print(f"{'load average at the edit':40}" + "".join(f"{r.load:>26.1f}" for r in edits))
+
+
+def record(rows: list[Row], note: str) -> None:
+    """Write this run's one-item figures to ``PREVIOUS_FILE``, keeping other sizes' figures."""
+    previous = read_previous()
+    sizes = previous.get("sizes", {})
+    for r in rows:
+        if r.change in ("one item", "kiosk only"):
+            sizes[figures_key(r)] = r.figures()
+    PREVIOUS_FILE.write_text(
+        json.dumps({"note": note, "sizes": sizes}, indent=1, ensure_ascii=False) + "\n", "utf-8"
+    )
+    print(f"recorded as the previous figures: {PREVIOUS_FILE}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -355,15 +540,38 @@ def main(argv: list[str] | None = None) -> int:
         "--edit", choices=("rebuild", "output"), default="rebuild",
         help="(c) from a real rebuild, or the place's built pages edited (see edit_output)",
     )  # fmt: skip
+    parser.add_argument(
+        "--no-unchanged", action="store_true", help="skip (b), the publish with no change"
+    )
+    parser.add_argument(
+        "--kiosk-only", action="store_true",
+        help="(c) for the kiosks only, without publishing (a) first (see bench_kiosk_only)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--record", metavar="NOTE",
+        help=f"write this run's one-item figures to {PREVIOUS_FILE.name}, with NOTE",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    previous = read_previous()  # before this run can overwrite it
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as scratch:
         workdir = args.workdir or Path(scratch)
         workdir.mkdir(parents=True, exist_ok=True)
         for size in args.sizes.split(","):
-            rows.extend(bench_size(size.strip(), workdir, args.store, args.players, args.edit))
+            if args.kiosk_only:
+                rows.extend(bench_kiosk_only(size.strip(), workdir, args.players, args.edit))
+                continue
+            rows.extend(
+                bench_size(
+                    size.strip(), workdir, args.store, args.players, args.edit,
+                    unchanged=not args.no_unchanged,
+                )
+            )  # fmt: skip
     print_table(rows)
-    worst = [r for r in rows if r.change == "one item"]
+    print_comparison(rows, previous)
+    if args.record:
+        record(rows, args.record)
+    worst = [r for r in rows if r.change in ("one item", "kiosk only")]
     for r in worst:
         objects = max((o for o, _ in r.down), default=0)
         size = max((b for _, b in r.down), default=0)

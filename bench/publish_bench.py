@@ -54,7 +54,7 @@ from p2f_player.contract.manifest import (  # noqa: E402
 from p2f_player.sources import FolderSource, S3Source, Source  # noqa: E402
 from p2f_player.store import Store as PlayerStore  # noqa: E402
 from p2f_player.sync import Syncer  # noqa: E402
-from p2f_publish.publish import publish  # noqa: E402
+from p2f_publish.publish import BUILT_MANIFEST_MAX_BYTES, publish  # noqa: E402
 from p2f_publish.stores import LocalStore, Store  # noqa: E402
 
 BUILD_NOW = "2026-11-26T12:00:00+00:00"
@@ -286,7 +286,7 @@ def seed_player(cache: Path, bundle: Path) -> None:
     """What a screen that synced ``bundle``'s release holds: its files and manifest parts."""
     objects = cache / "objects"
     objects.mkdir(parents=True, exist_ok=True)
-    document = parse_manifest((bundle / "manifest.json").read_bytes())
+    document = parse_manifest((bundle / "manifest.json").read_bytes(), BUILT_MANIFEST_MAX_BYTES)
     for path, entry in document["files"].items():
         target = objects / entry["sha256"]
         if not target.exists():
@@ -412,7 +412,10 @@ def bench_kiosk_only(size: str, workdir: Path, players_max: int, edit: str) -> l
         def put(output: Path, counter: int, minutes: int, objects: bool) -> int:
             changed = 0
             for site in sites:
-                full = parse_manifest((output / "kiosk" / site / "manifest.json").read_bytes())
+                full = parse_manifest(
+                    (output / "kiosk" / site / "manifest.json").read_bytes(),
+                    BUILT_MANIFEST_MAX_BYTES,
+                )
                 parted, parts = split_into_parts(full)
                 live = store.inner.get(layout.live_key(site)) if counter > 1 else None
                 if live and plan.content_digest(trust.open_envelope(live)[0]) == (
@@ -443,7 +446,9 @@ def bench_kiosk_only(size: str, workdir: Path, players_max: int, edit: str) -> l
 
         put(build_a, 1, 0, objects=False)
         for site in sites:
-            full = parse_manifest((build_a / "kiosk" / site / "manifest.json").read_bytes())
+            full = parse_manifest(
+                (build_a / "kiosk" / site / "manifest.json").read_bytes(), BUILT_MANIFEST_MAX_BYTES
+            )
             held.update(e["sha256"] for e in full["files"].values())
             held.update(split_into_parts(full)[1])
         players: dict[str, tuple[Syncer, CountingSource]] = {}

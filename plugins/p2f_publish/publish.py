@@ -79,13 +79,19 @@ class Bundle:
         return (self.root / path).read_bytes()
 
 
+# The full form as built (indented, every file and slide): ~12 MB for a site of a 20,000-
+# document territory, over the cap players apply to what they fetch (MAX_MANIFEST_BYTES, 8 MB);
+# what is signed and published from it is ~10 KB plus parts, each under that cap.
+BUILT_MANIFEST_MAX_BYTES = 256 * 1024 * 1024
+
+
 def read_bundles(kiosk_dir: Path) -> list[Bundle]:
     """Every ``<site>/manifest.json`` under ``kiosk_dir``, each file checked against it."""
     bundles = []
     for manifest in sorted(kiosk_dir.glob(f"*/{MANIFEST_NAME}")):
         root = manifest.parent
         try:
-            document = parse_manifest(manifest.read_bytes())
+            document = parse_manifest(manifest.read_bytes(), max_bytes=BUILT_MANIFEST_MAX_BYTES)
             for path in document["files"]:
                 _refuse_symlink(root, root / path)
                 check_file(path, (root / path).read_bytes(), document)

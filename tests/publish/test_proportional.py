@@ -12,9 +12,17 @@ from pathlib import Path
 
 import pytest
 
+from p2f_player.contract.manifest import (
+    MAX_MANIFEST_BYTES,
+    ManifestError,
+    canonical_bytes,
+    file_entry,
+    parse_manifest,
+)
 from p2f_publish import layout, website
-from p2f_publish.publish import publish
+from p2f_publish.publish import publish, read_bundles
 from p2f_publish.s3 import S3Store
+from tests.contract.test_parts import full_document
 from tests.publish.conftest import NOW, Build
 from tests.publish.wrappers import RecordingStore
 
@@ -89,3 +97,25 @@ def test_publish_with_no_change_writes_nothing_and_compresses_nothing(
     # the gzip forms of unchanged bytes are stored already: none is made again (level 9 over
     # a 20,000-document website took minutes per publish)
     assert compressed == []
+
+
+def test_a_built_manifest_over_the_players_cap_is_published_small(tmp_path: Path) -> None:
+    """The full form as built is ~12 MB per site at 20,000 documents, over the 8 MB cap a
+    player applies: the publisher reads its own build with a cap of its own, and what it
+    signs is small. (Padded with JSON whitespace here, as a stand-in for 35,000 files.)"""
+    bundle = tmp_path / "kiosk" / "gare"
+    (bundle / "assets").mkdir(parents=True)
+    css = b"body{}"
+    (bundle / "assets" / "kiosk.css").write_bytes(css)
+    document = {
+        **full_document(),
+        "slides": [],
+        "files": {"assets/kiosk.css": {"size": len(css), "sha256": file_entry(css).sha256}},
+    }
+    built = json.dumps(document).encode() + b" " * MAX_MANIFEST_BYTES
+    (bundle / "manifest.json").write_bytes(built)
+    with pytest.raises(ManifestError, match="more than"):
+        parse_manifest(built)  # what a player would do with it
+    (read,) = read_bundles(tmp_path / "kiosk")
+    assert read.document["files"] == document["files"]
+    assert len(canonical_bytes(read.published)) < 5_000

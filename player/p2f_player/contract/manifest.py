@@ -187,9 +187,12 @@ def build_manifest(
     }
 
 
-def parse_manifest(data: bytes) -> dict[str, Any]:
-    """Decode (strict JSON) and validate (``validate_manifest``). Raises ``ManifestError``."""
-    return validate_manifest(loads(data, "manifest"))
+def parse_manifest(data: bytes, max_bytes: int = MAX_MANIFEST_BYTES) -> dict[str, Any]:
+    """Decode (strict JSON) and validate (``validate_manifest``). Raises ``ManifestError``.
+
+    ``max_bytes`` is the cap for what a player reads; the publisher reads the full form it
+    built itself (~12 MB at 20,000 documents) with a cap of its own."""
+    return validate_manifest(loads(data, "manifest", max_bytes))
 
 
 def check_file(path: str, data: bytes, manifest: Mapping[str, Any]) -> None:

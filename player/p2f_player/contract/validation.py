@@ -121,12 +121,12 @@ def check_file_entry(path: object, entry: object, where: str) -> None:
     check_sha256(entry["sha256"], f"{where}: {_show(path)}")
 
 
-def loads(data: bytes, what: str = "manifest") -> Any:
+def loads(data: bytes, what: str = "manifest", max_bytes: int = MAX_MANIFEST_BYTES) -> Any:
     """Strict JSON decoding of untrusted bytes. Raises ``ManifestError`` and nothing else."""
     if not isinstance(data, bytes | bytearray):
         raise ManifestError(f"{what}: expected bytes, got {type(data).__name__}")
-    if len(data) > MAX_MANIFEST_BYTES:
-        raise ManifestError(f"{what} is {len(data)} bytes, more than {MAX_MANIFEST_BYTES}")
+    if len(data) > max_bytes:
+        raise ManifestError(f"{what} is {len(data)} bytes, more than {max_bytes}")
     try:
         return json.loads(
             data,

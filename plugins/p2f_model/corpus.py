@@ -77,6 +77,12 @@ class Corpus:
             value = self.memo[(purpose, key)] = compute(key)
         return value
 
+    def forget(self, purpose: str) -> None:
+        """Drop the values remembered for ``purpose`` (those no later step of the build reads:
+        the website's HTML once its pages are written)."""
+        for entry in [entry for entry in self.memo if entry[0] == purpose]:
+            del self.memo[entry]
+
     def of_kind(self, kind: str) -> list[Item]:
         return [item for item in self.items.values() if item.kind == kind]
 

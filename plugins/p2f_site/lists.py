@@ -24,7 +24,7 @@ from p2f_player.contract.rules import AUDIENCES, PARIS
 from p2f_site.hours import open_intervals
 from p2f_site.incremental import cached_picture
 from p2f_site.pictures import Picture
-from p2f_site.reader import new_markdown, render_markdown
+from p2f_site.reader import new_markdown, release_html, render_markdown
 from p2f_site.ui import THEMES, event_audiences
 from p2f_site.urls import item_path, item_url, list_path, view_path
 
@@ -162,6 +162,7 @@ class ListsGenerator(Generator):
                     view=view, **common,
                 )  # fmt: skip
         self._write_fallbacks(corpus, writer)
+        release_html(self.context, corpus)  # the last website pages Pelican renders
 
     def _write_fallbacks(self, corpus: Corpus, writer: Any) -> None:
         """An item not yet translated still has a page in every language, in French, saying so.

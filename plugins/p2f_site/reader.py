@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import markdown
 import nh3
+from pelican.contents import Content
 from pelican.readers import BaseReader
 
 from p2f_model.corpus import Corpus, Item
@@ -24,6 +25,7 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 
 
+SITE_HTML = "site-html"  # the corpus's memo of each body's website HTML (Corpus.remember)
 MARKDOWN_EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.sane_lists"]
 
 
@@ -38,7 +40,29 @@ def render_markdown(md: markdown.Markdown, body: str, corpus: Corpus | None = No
     def convert(text: str) -> str:
         return nh3.clean(md.reset().convert(text), tags=ALLOWED_TAGS, link_rel="noopener")
 
-    return convert(body) if corpus is None else corpus.remember("site-html", body, convert)
+    return convert(body) if corpus is None else corpus.remember(SITE_HTML, body, convert)
+
+
+def release_html(context: dict[str, Any], corpus: Corpus) -> None:
+    """Drop the rendered HTML of the website's item pages once they are written.
+
+    Pelican keeps every page's HTML (``_content``, and the class-wide caches of ``content``
+    and ``summary``, which also keep the page objects) until the end of the run, and the
+    corpus remembers it per body: the whole website's text held through the kiosk bundles and
+    the search index (~12 MB at 5,000 documents). Nothing after the website's pages reads it:
+    the kiosk bundles and the machine-facing files work from the corpus and from the written
+    files. In a long-lived process (``invoke livereload``) the class-wide caches also kept the
+    pages of every earlier build.
+    """
+    for name in ("get_content", "get_summary"):
+        cache = getattr(vars(Content).get(name), "cache", None)
+        if isinstance(cache, dict):
+            cache.clear()
+    for group in ("pages", "hidden_pages", "draft_pages"):
+        for page in context.get(group) or []:
+            for written in (page, *getattr(page, "translations", [])):
+                written._content = ""
+    corpus.forget(SITE_HTML)
 
 
 class ContentModelReader(BaseReader):
@@ -82,4 +106,4 @@ class ContentModelReader(BaseReader):
         def convert(text: str) -> str:
             return cached_convert(self.settings, text, lambda t: render_markdown(self._md, t))
 
-        return corpus.remember("site-html", body, convert)
+        return corpus.remember(SITE_HTML, body, convert)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,33 +52,48 @@ class Outputs:
     records: dict[str, str] = field(default_factory=dict)
     written: int = 0
     linked: int = 0
+    folders: set[str] = field(default_factory=set)  # made in this build's site folder
 
     def reuse(self, path: str, made_from: str | None) -> bool:
-        """Link ``path`` from the current build if it was made from ``made_from``."""
+        """Link ``path`` from the current build if it was made from ``made_from``.
+
+        Plain ``os`` calls on str paths: at 5,000 documents this runs ~11,000 times a build."""
         if made_from is None or self.previous_site is None or self.previous.get(path) != made_from:
             return False
-        source = self.previous_site / path
-        if not source.is_file() or source.is_symlink():
+        source = os.path.join(self.previous_site, path)
+        try:
+            if not stat.S_ISREG(os.lstat(source).st_mode):
+                return False
+        except FileNotFoundError:
             return False
-        target = self.site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.join(self.site, path)
+        self._folder(os.path.dirname(target))
         try:
             os.link(source, target)
+        except FileExistsError:  # written before this step: replaced, as ``write`` would
+            os.unlink(target)
+            os.link(source, target)
         except OSError:  # a file system without hard links
-            shutil.copyfile(source, target)
+            shutil.copyfile(source, target + ".tmp")
+            os.replace(target + ".tmp", target)
         self.records[path] = made_from
         self.linked += 1
         return True
 
     def write(self, path: str, data: bytes, made_from: str | None) -> None:
-        target = self.site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(target.name + ".tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        target = os.path.join(self.site, path)
+        self._folder(os.path.dirname(target))
+        with open(target + ".tmp", "wb") as temporary:
+            temporary.write(data)
+        os.replace(target + ".tmp", target)
         if made_from is not None:
             self.records[path] = made_from
         self.written += 1
+
+    def _folder(self, folder: str) -> None:
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
 
 
 def write_web_outputs(settings: dict[str, Any]) -> str:
@@ -170,22 +186,30 @@ def _write_language_landings(outputs: Outputs, corpus: Corpus) -> int:
             continue
         for lang in SITE_LANGUAGES:
             name = item_path(item.kind, item.slug, lang)
-            page = outputs.site / name
-            if not page.is_file():
+            page = os.path.join(outputs.site, name)
+            try:
+                found = os.lstat(page)
+            except FileNotFoundError:
+                continue
+            if not stat.S_ISREG(found.st_mode):
                 continue
             count += 1
             path = language_landing_path(lang, item.slug)
-            if _same_page(outputs, name) and outputs.reuse(path, made_from):
+            if _same_page(outputs, name, found) and outputs.reuse(path, made_from):
                 continue
-            outputs.write(path, language_landing(page.read_text("utf-8")).encode(), made_from)
+            with open(page, encoding="utf-8") as read:
+                landing = language_landing(read.read())
+            outputs.write(path, landing.encode(), made_from)
     return count
 
 
-def _same_page(outputs: Outputs, name: str) -> bool:
-    """Whether the page ``name`` was linked from the current build (not rendered again)."""
+def _same_page(outputs: Outputs, name: str, page: os.stat_result) -> bool:
+    """Whether the page ``name`` (``page``: its ``lstat``) was linked from the current build,
+    not rendered again: the same inode, hence the same bytes."""
     if outputs.previous_site is None:
         return False
     try:
-        return os.path.samefile(outputs.site / name, outputs.previous_site / name)
-    except OSError:
+        previous = os.lstat(os.path.join(outputs.previous_site, name))
+    except FileNotFoundError:
         return False
+    return (previous.st_ino, previous.st_dev) == (page.st_ino, page.st_dev)

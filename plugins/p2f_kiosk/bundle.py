@@ -189,7 +189,10 @@ def write_bundle(
         writer.files,
         directory={lang: f"directory/{lang}/index.html" for lang in site["languages"]},
     )
-    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    # compact: the indented encoder is pure Python (0.9 s CPU for the 12 manifests at 5,000
+    # documents, 0.26 s compact), paid again after every edit; tools parse it, nobody reads it
+    compact = (",", ":")
+    text = json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=compact).encode()
     (out / MANIFEST_NAME).write_bytes(text)
     report.files = len(writer.files)
     report.written, report.linked = writer.written, previous.linked if previous else 0

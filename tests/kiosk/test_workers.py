@@ -52,7 +52,7 @@ def test_bundles_built_in_two_workers_are_the_same_bytes(
     assert [name for name in kiosk if one[name] != two[name]] == []
 
 
-def test_a_bundle_failing_in_a_worker_fails_the_build_naming_the_site(
+def test_a_failing_bundle_fails_the_build_naming_the_site(
     write_content: WriteContent, tmp_path: Path
 ) -> None:
     content = write_content({"sites/associations.md": SECOND_SITE})

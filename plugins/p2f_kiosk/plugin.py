@@ -46,9 +46,8 @@ def write_bundles(pelican: Any) -> None:
         shared.pages.keep_in(cache, key(inputs.globals, templates), inputs.item)
         previous = _previous_bundles(settings, sites, cache)
         shared.previous_keys = {k for bundle in previous.values() for k in bundle.keys.values()}
-    ahead = 0
-    if len(previous) < len(sites):  # else the few new pictures are made on demand, no planning
-        ahead = prepare_pictures(corpus, sites, Path(settings["PATH"]), now, editorial, shared)
+    # pictures the current bundles hold under the same key are linked, not made ahead
+    ahead = prepare_pictures(corpus, sites, Path(settings["PATH"]), now, editorial, shared)
     log.info("kiosk: %d pictures resized ahead in worker processes", ahead)
 
     def build_one(site: str) -> BundleReport:

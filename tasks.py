@@ -69,7 +69,7 @@ def livereload(c, port=8000):  # type: ignore[no-untyped-def]
     (so an unchanged page is never rendered again just because the clock moved)."""
     from datetime import UTC, datetime
 
-    from p2f_site.build import BuildError, build_all, remove_leftovers
+    from p2f_site.build import BuildError, build_all
     from p2f_site.livereload import serve, session_moment, watch_and_rebuild
 
     moment = session_moment(datetime.now(UTC))
@@ -77,15 +77,14 @@ def livereload(c, port=8000):  # type: ignore[no-untyped-def]
 
     def rebuild() -> None:
         try:
+            # the replaced build is deleted by a detached remover (p2f_site.trash)
             report = build_all(
-                ROOT, ROOT / "pelicanconf.py", ROOT / "build", {"P2F_NOW": moment},
-                cache=True, keep_previous=True,
-            )  # fmt: skip
+                ROOT, ROOT / "pelicanconf.py", ROOT / "build", {"P2F_NOW": moment}, cache=True
+            )
         except BuildError as error:
             print(error, "\n(still serving the last good build)", file=sys.stderr, flush=True)
             return
         print(report.one_line(), flush=True)  # the new build is served from now on
-        remove_leftovers(ROOT / "build")  # the replaced build, after the reply
 
     rebuild()
     server = serve(ROOT / "build" / "site", int(port))

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 NOW = "2026-11-26T12:00:00+00:00"  # fixed build moment: reproducible kiosk bundles
+WORKERS_ENV = "P2F_BENCH_KIOSK_WORKERS"  # --kiosk-workers, passed to the build subprocesses
 MARK = "BENCH_JSON "
 KIOSK = "p2f_kiosk bundles (all sites)"
 DIRECTORY = "  write_directory (touch directory pages)"
@@ -159,19 +160,22 @@ def _instrument(timers: _Timers) -> None:
 
 def _search_index_lines() -> list[str]:
     """The build's "search index: ..." log lines (shards made and reused, Pagefind's CPU, time
-    in the background and waited): Pagefind runs beside the kiosk step, so no phase holds it."""
+    in the background and waited): Pagefind runs beside the kiosk step, so no phase holds it;
+    and the kiosk's "files written, linked" line (what the bundles made again)."""
     import logging
 
     lines: list[str] = []
 
     class Keep(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if "search index" in record.getMessage():
-                lines.append(record.getMessage())
+            message = record.getMessage()
+            if "search index" in message or "files written" in message:
+                lines.append(message)
 
-    logger = logging.getLogger("p2f_web.plugin")
-    logger.addHandler(Keep(logging.INFO))
-    logger.setLevel(logging.INFO)
+    for name in ("p2f_web.plugin", "p2f_kiosk.plugin"):
+        logger = logging.getLogger(name)
+        logger.addHandler(Keep(logging.INFO))
+        logger.setLevel(logging.INFO)
     return lines
 
 
@@ -202,6 +206,8 @@ def _run(mode: str, corpus_root: Path, profile: Path | None) -> None:
                      "P2F_NOW": NOW}  # fmt: skip
         if cached:
             overrides["THEME"] = str(corpus_root / "theme")
+        if os.environ.get(WORKERS_ENV):  # --kiosk-workers
+            overrides["P2F_KIOSK_WORKERS"] = int(os.environ[WORKERS_ENV])
         call = lambda: build_all(  # noqa: E731
             root=corpus_root,
             settings_file=ROOT / "pelicanconf.py",
@@ -479,6 +485,9 @@ def main(argv: list[str] | None = None) -> int:
         "--sizes", default="1000,5000", help="documents per corpus, comma-separated"
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--kiosk-workers", type=int, help="P2F_KIOSK_WORKERS of the builds (default: the setting's)"
+    )
     parser.add_argument("--workdir", type=Path, help="where corpora go (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the corpora and outputs")
     parser.add_argument("--profile", action="store_true", help="also run each build under cProfile")
@@ -487,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
         "--no-incremental", action="store_true", help="skip the incremental build runs"
     )
     args = parser.parse_args(argv)
+    if args.kiosk_workers is not None:
+        os.environ[WORKERS_ENV] = str(args.kiosk_workers)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="p2f-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from pelican import signals
 from p2f_build import REPORT_NAME, build_time
 from p2f_build.cache import build_cache, build_inputs, key, tree_digest
 from p2f_kiosk.bundle import BundleReport, write_bundle
-from p2f_kiosk.pictures import default_workers, prepare_pictures
+from p2f_kiosk.pictures import prepare_pictures
 from p2f_kiosk.previous import PreviousBundle, load_previous, save_keys, stored_keys
 from p2f_kiosk.shared import SharedFiles
 from p2f_kiosk.workers import build_in_workers, can_fork, in_process
@@ -97,9 +97,11 @@ def write_bundles(pelican: Any) -> None:
 
 
 def kiosk_workers(settings: Any) -> int:
-    """``P2F_KIOSK_WORKERS``: processes building the bundles of a build without cache (default:
-    2, or 1 on a one-core machine; 1 = in the build's process)."""
-    value = settings.get(WORKERS_SETTING, default_workers())
+    """``P2F_KIOSK_WORKERS``: processes building the bundles of a build without cache (default
+    1 = in the build's process: at 5,000 documents on 2 cores, 2 workers cost 128 s of CPU and
+    88 s of wall against 81 s and 68 s in one process, since each worker renders the shared
+    pages again while Pagefind runs beside them; docs/build-speed.md)."""
+    value = settings.get(WORKERS_SETTING, 1)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{WORKERS_SETTING}: {value!r}: give a whole number from 1 (e.g. 2)")
     return value

@@ -201,12 +201,17 @@ def check_file(path: str, data: bytes, manifest: Mapping[str, Any]) -> None:
     expected = manifest["files"].get(path)
     if expected is None:
         raise ManifestError(f"{path} is not listed in the manifest")
+    _check_entry(path, data, expected)
+
+
+def _check_entry(what: str, data: bytes, expected: Mapping[str, Any]) -> None:
+    """``ContentMismatch`` unless ``data`` has the size and SHA-256 the manifest gives."""
     actual = file_entry(data)
     if actual.size != expected["size"] or actual.sha256 != expected["sha256"]:
         raise ContentMismatch(
-            f"{path}: hash or size differs from the manifest "
-            f"(got {actual.size} bytes {actual.sha256[:12]}, expected "
-            f"{expected['size']} bytes {expected['sha256'][:12]})"
+            f"{what}: hash or size differs from the manifest (a bad copy, or tampered): "
+            f"got {actual.size} bytes {actual.sha256[:12]}, expected "
+            f"{expected['size']} bytes {expected['sha256'][:12]}"
         )
 
 
@@ -425,11 +430,5 @@ def _load_parts(
 def _load_part(what: str, ref: Mapping[str, Any], load_part: Callable[[str], bytes]) -> Any:
     """The JSON of the part ``ref`` names, once its size and hash match the ref."""
     data = load_part(check_sha256(ref["sha256"], what))
-    actual = file_entry(data)
-    if actual.sha256 != ref["sha256"] or actual.size != ref["size"]:
-        raise ContentMismatch(
-            f"{what}: hash or size differs from the manifest (a bad copy, or "
-            f"tampered): got {actual.size} bytes {actual.sha256[:12]}, expected "
-            f"{ref['size']} bytes {ref['sha256'][:12]}"
-        )
+    _check_entry(what, data, ref)
     return loads(data, what)

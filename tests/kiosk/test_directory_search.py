@@ -214,10 +214,14 @@ def test_one_letter_shows_the_first_results_and_asks_for_more(screen: Any, bundl
 def test_english_screen_searches_english_words(screen: Any, bundle_url: str) -> None:
     screen.goto(f"{bundle_url}/directory/en/index.html")
     screen.get_by_role("link", name="Search").click()
+    screen.wait_for_url("**/directory/en/search.html")
     type_on_keyboard(screen, "vet")
+    # the results are drawn after the keys: wait for them (a loaded machine is slow to draw)
+    screen.locator("[data-results] li a", has_text="La Pinède veterinary clinic").first.wait_for()
     assert any(r.startswith("La Pinède veterinary clinic") for r in results(screen))
     screen.get_by_role("button", name="Clear all").click()
     type_on_keyboard(screen, "pharmacy")
+    screen.locator("[data-results] li a", has_text="Pharmacy").nth(1).wait_for()
     assert len(results(screen)) >= 2
     assert all("Pharmacy" in r for r in results(screen)[:2])
     type_on_keyboard(screen, "qz")

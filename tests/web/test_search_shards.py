@@ -98,7 +98,7 @@ def test_every_shard_of_every_language_is_searched(
                 for p in shard.pages
                 if (p.startswith(prefix) if prefix else p.split("/")[0] not in LANGS)
             )
-            query = title_of(pages[page])
+            query = title_of((built_site / page).read_bytes())
             count, links = search(visitor, site_url, lang, query)
             url = "/" + page.removesuffix("index.html")
             assert url in links, f"{lang}: {query!r} did not find {url} (shard {shard.name})"

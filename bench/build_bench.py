@@ -60,6 +60,17 @@ PREVIOUS_LOADED: dict[int, dict[str, float]] = {
     1000: {"wall_s": 166.1, "cpu_s": 37.4, "maxrss_mb": 180.0},
     5000: {"wall_s": 839.0, "cpu_s": 125.5, "maxrss_mb": 846.0},
 }
+# The same script at commit cf98dd9 (the end of the third session), 2026-11-30 22:14 UTC,
+# machine quiet (load 1.2-1.5): the clean build, and the incremental runs by label prefix.
+PREVIOUS_CF98DD9: dict[int, dict[str, float]] = {
+    5000: {"wall_s": 58.9, "cpu_s": 69.8, "maxrss_mb": 226.0, KIOSK: 32.3, DIRECTORY: 20.4},
+}
+PREVIOUS_INCREMENTAL: dict[int, dict[str, tuple[float, float]]] = {  # label: (wall s, cpu s)
+    5000: {
+        "first build": (69.8, 82.0), "no change": (0.75, 0.74),
+        "one summary edited": (23.5, 24.5), "one template edited": (25.6, 26.2),
+    },
+}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------
@@ -412,6 +423,7 @@ def print_previous(rows: list[dict[str, Any]]) -> None:
     """Before issue 14 and now, side by side, for the sizes with earlier figures."""
     _print_before(rows, PREVIOUS, "before issue 14")
     _print_before(rows, PREVIOUS_LOADED, "at bf8989f (before the kiosk work, loaded machine)")
+    _print_before(rows, PREVIOUS_CF98DD9, "at cf98dd9 (end of the third session, quiet)")
 
 
 def _print_before(rows: list[dict[str, Any]], figures: dict[int, dict[str, float]],
@@ -442,17 +454,23 @@ def print_incremental(rows: list[dict[str, Any]]) -> None:
         print(f"\nincremental build, {row['documents']} documents (load = 1-min load average):")
         print(
             f"  {'':<44} {'wall s':>8} {'cpu s':>7} {'RSS MB':>7} {'rendered':>9} "
-            f"{'reused':>7} {'load':>5}"
+            f"{'reused':>7} {'load':>5} | {'cf98dd9 wall':>12} {'cpu':>6}"
         )
         runs = [("clean build (no cache)", clean), *row["incremental"]]
+        earlier = PREVIOUS_INCREMENTAL.get(row["documents"], {})
+        clean_before = PREVIOUS_CF98DD9.get(row["documents"])
+        if clean_before is not None:
+            earlier = {"clean build": (clean_before["wall_s"], clean_before["cpu_s"]), **earlier}
         for label, run in runs:
             rendered = "-" if run.get("rendered") is None else str(run["rendered"])
             reused = "-" if run.get("reused") is None else str(run["reused"])
             if run.get("unchanged"):
                 rendered, reused = "0", "all"
+            before = next((v for k, v in earlier.items() if label.startswith(k)), None)
+            then = f"{before[0]:>12.2f} {before[1]:>6.2f}" if before else f"{'-':>12} {'-':>6}"
             print(
                 f"  {label:<44} {run['wall_s']:>8.2f} {run['cpu_s']:>7.2f} "
-                f"{run['maxrss_mb']:>7.0f} {rendered:>9} {reused:>7} {run['load']:>5.1f}"
+                f"{run['maxrss_mb']:>7.0f} {rendered:>9} {reused:>7} {run['load']:>5.1f} | {then}"
             )
             for line in run.get("search_index", []):
                 print(f"    {line}")

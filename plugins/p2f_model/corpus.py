@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from p2f_model import campaigns as sales
-from p2f_model import checks, drafts, frontmatter, schema
+from p2f_model import checks, drafts, frontmatter, memo, schema
 from p2f_model import settings as screens
 from p2f_model import vocabulary as v
 from p2f_model.problems import Problem
@@ -109,6 +109,7 @@ def validate_corpus(
     image_files: set[str],
     bad_images: Mapping[str, str] | None = None,
     territory: Territory | None = None,
+    read: Callable[[str], memo.Reading] | None = None,
 ) -> Corpus:
     """Validate every ``(path, text)``; ``path`` is relative to the repository root.
 
@@ -121,6 +122,9 @@ def validate_corpus(
 
     ``image_files`` holds the usable images under ``content/`` (e.g. ``images/x.jpg``);
     ``bad_images`` the ones that exist but were refused, with the reason.
+
+    ``read``: how a text is parsed and its body checked (default ``memo.read_text``; a build
+    passes ``CheckMemo.read_text``, which keeps the answers by the text's bytes).
     """
     problems: list[Problem] = []
     originals: dict[str, list[_Source]] = defaultdict(list)
@@ -135,7 +139,7 @@ def validate_corpus(
         if sales.is_campaign_path(path):  # not an item: p2f_model.campaigns reads it
             campaign_files.append((path, text))
             continue
-        source = _identify(path, text, problems, unreadable)
+        source = _identify(path, text, problems, unreadable, read or memo.read_text)
         if source is None:
             continue
         if source.lang == v.DEFAULT_LANGUAGE:
@@ -174,7 +178,11 @@ def validate_corpus(
 
 
 def _identify(
-    path: str, text: str | None, problems: list[Problem], unreadable: dict[str, str]
+    path: str,
+    text: str | None,
+    problems: list[Problem],
+    unreadable: dict[str, str],
+    read: Callable[[str], memo.Reading],
 ) -> _Source | None:
     parts = path.split("/")
     folder = parts[-2] if len(parts) >= 2 else ""
@@ -218,14 +226,15 @@ def _identify(
         if lang == v.DEFAULT_LANGUAGE:
             unreadable.setdefault(match["slug"], kind)
         return None
-    try:
-        parsed = frontmatter.parse(text)
-    except frontmatter.FrontMatterError as error:
-        problems.append(Problem(path, error.line, error.field, error.message))
+    reading = read(text)
+    if reading.parsed is None:  # then ``error`` says why (``memo.read_text``)
+        line, message, name = reading.error or (1, "cannot be read", "")
+        problems.append(Problem(path, line, name, message))
         if lang == v.DEFAULT_LANGUAGE:
             unreadable.setdefault(match["slug"], kind)
         return None
-    for number, message in checks.body_problems(parsed.body):
+    parsed = reading.parsed
+    for number, message in reading.body_problems:
         problems.append(Problem(path, parsed.body_line + number, "body", message))
     return _Source(path, kind, match["slug"], lang, parsed)
 

@@ -11,11 +11,11 @@ Pure: bytes in, a problem message (or None) out. The ``load`` module reads the f
 
 from __future__ import annotations
 
-import io
 import re
-import warnings
+from collections.abc import Callable
 
-from PIL import Image, ImageFile, UnidentifiedImageError
+# Pillow is imported when an image is decoded, not with this module: a build whose images are
+# all known (their check kept in the build cache, ``p2f_model.memo``) never loads it.
 
 MAX_IMAGE_BYTES = 20_000_000  # a 24-megapixel camera JPEG is ~10 MB
 MAX_PIXELS = 40_000_000  # Pillow's own alarm is at 89 M; a screen shows at most 8 M
@@ -55,8 +55,13 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def image_problem(name: str, data: bytes) -> str | None:
-    """Why ``data`` is not a usable image called ``name``; None when it is one."""
+def image_problem(
+    name: str, data: bytes, decode: Callable[[bytes, str], str | None] | None = None
+) -> str | None:
+    """Why ``data`` is not a usable image called ``name``; None when it is one.
+
+    ``decode``: how the pixels are checked (default ``decode_problem``; ``CheckMemo`` keeps
+    its answers by the image's bytes)."""
     problem = suffix_problem(name)
     if problem is not None:
         return problem
@@ -77,11 +82,16 @@ def image_problem(name: str, data: bytes) -> str | None:
             f"is a {_NAMES[actual]} image named like a {_NAMES[expected]}; "
             f"rename it with {_SUFFIX_OF[actual]}"
         )
-    return _decode_problem(data, actual)
+    return (decode or decode_problem)(data, actual)
 
 
-def _decode_problem(data: bytes, format_name: str) -> str | None:
+def decode_problem(data: bytes, format_name: str) -> str | None:
     """Decode every pixel once: a truncated or corrupt file fails here, not in the build."""
+    import io
+    import warnings
+
+    from PIL import Image, ImageFile
+
     # Strict whatever another library did to Pillow's process-wide switch (WeasyPrint, used by
     # the office reports, turns LOAD_TRUNCATED_IMAGES on at import: a cut PNG would then pass).
     lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
@@ -113,6 +123,8 @@ def _decode_problem(data: bytes, format_name: str) -> str | None:
 
 def decode_error(error: Exception) -> str:
     """Pillow's complaint in a few words, without the address of an in-memory file."""
+    from PIL import UnidentifiedImageError
+
     if isinstance(error, UnidentifiedImageError):
         return "its content is not an image Pillow can identify"
     text = re.sub(r"\s*<_io\.BytesIO object at 0x[0-9a-fA-F]+>", "", str(error))

@@ -25,6 +25,7 @@ from pathlib import Path
 from p2f_model import images
 from p2f_model.corpus import Corpus, validate_corpus
 from p2f_model.frontmatter import MAX_FILE_BYTES
+from p2f_model.memo import CheckMemo
 from p2f_model.problems import Problem
 from p2f_model.territory import Territory
 
@@ -57,11 +58,17 @@ class _Found:
 
 
 def load_corpus(
-    content_dir: Path, relative_to: Path | None = None, territory: Territory | None = None
+    content_dir: Path,
+    relative_to: Path | None = None,
+    territory: Territory | None = None,
+    memo: CheckMemo | None = None,
 ) -> Corpus:
     """Validate every file under ``content_dir``; paths in problems are relative to
     ``relative_to`` (default: the parent of ``content_dir``, i.e. the repository root);
-    coordinates must fall in ``territory`` (default: ``p2f_model.territory.DEFAULT``)."""
+    coordinates must fall in ``territory`` (default: ``p2f_model.territory.DEFAULT``).
+
+    ``memo``: a build's cache of each file's parse and each image's decode (same problems as
+    without it; ``p2f_model.memo``)."""
     given = Path(content_dir)
     base = (relative_to or given.absolute().parent).resolve()
     if given.is_symlink():
@@ -83,12 +90,13 @@ def load_corpus(
         elif rel.endswith(".md"):
             items.append((position, rel, shown))
         else:
-            _check_other(content_dir, rel, shown, position, found)
+            _check_other(content_dir, rel, shown, position, found, memo)
     # Images are known before any item is validated; item files are read one at a time as the
     # validation asks for them, so only one file's raw text is held at once (with every text
     # read first, the build's peak held the whole content folder twice: raw and parsed).
     texts = _read_items(content_dir, items, found)
-    corpus = validate_corpus(texts, found.images, found.bad_images, territory)
+    read = memo.read_text if memo is not None else None
+    corpus = validate_corpus(texts, found.images, found.bad_images, territory, read)
     corpus.problems.extend(problem for _, problem in sorted(found.problems, key=_position))
     return corpus
 
@@ -121,7 +129,9 @@ def _read_items(
             yield shown, text
 
 
-def _check_other(content_dir: Path, rel: str, shown: str, position: int, found: _Found) -> None:
+def _check_other(
+    content_dir: Path, rel: str, shown: str, position: int, found: _Found, memo: CheckMemo | None
+) -> None:
     """A file that is not an item: an image under ``images/`` (checked by its bytes) or a
     problem."""
     if not rel.startswith(IMAGES_FOLDER + "/"):
@@ -130,9 +140,9 @@ def _check_other(content_dir: Path, rel: str, shown: str, position: int, found: 
     problem = images.suffix_problem(rel)
     if problem is None:
         try:
-            problem = images.image_problem(
-                rel, read_content_file(content_dir, rel, images.MAX_IMAGE_BYTES)
-            )
+            data = read_content_file(content_dir, rel, images.MAX_IMAGE_BYTES)
+            decode = memo.decode_problem if memo is not None else None
+            problem = images.image_problem(rel, data, decode)
         except ContentFileError as error:
             problem = error.message
     if problem is None:
@@ -172,19 +182,24 @@ def read_content_file(content_dir: Path, rel: str, limit: int) -> bytes:
     parts = rel.split("/")
     if rel.startswith("/") or any(part in ("", ".", "..") for part in parts):
         raise ContentFileError(rel, "is not a plain path inside content/")
-    path = Path(content_dir)
+    # plain strings and one lstat per folder: called for every content file of every build
+    path = os.fspath(content_dir)
     for part in parts[:-1]:
-        path = path / part
-        if path.is_symlink():
+        path = os.path.join(path, part)
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            mode = 0
+        if stat.S_ISLNK(mode):
             raise ContentFileError(rel, f"its folder {part}/ " + SYMLINK_MESSAGE)
-        if not path.is_dir():
+        if not stat.S_ISDIR(mode):
             raise ContentFileError(rel, f"cannot be read ({part}/ is not a folder)")
-    path = path / parts[-1]
+    path = os.path.join(path, parts[-1])
     try:
         # O_NOFOLLOW: the last part cannot be a link; O_NONBLOCK: a FIFO does not hang us
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
-        if path.is_symlink():
+        if os.path.islink(path):
             raise ContentFileError(rel, SYMLINK_MESSAGE) from None
         raise ContentFileError(rel, f"cannot be read ({error.strerror})") from None
     with os.fdopen(descriptor, "rb") as handle:

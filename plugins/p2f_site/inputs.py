@@ -33,7 +33,7 @@ CODE = (
     PROJECT / "player" / "p2f_player" / "contract",
 )
 LIBRARIES = ("pelican", "markdown", "nh3", "jinja2", "markupsafe", "babel", "pydantic", "pillow",
-             "opening_hours_py", "segno", "pagefind", "holidays")  # fmt: skip
+             "pyyaml", "opening_hours_py", "segno", "pagefind", "holidays")  # fmt: skip
 # Settings that name this build's own folders or objects, not what it is built from.
 NOT_INPUTS = frozenset({"OUTPUT_PATH", "P2F_KIOSK_PATH", "P2F_CACHE", "P2F_BUILD_CACHE",
                         "P2F_INPUTS", "P2F_SCAN", "P2F_PAGE_RECORDS", "P2F_NEW_PAGE_RECORDS",

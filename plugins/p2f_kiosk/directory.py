@@ -19,23 +19,26 @@ own pages and slides, not every list: a small download for every screen.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import nh3
 
+from p2f_build.cache import key as cache_key
 from p2f_kiosk.labels import labels, subcategory_label
 from p2f_kiosk.now_data import (
     by_distance,
     distance_m,
     now_data,
+    now_inputs,
     now_script,
-    place_phases,
     span_start,
 )
 from p2f_kiosk.plan import window_of
@@ -46,7 +49,7 @@ from p2f_model import vocabulary
 from p2f_model.corpus import Corpus, Item, site_profile
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.manifest import iso
-from p2f_site.hours_words import Phase, event_when, money, offer_fact, week_words
+from p2f_site.hours_words import event_when, money, offer_fact, week_words
 from p2f_site.hours_words import words as hour_words
 from p2f_site.reader import ALLOWED_TAGS, new_markdown
 
@@ -117,25 +120,32 @@ def write_directory(
     """Write the directory through ``put``; return the number of pages. Hours in words and
     the open/closed phases of now.js depend on the opening hours, season, day and language,
     not on the site: with ``shared`` (one per build), each is worked out once, not per site
-    (they were a fifth of the touch directory's time at 1,000 documents)."""
-    put("directory/directory.css", (TEMPLATES / "directory.css").read_bytes())
-    put("directory/directory.js", (TEMPLATES / "directory.js").read_bytes())
-    put("directory/search.js", (TEMPLATES / "search.js").read_bytes())
+    (they were a fifth of the touch directory's time at 1,000 documents). With ``put_made``
+    and the build cache, every file gets a key over its inputs, and the current build's file
+    is linked when the key is the same (see ``p2f_kiosk.previous``): after a one-item edit,
+    only the pages, lists and scripts that show something of that item are made again."""
     sections = directory_items(corpus, site["id"], now)
     shared = SharedFiles() if shared is None else shared
     env = shared.value(("environment",), environment)  # templates compiled once per build
     writer = _PageWriter(env, site, put, corpus, now, shared, put_made)
-
-    def phases(expression: str, season: str | None, at: datetime, lang: str) -> list[Phase]:
-        key = ("phases", expression, season, at, lang)
-        return shared.value(key, lambda: place_phases(expression, season, at, lang))
-
+    for name in ("directory.css", "directory.js", "search.js"):  # code: in every key's prefix
+        path = TEMPLATES / name
+        writer.put_made(f"directory/{name}", writer.key("static", name), path.read_bytes)
     here = (site["geo"]["lat"], site["geo"]["lon"])
+    places, events = sections["place"], sections["event"]
     for lang in site["languages"]:
-        document = now_data(sections["place"], sections["event"], here, now, lang, phases)
-        put(f"directory/{lang}/now.js", now_script(document))
+        make = partial(_now_script, places, events, here, now, lang, shared)
+        inputs = now_inputs(places, events, lang)
+        writer.put_made(f"directory/{lang}/now.js", writer.key("now.js", lang, now, inputs), make)
         _write_language(writer, sections, lang, image_for, public_url)
     return writer.count
+
+
+def _now_script(
+    places: list[Item], events: list[Item], here: tuple[float, float], now: datetime, lang: str,
+    shared: SharedFiles,
+) -> bytes:  # fmt: skip
+    return now_script(now_data(places, events, here, now, lang, shared.value))
 
 
 class _PageWriter:
@@ -151,6 +161,17 @@ class _PageWriter:
         self.md = new_markdown()
         self.count = 0
         self.templates: dict[str, jinja2.Template] = {}
+        # the site's document, in the keys of the pages that print some of it
+        self.site_json = json.dumps(site, sort_keys=True, default=repr)
+
+    def key(self, *inputs: object) -> str | None:
+        """A file key over ``inputs`` and the build's global inputs (code, templates, build
+        moment); None without the build cache. ``inputs`` must hold everything else the file's
+        bytes depend on, and print the same way in every build (no sets, no ids)."""
+        pages = self.shared.pages
+        if pages.store is None:
+            return None
+        return cache_key(pages.prefix, "directory", self.site_json, repr(inputs))
 
     def offline_html(self, body: str) -> str:
         """Clean HTML with no outside links; each distinct body converted once per build."""
@@ -168,36 +189,49 @@ class _PageWriter:
     def when(self, item: Item, lang: str) -> str:
         return self.shared.value(("when", item.slug, lang), lambda: _when(item, lang))
 
+    def facts(self, item: Item, lang: str) -> dict[str, Any]:
+        """What the item page says in words besides the text and the distance: hours, price
+        (the same on every site: worked out once per build)."""
+        key = ("facts", item.slug, lang, self.today)
+        return self.shared.value(key, lambda: _site_facts(item, lang, self.today))
+
     def page(self, lang: str, path: str, template: str, **values: Any) -> None:
+        """A page rendered from ``values`` (its whole input with the site and the language:
+        rendered only when its key is not the current build's)."""
         values.setdefault("is_home", False)
         up = "../" * (path.count("/") + 1)
-        html = self._template(template).render(
-            lang=lang, site=self.site, t=labels(lang), w=screen_words(lang), up=up, **values
-        )
-        self.put(f"directory/{lang}/{path}", html.encode())
+
+        def make() -> bytes:
+            html = self._template(template).render(
+                lang=lang, site=self.site, t=labels(lang), w=screen_words(lang), up=up, **values
+            )
+            return html.encode()
+
+        file_key = self.key("page", lang, path, template, sorted(values.items()))
+        self.put_made(f"directory/{lang}/{path}", file_key, make)
         self.count += 1
 
     def item_page(
         self, lang: str, item: Item, key: tuple[object, ...], per_site: dict[str, object],
-        reads: tuple[str, ...], **values: Any,
+        reads: tuple[str, ...], values: Callable[[], dict[str, Any]],
     ) -> None:  # fmt: skip
         """An item's page: rendered once per build for ``key`` (all its inputs but the site's
         scalars, ``per_site`` and the items it reads besides its own: ``reads``), then filled
-        in with this site's values."""
+        in with this site's values. ``values()``, the template's other values, is called only
+        when the page is made (not when the current build's file is linked)."""
         path = f"items/{item.slug}.html"
         site = self.site
         fill = {f"site_{name}": site[name] for name in SITE_SCALARS} | per_site
 
         def make(value: Callable[[str], object]) -> str:
             view = site | {name: value(f"site_{name}") for name in SITE_SCALARS}
-            facts = values["facts"]
+            given = values()
+            facts = given["facts"]
             if "distance" in per_site:  # a place: its distance from this screen
                 facts = facts | {"distance": value("distance")}
-            # the body's Markdown converted only when rendered (not when the pieces are known)
-            later = {k: v() for k, v in values.items() if isinstance(v, _Later)}
             return self._template("item.html").render(
                 lang=lang, site=view, t=labels(lang), w=screen_words(lang), up="../../",
-                is_home=False, link=value("link"), **(values | {"facts": facts} | later),
+                is_home=False, link=value("link"), **(given | {"facts": facts}),
             )  # fmt: skip
 
         shape, pages = (tuple(site["languages"]),), self.shared.pages
@@ -220,17 +254,6 @@ class _PageWriter:
     ) -> None:
         self.page(lang, path, "list.html", title=title, entries=[e.as_dict() for e in entries],
                   places=places)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _Later:
-    """A value of an item page worked out only if the page is rendered."""
-
-    make: Callable[[str], str]
-    argument: str
-
-    def __call__(self) -> str:
-        return self.make(self.argument)
 
 
 def _write_language(
@@ -264,23 +287,29 @@ def _write_language(
             offers_at.setdefault(offer.data.place, []).append(offer)
     for items in sections.values():
         for item in items:
-            text = item.text(lang)
-            link = deep_link(item.slug, writer.site["id"], lang, public_url)
             here = offers_at.get(item.slug, [])
-            offers = [writer.event(o, lang).as_dict() for o in here]
             image = image_for(item)  # also places the thumbnail in this site's bundle
-            facts = _facts(item, lang, writer)
-            per_site: dict[str, object] = {"link": link}
-            if "distance" in facts:
-                per_site["distance"] = facts.pop("distance")
+            per_site: dict[str, object] = {
+                "link": deep_link(item.slug, writer.site["id"], lang, public_url)
+            }
+            if item.kind == "place":
+                per_site["distance"] = _distance(item, lang, writer.here)
             listed = tuple(o.slug for o in here)
-            writer.item_page(
-                lang, item, (listed, image), per_site, listed,
-                title=text.title, text=text, data=item.data, image=image,
-                when=writer.when(item, lang), facts=facts, offers=offers,
-                fallback=text.lang != lang, kind=item.kind, slug=item.slug,
-                actions=_actions(item, lang), body=_Later(writer.offline_html, text.body),
-            )  # fmt: skip
+            values = partial(_item_values, writer, item, lang, image, here)
+            writer.item_page(lang, item, (listed, image), per_site, listed, values)
+
+
+def _item_values(
+    writer: _PageWriter, item: Item, lang: str, image: tuple[str, str] | None, offers: list[Item]
+) -> dict[str, Any]:
+    """What an item page shows but for the per-site values (worked out only if it is made)."""
+    text = item.text(lang)
+    return dict(
+        title=text.title, text=text, data=item.data, image=image, when=writer.when(item, lang),
+        facts=writer.facts(item, lang), offers=[writer.event(o, lang).as_dict() for o in offers],
+        fallback=text.lang != lang, kind=item.kind, slug=item.slug, actions=_actions(item, lang),
+        body=writer.offline_html(text.body),
+    )  # fmt: skip
 
 
 def _write_search(writer: _PageWriter, sections: dict[str, list[Item]], lang: str) -> None:
@@ -308,7 +337,9 @@ def _write_search(writer: _PageWriter, sections: dict[str, list[Item]], lang: st
             return shared.value(key, lambda: search_rows([item], lang, metas)[0])
 
         rows = [row(item) for item in items]
-    writer.put(f"directory/{lang}/search-index.js", index_script(rows))
+    # the rows are the index's whole input (each made once per build): a key over them
+    file_key = writer.key("search-index.js", lang, rows)
+    writer.put_made(f"directory/{lang}/search-index.js", file_key, partial(index_script, rows))
     keys = [list(row) for row in words["keys"].split()]
     writer.page(lang, "search.html", "search.html", title=words["search"], keys=keys)
 
@@ -358,18 +389,10 @@ def _when(item: Item, lang: str) -> str:
     return f"{labels(lang)['until']} {window[1]:%d/%m/%Y}"
 
 
-def _facts(item: Item, lang: str, writer: _PageWriter) -> dict[str, Any]:
-    """What the item page says in words besides the text: hours, distance, price (all but
-    the distance the same on every site: worked out once per build)."""
-    facts: dict[str, Any] = {}
-    if item.kind == "place":
-        where = (item.data.geo.lat, item.data.geo.lon)
-        facts["distance"] = screen_words(lang)["far"].format(
-            d=distance_text(distance_m(writer.here, where), lang)
-        )
-    key = ("facts", item.slug, lang, writer.today)
-    facts.update(writer.shared.value(key, lambda: _site_facts(item, lang, writer.today)))
-    return facts
+def _distance(item: Item, lang: str, here: tuple[float, float]) -> str:
+    """A place's distance from this screen, as its page says it."""
+    where = (item.data.geo.lat, item.data.geo.lon)
+    return screen_words(lang)["far"].format(d=distance_text(distance_m(here, where), lang))
 
 
 def _site_facts(item: Item, lang: str, today: date) -> dict[str, Any]:

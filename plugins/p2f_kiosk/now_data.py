@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime, time, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from p2f_kiosk.labels import labels, subcategory_label
 from p2f_kiosk.screen_words import screen_words
@@ -31,6 +32,12 @@ from p2f_site.hours_words import Phase, event_phases, state_phases
 DAYS = 14  # as long as a manifest is trusted (bundle.MANIFEST_LIFETIME)
 LOOKAHEAD = timedelta(days=8)  # past the end, to say when the last phase changes
 EARTH_M = 6_371_000
+Minutes = Sequence[tuple[int, int, str]]  # (minute from the span's start, open, phrase)
+T = TypeVar("T")
+
+
+def _compute(key: Hashable, compute: Callable[[], T]) -> T:
+    return compute()
 
 
 def distance_m(a: tuple[float, float], b: tuple[float, float]) -> int:
@@ -66,12 +73,19 @@ def place_phases(expression: str, season: str | None, now: datetime, lang: str) 
     return state_phases(intervals, start, end, lang)
 
 
-class _Texts:
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}
+def place_minutes(expression: str, season: str | None, now: datetime, lang: str) -> Minutes:
+    """``place_phases`` as minutes from the span's start: what now.js holds but for the
+    phrases' indexes (the same for every site: the build works it out once per key)."""
+    return _minutes(place_phases(expression, season, now, lang), span_start(now))
 
-    def __call__(self, text: str) -> int:
-        return self.index.setdefault(text, len(self.index))
+
+def _event_minutes(starts: datetime, ends: datetime, now: datetime, lang: str) -> Minutes:
+    start = span_start(now)
+    return _minutes(event_phases(starts, ends, max(start, now), lang), start)
+
+
+def _minutes(phases: Iterable[Phase], start: datetime) -> Minutes:
+    return [(int((p.start - start).total_seconds() // 60), int(p.open), p.text) for p in phases]
 
 
 def now_data(
@@ -80,18 +94,27 @@ def now_data(
     here: tuple[float, float],
     now: datetime,
     lang: str,
-    phases_of: Any = place_phases,
+    remember: Callable[[Hashable, Callable[[], Minutes]], Minutes] = _compute,
 ) -> dict[str, Any]:
-    """The document of ``now.js`` for one language (see the module's docstring)."""
+    """The document of ``now.js`` for one language (see the module's docstring; every input
+    it reads besides ``here``, ``now`` and ``lang`` is in ``now_inputs``). ``remember(key,
+    compute)``: ``compute()``, or the value already computed for ``key`` (the phases of a
+    place or an event are the same for every site: ``SharedFiles.value``)."""
     start = span_start(now)
     end = start + timedelta(days=DAYS)
-    texts = _Texts()
+    index: dict[str, int] = {}  # phrase -> its place in ``texts``, in order of first use
 
-    def compact(phases: Iterable[Phase]) -> list[list[int]]:
-        return [
-            [int((p.start - start).total_seconds() // 60), int(p.open), texts(p.text)]
-            for p in phases
-        ]
+    def compact(minutes: Minutes) -> list[list[int]]:
+        # the hot loop of a clean build (a phase per opening change of every place, per site
+        # and language): no datetime arithmetic here, phrases looked up before being added
+        found = index.get
+        out = []
+        for minute, is_open, text in minutes:
+            number = found(text)
+            if number is None:
+                number = index[text] = len(index)
+            out.append([minute, is_open, number])
+        return out
 
     words = labels(lang)
     rows = []
@@ -108,18 +131,22 @@ def now_data(
             row["tl"] = text.lang  # untranslated: the title is in French (lang="fr" on screen)
         if data.opening_hours:
             season = getattr(data, "season", None)
-            row["s"] = compact(phases_of(data.opening_hours, season, now, lang))
+            hours = data.opening_hours
+            key = ("now-place", hours, season, now, lang)
+            row["s"] = compact(remember(key, partial(place_minutes, hours, season, now, lang)))
         rows.append(row)
     shows = []
     for event in events:
         if event.data.ends <= start:
             continue
-        phases = event_phases(event.data.starts, event.data.ends, max(start, now), lang)
+        starts, ends = event.data.starts, event.data.ends
+        key = ("now-event", starts, ends, now, lang)
+        minutes = remember(key, partial(_event_minutes, starts, ends, now, lang))
         text = event.text(lang)
         show: dict[str, Any] = {
             "slug": event.slug,
             "title": text.title,
-            "e": compact(phases),
+            "e": compact(minutes),
             "until": int((event.data.ends - start).total_seconds() // 60),
         }
         if text.lang != lang:
@@ -134,10 +161,28 @@ def now_data(
         },
         "start": start.isoformat(timespec="minutes"),
         "end": int((end - start).total_seconds() // 60),
-        "texts": list(texts.index),
+        "texts": list(index),
         "places": rows,
         "events": shows,
     }
+
+
+def now_inputs(
+    places: Sequence[Item], events: Sequence[Item], lang: str
+) -> list[tuple[object, ...]]:
+    """What ``now_data`` reads of the items, in their order (for a file key: keep the two in
+    step). The place order it writes is by distance, from the places' positions, here."""
+    out: list[tuple[object, ...]] = []
+    for place in places:
+        data, text = place.data, place.text(lang)
+        season = getattr(data, "season", None)
+        geo = (data.geo.lat, data.geo.lon)
+        out.append((place.slug, text.title, text.lang, data.category, data.subcategory, geo,
+                    data.opening_hours, season))  # fmt: skip
+    for event in events:
+        text = event.text(lang)
+        out.append((event.slug, text.title, text.lang, event.data.starts, event.data.ends))
+    return out
 
 
 def now_script(document: dict[str, Any]) -> bytes:

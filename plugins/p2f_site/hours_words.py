@@ -20,6 +20,7 @@ Pure: moments come in as arguments; nothing reads the clock.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -150,6 +151,7 @@ def span(start: time, end: time, lang: str) -> str:
     return text + " Uhr" if lang == "de" and not text.endswith("Uhr") else text
 
 
+@functools.lru_cache(maxsize=256)  # pure; Babel builds a Locale on every call
 def day_name(day: int, lang: str, wide: bool | None = None) -> str:
     """Day ``0`` (Monday) .. ``6``: wide in fr/es (``lundi``), short in en/de (``Mon``, ``Mo``)."""
     if wide if wide is not None else lang in ("fr", "es"):
@@ -230,6 +232,9 @@ def _day_list(days: Sequence[int], lang: str) -> str:
     return ", ".join(parts)
 
 
+# Pure and asked again with the same arguments on many pages (the office's hours in every
+# page's footer, a shared opening rule on every language's page): kept per process, bounded.
+@functools.lru_cache(maxsize=8192)
 def week_words(expression: str, lang: str, today: date) -> HoursText:
     """The usual week around ``today`` in words; the raw rule (``exact=False``) if unsure."""
     w = words(lang)

@@ -13,6 +13,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import jinja2
+import jinja2.meta
 from pelican.generators import Generator
 
 from p2f_build import build_time
@@ -29,6 +31,30 @@ from p2f_site.ui import THEMES, event_audiences
 from p2f_site.urls import item_path, item_url, list_path, view_path
 
 LISTED_KINDS = ("place", "event", "offer", "page", "alert", "partner")
+# The kinds of items each value the generator hands the list pages is made from. A list page
+# or view depends on the kinds behind the names its templates use (an incremental build
+# renders it again only when one of those kinds changed), plus whatever the templates look up
+# through the corpus, which the writer records as it renders.
+MADE_FROM: dict[str, tuple[str, ...]] = {
+    "tonight_lodgings": ("place",),
+    "late_places": ("place",),
+    "theme_choices": ("event",),
+    "audience_choices": ("event",),
+    "lists": LISTED_KINDS,
+    "current": ("event", "offer", "alert"),
+    "months": ("event",),
+    "by_category": ("place",),
+    "home_events": ("event",),
+}
+# What each list page is given besides its items: only what its kind's part of list.html shows,
+# so that the list of events, say, does not depend on the places.
+LIST_VALUES: dict[str, tuple[str, ...]] = {
+    "place": ("by_category",),
+    "event": ("months", "theme_choices", "audience_choices"),
+}
+# Names a list page's templates may use that carry no item: the page's own arguments, the
+# alerts of the banner and the pictures (in every page's key already).
+NO_ITEMS = frozenset({"lang", "view", "kind", "p2f_alerts", "p2f_pictures"})
 VIEWS = ("search", "map", "tonight", "contact", "404", "proposal")  # proposal: p2f_editorial
 HOME_EVENTS = 40  # upcoming events on the home page, for "today" and "this weekend"
 LATE = time(21, 0)  # "still open after 21:00" on the Tonight page
@@ -134,6 +160,7 @@ class ListsGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         corpus: Corpus = self.settings["P2F_CORPUS"]
+        reads = TemplateReads(self.env, self.context)
         output = Path(self.output_path)
         for picture in self.pictures.values():
             for variant in picture.variants:
@@ -141,12 +168,15 @@ class ListsGenerator(Generator):
                 (output / variant.src).write_bytes(variant.data)
         for lang in SITE_LANGUAGES:
             common = {"lang": lang, **self.p2f}
+            home = self.get_template("home")
             writer.write_file(
-                view_path("home", lang), self.get_template("home"), self.context,
-                view="home", **common,
+                view_path("home", lang), home, self.context,
+                view="home", p2f_kinds=reads.kinds(home.name, MADE_FROM), **common,
             )  # fmt: skip
             for kind in LISTED_KINDS:
                 items = self.p2f["current"].get(kind, self.p2f["lists"].get(kind, []))
+                given = {name: self.p2f[name] for name in LIST_VALUES.get(kind, ())}
+                made_from = {"items": (kind,), **{name: MADE_FROM[name] for name in given}}
                 writer.write_file(
                     list_path(kind, lang),
                     self.get_template("list"),
@@ -154,12 +184,15 @@ class ListsGenerator(Generator):
                     view=f"list:{kind}",
                     kind=kind,
                     items=items,
-                    **common,
+                    lang=lang,
+                    p2f_kinds=reads.kinds(self.get_template("list").name, made_from),
+                    **given,
                 )
             for view in VIEWS:
+                template = self.get_template(view)
                 writer.write_file(
-                    view_path(view, lang), self.get_template(view), self.context,
-                    view=view, **common,
+                    view_path(view, lang), template, self.context,
+                    view=view, p2f_kinds=reads.kinds(template.name, MADE_FROM), **common,
                 )  # fmt: skip
         self._write_fallbacks(corpus, writer)
         release_html(self.context, corpus)  # the last website pages Pelican renders
@@ -199,3 +232,57 @@ class ListsGenerator(Generator):
                     self.context,
                     page=page,
                 )
+
+
+class TemplateReads:
+    """Which item kinds a list page or view reads, from the names its templates use.
+
+    ``kinds`` is None when a template uses a name of Pelican's context that is not known here
+    (a Pelican list of pages) or a template named at render time: the page then depends on all
+    content. Jinja globals are the template functions: what they read goes through the corpus
+    and is recorded as the page renders. A name in none of these is undefined on the page.
+    """
+
+    def __init__(self, env: Any, context: dict[str, Any]) -> None:
+        self._env = env
+        self._context = context
+        self._names: dict[str, frozenset[str] | None] = {}
+
+    def kinds(self, template: str, made_from: dict[str, tuple[str, ...]]) -> frozenset[str] | None:
+        """The item kinds a page of ``template`` (a file name) reads, given the values named in
+        ``made_from`` (with the kinds each is made from)."""
+        if template not in self._names:
+            self._names[template] = self._used_names(template)
+        names = self._names[template]
+        if names is None:
+            return None
+        found: set[str] = set()
+        for name in names:
+            if name in made_from:
+                found.update(made_from[name])
+            elif name in NO_ITEMS or name in self._env.globals or name.isupper():
+                continue  # no item, settings (global inputs), or a recorded template function
+            elif name in self._context:
+                return None  # from Pelican's context (its pages...): assume it reads everything
+        return frozenset(found)
+
+    def _used_names(self, template: str) -> frozenset[str] | None:
+        """The free names of ``template`` and of every template it extends, includes or
+        imports; None when one of those is named at render time."""
+        loader = self._env.loader
+        assert loader is not None
+        names: set[str] = set()
+        seen: set[str] = set()
+        todo = [template]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            tree = self._env.parse(loader.get_source(self._env, current)[0])
+            names |= jinja2.meta.find_undeclared_variables(tree)
+            for child in jinja2.meta.find_referenced_templates(tree):
+                if child is None:
+                    return None
+                todo.append(child)
+        return frozenset(names)

@@ -8,6 +8,7 @@ a page (a Pelican page or the ``SimpleNamespace`` of a French fallback page, bot
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from p2f_model.corpus import Corpus, Item
+from p2f_site.incremental import note_kind
 from p2f_site.ui import event_audiences, ui
 from p2f_site.urls import item_url, view_url
 from p2f_web import alternates, atom, csp, formats, geojson, ical, jsonld, jsonld_pages, social
@@ -29,6 +31,8 @@ class TemplateApi:
     def __init__(self, settings: Mapping[str, Any], web: WebSettings) -> None:
         self._settings = settings
         self._web = web
+        # the offers grouped by owner, for one corpus (a new build brings a new corpus)
+        self._offers: tuple[weakref.ref[Corpus], dict[str, dict[str, list[Item]]]] | None = None
 
     @property
     def _corpus(self) -> Corpus:
@@ -124,13 +128,30 @@ class TemplateApi:
     def offers_of(self, item: Item) -> list[Item]:
         """The offers a place's or a partner's page links: not over at build time (the page
         hides each at its end, ``data-ends``), soonest ending first."""
+        corpus = self._corpus
+        note_kind(corpus, "offer")  # the page depends on every offer, as ``of_kind`` says
         field = "place" if item.kind == "place" else "partner"
-        offers = [
-            offer
-            for offer in self._corpus.of_kind("offer")
-            if getattr(offer.data, field) == item.slug and not is_over(offer, self._web.now)
-        ]
-        return sorted(offers, key=lambda offer: (offer.data.valid_until, offer.slug))
+        return list(self._offers_by(corpus)[field].get(item.slug, ()))
+
+    def _offers_by(self, corpus: Corpus) -> dict[str, dict[str, list[Item]]]:
+        """The current offers by the place and by the partner they name, sorted: grouped once
+        per corpus (scanning the corpus on each place's page was quadratic in the items)."""
+        kept = self._offers
+        if kept is not None and kept[0]() is corpus:
+            return kept[1]
+        index: dict[str, dict[str, list[Item]]] = {"place": {}, "partner": {}}
+        for offer in corpus.of_kind("offer"):
+            if is_over(offer, self._web.now):
+                continue
+            for field, owners in index.items():
+                owner = getattr(offer.data, field, None)
+                if owner:
+                    owners.setdefault(owner, []).append(offer)
+        for owners in index.values():
+            for offers in owners.values():
+                offers.sort(key=lambda offer: (offer.data.valid_until, offer.slug))
+        self._offers = (weakref.ref(corpus), index)
+        return index
 
     def card_image(self, item: Item) -> Any:
         """The image a card shows: the item's first, else (events, offers) its place's."""

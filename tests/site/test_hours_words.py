@@ -257,3 +257,11 @@ def test_offer_and_prices(lang: str, fact: str, whole: str, cents: str) -> None:
     )
     assert money(12, lang) == whole
     assert money(12.5, lang).replace("\u202f", "\u00a0") == cents
+
+
+def test_week_words_is_computed_once_per_rule_language_and_day() -> None:
+    """The office's hours are in every page's footer: the sentence is made once, not per page."""
+    today = date(2026, 11, 26)
+    first = week_words("Mo-Fr 09:00-12:30,14:00-18:00", "fr", today)
+    assert week_words("Mo-Fr 09:00-12:30,14:00-18:00", "fr", today) is first
+    assert week_words("Mo-Fr 09:00-12:30,14:00-18:00", "en", today) is not first

@@ -8,7 +8,9 @@ parts form (``manifest.split_into_parts``).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -43,6 +45,7 @@ from p2f_player.contract.manifest import (
     file_entry,
     iso,
 )
+from p2f_site.hours import open_intervals
 
 SLIDE_SCALARS = ("width", "height", "orientation")  # of the site, printed by slide.html
 MANIFEST_LIFETIME = timedelta(days=14)  # a screen cut off longer than this stops trusting it
@@ -79,32 +82,64 @@ class BundleReport:
 class _Writer:
     """Writes files of the bundle and remembers each one's size and hash (and, with the build
     cache, the key of its inputs: a file made from the same key in the current build's bundle,
-    ``previous``, is linked from there instead: see ``p2f_kiosk.previous``)."""
+    ``previous``, is linked from there instead: see ``p2f_kiosk.previous``).
+
+    Paths are str and folders are made once per bundle: this runs for each of ~80,000 files of
+    a 5,000-document build, where pathlib and a ``mkdir`` per file cost seconds."""
 
     def __init__(
         self, out: Path, report: BundleReport, shared: SharedFiles,
         previous: PreviousBundle | None = None,
     ) -> None:  # fmt: skip
         self.out, self.report, self.shared, self.previous = out, report, shared, previous
+        self.root = os.fspath(out)
+        # a new folder holds nothing to unlink before a write (staging bundles always are new)
+        self.fresh = not os.path.isdir(self.root) or not os.listdir(self.root)
+        os.makedirs(self.root, exist_ok=True)
+        self.folders: set[str] = {""}  # made in this bundle, relative to ``root``
         self.files: dict[str, FileEntry] = {}
         self.keys: dict[str, str] = {}  # path -> the key of its inputs, where known
         self.templates: dict[str, jinja2.Template] = {}
         self.written = 0  # files whose bytes were made in this build (for the logs, the bench)
 
+    def _target(self, path: str) -> str:
+        """Where ``path`` goes, its folder made (once per bundle)."""
+        folder = path.rpartition("/")[0]
+        if folder not in self.folders:
+            os.makedirs(f"{self.root}/{folder}", exist_ok=True)
+            self.folders.add(folder)
+        return f"{self.root}/{path}"
+
+    def _unlink(self, path: str, target: str) -> None:
+        """Never write through a hard link (to another site's file, or the current build's)."""
+        if path in self.files or not self.fresh:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+
+    def write_last(self, path: str, data: bytes) -> None:
+        """Write a file that is not listed (the manifest), never through a link."""
+        target = self._target(path)
+        self._unlink(path, target)
+        with open(target, "wb") as handle:
+            handle.write(data)
+
     def put(self, path: str, data: bytes) -> None:
-        target = self.out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if path in self.files:  # maybe a hard link to another site's file: never write through
-            target.unlink()
-        target.write_bytes(data)
+        target = self._target(path)
+        self._unlink(path, target)
+        with open(target, "wb") as handle:
+            handle.write(data)
         self.keys.pop(path, None)
         self.written += 1
         self._count(path, file_entry(data))
 
     def put_made(self, path: str, file_key: str | None, make: Callable[[], bytes]) -> None:
         """``path`` holds ``make()``, whose inputs are all in ``file_key`` (None: unknown)."""
-        if file_key is not None and self.previous is not None and path not in self.files:
-            entry = self.previous.reuse(path, file_key, self.out / path)
+        previous = self.previous
+        if file_key is not None and previous is not None and path not in self.files:
+            target = self._target(path)
+            if not self.fresh:
+                self._unlink(path, target)
+            entry = previous.reuse(path, file_key, target)
             if entry is not None:
                 self.keys[path] = file_key
                 self._count(path, entry)
@@ -116,12 +151,13 @@ class _Writer:
     def put_shared(self, path: str, key: tuple[object, ...], make: Callable[[], bytes]) -> None:
         """``path`` holds bytes that depend only on ``key``: made once per build (or taken
         from the current build), then linked."""
-        file_key, previous, target = self.shared.file_key(key), self.previous, self.out / path
+        file_key, previous, target = self.shared.file_key(key), self.previous, self._target(path)
         reuse = None
         if file_key is not None and previous is not None and path not in self.files:
             reuse = lambda: previous.reuse(path, file_key, target)  # noqa: E731
         before = (self.shared.reused, previous.linked if previous is not None else 0)
-        self._count(path, self.shared.place(key, target, make, reuse))
+        fresh = self.fresh and path not in self.files
+        self._count(path, self.shared.place_in(key, target, make, reuse, fresh))
         if before == (self.shared.reused, previous.linked if previous is not None else 0):
             self.written += 1  # neither linked to this build's file nor to the current one
         self.keys.pop(path, None)
@@ -156,7 +192,6 @@ def write_bundle(
     (``editorial``: the P2F_EDITORIAL settings, for ``hide_past_hard_limit``; ``shared``: the
     files already made for other sites of this build, see ``p2f_kiosk.shared``; ``previous``:
     the site's bundle in the current build, see ``p2f_kiosk.previous``)."""
-    out.mkdir(parents=True, exist_ok=True)
     site_item = corpus.items[site_slug]
     site = site_document(site_item, corpus.settings, corpus.campaigns.values(), now)
     report = BundleReport(site_slug)
@@ -165,7 +200,9 @@ def write_bundle(
     writer.put("assets/kiosk.css", css)
     image = _ImageMaker(writer, content_dir, site)
     slides = []
-    for planned in plan_site(corpus, site_slug, now, report.left_out, editorial):
+    planned_all, left_out = planned_slides(corpus, site_slug, now, editorial, writer.shared)
+    report.left_out.update(left_out)
+    for planned in planned_all:
         slides.append(_write_slide(planned, site, writer, image, env, corpus, now, public_url))
     board = now_board_slide(site, corpus.settings)
     if board is not None:  # drawn by the player at play time, from directory/<lang>/now.js
@@ -193,7 +230,7 @@ def write_bundle(
     # documents, 0.26 s compact), paid again after every edit; tools parse it, nobody reads it
     compact = (",", ":")
     text = json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=compact).encode()
-    (out / MANIFEST_NAME).write_bytes(text)
+    writer.write_last(MANIFEST_NAME, text)  # not one of its own files: not counted
     report.files = len(writer.files)
     report.written, report.linked = writer.written, previous.linked if previous else 0
     if writer.keys:
@@ -212,10 +249,19 @@ class _ImageMaker:
     def _make(self, src: str, folder: str, box: images.Box) -> str:
         path = f"assets/{folder}/{images.resized_name(src).removeprefix('images/')}"
         if path not in self.writer.files:
-            # never through a link, even one planted after the check ran
-            data = read_content_file(self.content_dir, src, MAX_IMAGE_BYTES)
-            key = picture_key(data, src, box)
-            self.writer.put_shared(path, key, lambda: images.fit(data, src, box))
+            content_dir, shared = self.content_dir, self.writer.shared
+            source = source_digest(shared, content_dir, src)
+
+            def make() -> bytes:
+                # never through a link, even one planted after the check ran
+                data = read_content_file(content_dir, src, MAX_IMAGE_BYTES)
+                if digest(data) != source:  # the key names the bytes read first
+                    raise images.ImageProblem(
+                        f"content/{src}: changed while the build ran; build again"
+                    )
+                return images.fit(data, src, box)
+
+            self.writer.put_shared(path, picture_key(source, src, box), make)
         return path
 
     def hero(self, src: str) -> str:
@@ -228,9 +274,49 @@ class _ImageMaker:
         return self._make(first.src, "thumbs", self.thumb_box), first.alt
 
 
-def picture_key(data: bytes, src: str, box: images.Box) -> tuple[object, ...]:
-    """What the resized bytes depend on: the source bytes, the box and the format only."""
-    return ("image", digest(data), box, images.resized_name(src).endswith(".png"))
+def source_digest(
+    shared: SharedFiles, content_dir: Path, src: str, data: bytes | None = None
+) -> str:
+    """The SHA-256 of the picture ``src`` (its bytes ``data`` when already read), read and
+    hashed once per build, not once per site and use. Raises ``ImageProblem`` if ``data`` is
+    not what was read before (the file changed while the build ran)."""
+    memo = ("picture-source", os.fspath(content_dir), src)
+    if data is None:
+        read = partial(read_content_file, content_dir, src, MAX_IMAGE_BYTES)
+        return shared.value(memo, lambda: digest(read()))
+    found = digest(data)
+    if shared.value(memo, lambda: found) != found:
+        raise images.ImageProblem(f"content/{src}: changed while the build ran; build again")
+    return found
+
+
+def picture_key(source: str, src: str, box: images.Box) -> tuple[object, ...]:
+    """What the resized bytes depend on: the source bytes (``source``: their SHA-256), the box
+    and the format only."""
+    return ("image", source, box, images.resized_name(src).endswith(".png"))
+
+
+def planned_slides(
+    corpus: Corpus,
+    site_slug: str,
+    now: datetime,
+    editorial: EditorialSettings | None,
+    shared: SharedFiles,
+) -> tuple[list[PlannedSlide], dict[str, int]]:
+    """``plan_site`` and what it left out, once per build and site (the pictures made ahead
+    and the bundle plan the same slides)."""
+
+    def intervals(
+        hours: str | None, season: str | None, start: datetime, end: datetime
+    ) -> list[tuple[datetime, datetime]]:  # the same for every site: read, never changed
+        key = ("open-intervals", hours, season, start, end)
+        return shared.value(key, lambda: open_intervals(hours, season, start, end))
+
+    def plan() -> tuple[list[PlannedSlide], dict[str, int]]:
+        left_out: dict[str, int] = {}
+        return plan_site(corpus, site_slug, now, left_out, editorial, intervals), left_out
+
+    return shared.value(("plan", site_slug, now, repr(editorial)), plan)
 
 
 def media_box(site: dict[str, Any]) -> images.Box:

@@ -23,9 +23,9 @@ from pathlib import Path
 from p2f_editorial.settings import EditorialSettings
 
 from p2f_kiosk import images
-from p2f_kiosk.bundle import media_box, picture_key
+from p2f_kiosk.bundle import media_box, picture_key, planned_slides, source_digest
 from p2f_kiosk.directory import directory_items
-from p2f_kiosk.plan import plan_site, site_document
+from p2f_kiosk.plan import site_document
 from p2f_kiosk.shared import SharedFiles
 from p2f_model.corpus import Corpus
 from p2f_model.images import MAX_IMAGE_BYTES
@@ -51,7 +51,7 @@ def picture_jobs(
     for slug in sites:
         site = site_document(corpus.items[slug], corpus.settings)
         hero, thumb = media_box(site), images.thumb_box(site["width"])
-        for planned in plan_site(corpus, slug, now, {}, editorial):
+        for planned in planned_slides(corpus, slug, now, editorial, shared)[0]:
             wanted += [(picture.src, hero) for picture in planned.item.data.images]
             partner = corpus.items.get(getattr(planned.item.data, "partner", None) or "")
             if partner is not None and partner.data.images:
@@ -61,9 +61,9 @@ def picture_jobs(
     sources: dict[str, bytes] = {}
     jobs: dict[Hashable, Job] = {}
     for src, box in dict.fromkeys(wanted):
-        if src not in sources:
+        if src not in sources:  # read and hashed once per build (the bundles ask the digest)
             sources[src] = read_content_file(content_dir, src, MAX_IMAGE_BYTES)
-        key = picture_key(sources[src], src, box)
+        key = picture_key(source_digest(shared, content_dir, src, sources[src]), src, box)
         if key not in jobs and key not in shared.made and not shared.in_previous_build(key):
             jobs[key] = (sources[src], src, box)
     return jobs

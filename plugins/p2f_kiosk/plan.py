@@ -21,7 +21,7 @@ and the weight of the settings' ``now_board``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,6 +43,7 @@ from p2f_site.hours import open_intervals
 
 SLIDE_KINDS = ("alert", "offer", "event", "place")
 NOW_KIND = "now"  # the board the player draws at play time (p2f_player.nowboard)
+Intervals = Callable[[str | None, str | None, datetime, datetime], list[tuple[datetime, datetime]]]
 OPEN_HORIZON = timedelta(days=14)  # as long as a bundle is trusted (bundle.MANIFEST_LIFETIME)
 
 
@@ -83,11 +84,14 @@ def plan_site(
     now: datetime,
     left_out: dict[str, int] | None = None,
     editorial: EditorialSettings | None = None,
+    intervals: Intervals = open_intervals,
 ) -> list[PlannedSlide]:
     """The slides of a site's bundle, in a stable order; ``left_out`` counts the rest by reason.
 
     With ``editorial.hide_past_hard_limit``, an item verified longer ago than its kind's hard
     limit is left out, under a reason naming it (the reviewer sees which ones in the report).
+    ``intervals``: ``p2f_site.hours.open_intervals``, or the same remembered once per build
+    (a place is planned for each site that shows it; its open intervals are the same).
     """
     hide_unverified = editorial is not None and editorial.hide_past_hard_limit
     today = to_local(now).date()
@@ -127,7 +131,7 @@ def plan_site(
             # so the slide parts of an unchanged place stay the same objects in storage
             start = to_local(now).replace(hour=0, minute=0, second=0, microsecond=0)
             until = start + OPEN_HORIZON + timedelta(days=1)
-            spans = open_intervals(item.data.opening_hours, item.data.season, start, until)
+            spans = intervals(item.data.opening_hours, item.data.season, start, until)
             if not spans:
                 drop("closed or out of season while this bundle lasts")
                 continue

@@ -17,6 +17,7 @@ inside it. Of the files, nothing is kept in memory but the keys, the paths, size
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -40,7 +41,7 @@ def digest(data: bytes) -> str:
 class SharedFiles:
     """Where each shared file was first written in this build, and its manifest entry."""
 
-    made: dict[Hashable, tuple[Path, FileEntry]] = field(default_factory=dict)
+    made: dict[Hashable, tuple[str, FileEntry]] = field(default_factory=dict)
     reused: int = 0  # files linked or copied instead of made again (for the bench)
     values: dict[Hashable, object] = field(default_factory=dict)
     values_reused: int = 0
@@ -48,13 +49,18 @@ class SharedFiles:
     ready: dict[Hashable, bytes] = field(default_factory=dict)  # made ahead (pictures.py)
     made_ahead: int = 0  # files whose bytes came from ``ready``
     previous_keys: set[str] = field(default_factory=set)  # of the current build's bundles
+    file_keys: dict[tuple[str, Hashable], str] = field(default_factory=dict)  # memo of file_key
 
     def file_key(self, key: Hashable) -> str | None:
         """A digest of the inputs of the file made for ``key`` (None without the build cache;
         the code and settings are in the pages' prefix: see ``p2f_kiosk.previous``)."""
         if self.pages.store is None:
             return None
-        return cache_key(self.pages.prefix, "shared-file", repr(key))
+        prefix = self.pages.prefix
+        found = self.file_keys.get((prefix, key))
+        if found is None:
+            found = self.file_keys[prefix, key] = cache_key(prefix, "shared-file", repr(key))
+        return found
 
     def in_previous_build(self, key: Hashable) -> bool:
         """Whether a bundle of the current build holds the file made for ``key``."""
@@ -72,25 +78,42 @@ class SharedFiles:
     def place(
         self,
         key: Hashable,
-        target: Path,
+        target: Path | str,
         make: Callable[[], bytes],
         reuse: Callable[[], FileEntry | None] | None = None,
     ) -> FileEntry:
         """Write ``target`` with the bytes ``make()`` gives, or link it to the file already
         made for ``key`` (in this build, else by ``reuse()``: from the current build); return
         its entry (size and SHA-256)."""
-        target.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+        return self.place_in(key, os.fspath(target), make, reuse, fresh=False)
+
+    def place_in(
+        self,
+        key: Hashable,
+        target: str,
+        make: Callable[[], bytes],
+        reuse: Callable[[], FileEntry | None] | None = None,
+        fresh: bool = False,
+    ) -> FileEntry:
+        """``place`` into a folder that exists; ``fresh``: nothing is at ``target`` yet (a
+        bundle written into a new folder, each path once), so there is nothing to unlink."""
+        if not fresh:  # the target may be a link to another site's file: never write through
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
         known = self.made.get(key)
-        # the target may already be a link to another site's file: never write through one
-        target.unlink(missing_ok=True)
-        if known is not None and known[0].is_file():
+        if known is not None:
             first, entry = known
             try:
                 os.link(first, target)
+                self.reused += 1
+                return entry
+            except FileNotFoundError:  # the first file is gone (its bundle was removed)
+                del self.made[key]
             except OSError:  # another file system, or one without hard links
                 shutil.copyfile(first, target)
-            self.reused += 1
-            return entry
+                self.reused += 1
+                return entry
         entry_found = reuse() if reuse is not None else None
         if entry_found is not None:
             self.made[key] = (target, entry_found)
@@ -100,7 +123,8 @@ class SharedFiles:
             data = make()
         else:
             self.made_ahead += 1
-        target.write_bytes(data)
+        with open(target, "wb") as handle:
+            handle.write(data)
         entry = file_entry(data)
         self.made[key] = (target, entry)
         return entry

@@ -56,10 +56,14 @@ class SharedPages:
 
     def __post_init__(self) -> None:
         self._cut = re.compile(f"{PRIVATE}{self.nonce}:([a-z_]+){PRIVATE}")
+        # (key, items) -> its entry: a page's key is asked by every site (and by ``render``),
+        # digested once (the repr of a big key and the items' digests cost more than a lookup)
+        self._entries: dict[tuple[Hashable, tuple[str, ...]], str | None] = {}
 
     def keep_in(self, store: Cache, prefix: str, item_digest: Callable[[str], str]) -> None:
         """Keep pieces in ``store`` between builds (see the module's doc)."""
         self.store, self.prefix, self.item_digest = store, prefix, item_digest
+        self._entries.clear()
 
     def mark(self, name: str) -> str:
         return f"{PRIVATE}{self.nonce}:{name}{PRIVATE}"
@@ -114,7 +118,13 @@ class SharedPages:
     def _entry(self, key: Hashable, items: Iterable[str]) -> str | None:
         if self.store is None or self.item_digest is None:
             return None
-        return _key(self.prefix, repr(key), *(self.item_digest(slug) for slug in items))
+        items = tuple(items)
+        memo = (key, items)
+        entry = self._entries.get(memo)
+        if entry is None:
+            digests = (self.item_digest(slug) for slug in items)
+            entry = self._entries[memo] = _key(self.prefix, repr(key), *digests)
+        return entry
 
     def _stored(self, key: Hashable, items: Iterable[str]) -> tuple[bytes | str, ...] | None:
         entry = self._entry(key, items)

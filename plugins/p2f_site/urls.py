@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from p2f_model.vocabulary import DEFAULT_LANGUAGE, KIND_FOLDERS
 
 NOT_ON_WEBSITE = {"site"}  # kiosk sites are configuration, not pages
@@ -18,6 +20,9 @@ def item_path(kind: str, slug: str, lang: str) -> str:
     return f"{lang_prefix(lang)}{KIND_FOLDERS[kind]}/{slug}/index.html"
 
 
+# Pure, and asked for on every page many times over (language switch, cards, links): kept per
+# process, bounded.
+@functools.lru_cache(maxsize=65536)
 def item_url(kind: str, slug: str, lang: str) -> str:
     path = item_path(kind, slug, lang)
     return "/" + path.removesuffix("index.html") if path else ""
@@ -45,6 +50,7 @@ VIEWS = {
 INDEXED_VIEWS = ("search", "map", "tonight", "contact", "proposal")
 
 
+@functools.lru_cache(maxsize=256)
 def view_url(view: str, lang: str) -> str:
     """URL of a non-item page: ``home``, ``search``, ``map``, ``404`` or ``list:<kind>``."""
     if view.startswith("list:"):

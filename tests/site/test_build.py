@@ -281,3 +281,16 @@ def test_pages_are_counted_per_language_not_landings_nor_search_files(tmp_path: 
         (site / page).parent.mkdir(parents=True, exist_ok=True)
         (site / page).write_text("x")
     assert _count_pages(site) == {"fr": 2, "en": 2, "de": 1}
+
+
+def test_a_content_folder_reached_through_a_link_builds_every_item(
+    write_content: WriteContent, tmp_path: Path
+) -> None:
+    # the reader finds each file by Pelican's path, and by its resolved path when the content
+    # folder's own path holds a link (the corpus knows files by their resolved paths)
+    content = write_content()
+    (tmp_path / "linked").symlink_to(content.parent)  # a link above the content folder
+    output = tmp_path / "build"
+    report = build(tmp_path / "linked" / "content", output)
+    assert report.pages_by_lang == {"fr": 19, "en": 19, "de": 19, "es": 19}
+    assert (output / "site" / "en" / "lieux" / "veto-pinede" / "index.html").is_file()

@@ -8,6 +8,7 @@ French puts a no-break space before ``:`` and ``%``, English none before ``%``. 
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from babel import Locale
@@ -27,6 +28,11 @@ def day(value: date | datetime, lang: str) -> str:
     2026``."""
     if isinstance(value, datetime):
         value = value.astimezone(PARIS).date()
+    return _long_date(value, lang)
+
+
+@functools.lru_cache(maxsize=4096)  # every item page says when it was verified: few dates
+def _long_date(value: date, lang: str) -> str:
     return str(format_date(value, "long", locale=BABEL_LOCALES.get(lang, lang)))
 
 

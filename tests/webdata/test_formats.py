@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 from html import unescape
 from pathlib import Path
 
@@ -81,3 +82,11 @@ def test_formatting_helpers() -> None:
     assert discount(20, "en") == "−20%" and discount(20, "fr") == "−20\u00a0%"
     assert language_name("nl", "de") == "Niederländisch" and language_name("it", "en") == "Italian"
     assert formats.colon("fr") == "\u00a0:" and formats.colon("es") == ":"
+
+
+def test_long_dates_are_formatted_once_per_day_and_language() -> None:
+    """Every item page says when it was verified: Babel formats each date once per process."""
+    day(date(2031, 5, 17), "de")
+    hits = formats._long_date.cache_info().hits
+    assert day(datetime(2031, 5, 17, 21, 0, tzinfo=UTC), "de") == "17. Mai 2031"
+    assert formats._long_date.cache_info().hits == hits + 1

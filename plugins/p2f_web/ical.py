@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 from functools import cache
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from p2f_model import schema
 from p2f_model.corpus import Corpus, Item
@@ -20,6 +19,9 @@ from p2f_site.urls import item_path, item_url, lang_prefix
 from p2f_web.config import WebSettings
 from p2f_web.items import describe, is_over, sort_key
 from p2f_web.texts import word
+
+if TYPE_CHECKING:  # imported when a calendar is made: a rebuild often makes none
+    import icalendar
 
 END = b"END:VCALENDAR\r\n"
 PARIS_VTIMEZONE = """\
@@ -55,6 +57,8 @@ def agenda_ics_path(lang: str) -> str:
 
 def _calendar(name: str, lang: str) -> icalendar.Calendar:
     """The calendar's own properties; its components are joined as bytes (``_ics``)."""
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//livep2f//agenda//{lang.upper()}")
     calendar.add("version", "2.0")
@@ -68,6 +72,8 @@ def _calendar(name: str, lang: str) -> icalendar.Calendar:
 @cache
 def _timezone_ical() -> bytes:
     """The VTIMEZONE's lines: parsed and written once per process, not once per event."""
+    import icalendar
+
     return bytes(icalendar.Timezone.from_ical(PARIS_VTIMEZONE).to_ical())
 
 
@@ -86,6 +92,8 @@ def _event(item: Item, corpus: Corpus, lang: str, web: WebSettings) -> icalendar
     text = item.text(lang)
     url = web.absolute(item_url("event", item.slug, lang))
     stamp = datetime.combine(data.provenance.verified_on, time(0, 0), tzinfo=UTC)
+    import icalendar
+
     event = icalendar.Event()
     event.add("uid", f"{item.slug}@{web.host}")
     event.add("dtstamp", stamp)

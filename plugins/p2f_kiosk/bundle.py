@@ -26,6 +26,7 @@ from p2f_kiosk.directory import write_directory
 from p2f_kiosk.plan import (
     PlannedSlide,
     now_board_slide,
+    open_document,
     plan_site,
     site_document,
     slide_document,
@@ -234,7 +235,7 @@ def write_bundle(
     report.files = len(writer.files)
     report.written, report.linked = writer.written, previous.linked if previous else 0
     if writer.keys:
-        report.file_keys = keys_record(text, writer.keys)
+        report.file_keys = keys_record(text, writer.keys, writer.files)
     return manifest, report
 
 
@@ -372,4 +373,17 @@ def _write_slide(
         {turn: pages[lang] for turn, lang in turns.items()},
         {turn: titles[lang] for turn, lang in turns.items()},
         {turn: links[lang] for turn, lang in turns.items()},
+        _opened(planned, writer.shared),
     )
+
+
+def _opened(planned: PlannedSlide, shared: SharedFiles) -> dict[str, Any] | None:
+    """A place's open intervals as the manifest says them, once per build (the intervals of
+    a place are one list for every site: ``planned_slides``; the document is only read)."""
+    if planned.open_times is None:
+        return None
+    spans, made = planned.open_times[1], partial(open_document, planned.open_times)
+    # the entry holds ``spans``, so its id names no other list while the build lasts
+    key = ("open-document", id(spans), planned.open_times[0])
+    held, document = shared.value(key, lambda: (spans, made()))
+    return document if held is spans else made()

@@ -251,8 +251,10 @@ def slide_document(
     pages: Mapping[str, str],
     titles: Mapping[str, str],
     links: Mapping[str, str],
+    opened: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A slide as written in the manifest; ``pages``, ``titles`` and ``links`` by turn."""
+    """A slide as written in the manifest; ``pages``, ``titles`` and ``links`` by turn
+    (``opened``: ``open_document(planned.open_times)`` when already made)."""
     item = planned.item
     out: dict[str, Any] = {
         "id": item.slug,
@@ -269,9 +271,14 @@ def slide_document(
     if planned.level is not None:
         out["level"] = planned.level
     if planned.open_times is not None:
-        until, spans = planned.open_times
-        out["open"] = {"until": iso(until), "intervals": [[iso(a), iso(b)] for a, b in spans]}
+        out["open"] = opened if opened is not None else open_document(planned.open_times)
     return out
+
+
+def open_document(open_times: tuple[datetime, list[tuple[datetime, datetime]]]) -> dict[str, Any]:
+    """A place slide's open intervals as written in the manifest."""
+    until, spans = open_times
+    return {"until": iso(until), "intervals": [[iso(a), iso(b)] for a, b in spans]}
 
 
 def now_board_slide(site: Mapping[str, Any], settings: ContentSettings) -> dict[str, Any] | None:

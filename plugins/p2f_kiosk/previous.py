@@ -89,17 +89,20 @@ class PreviousBundle:
 
 def load_previous(folder: Path, stored: bytes | None) -> PreviousBundle | None:
     """The bundle in ``folder`` with its files' keys (``stored``: what ``stored_keys`` found
-    for its manifest), or None when they are not known."""
+    for its manifest), or None when they are not known. The record holds each keyed file's
+    manifest entry too (as written into those very manifest bytes: parsing a 2 MB manifest
+    again per site cost more than reading the record)."""
     if stored is None:
         return None
     try:
         manifest = (folder / MANIFEST_NAME).read_bytes()
-        keys = json.loads(stored)
-        if keys.get("manifest") != hashlib.sha256(manifest).hexdigest():
+        record = json.loads(stored)
+        if record.get("manifest") != hashlib.sha256(manifest).hexdigest():
             return None
-        files = json.loads(manifest)["files"]
-        entries = {path: FileEntry(int(f["size"]), str(f["sha256"])) for path, f in files.items()}
-        return PreviousBundle(folder, entries, dict(keys["files"]))
+        keys, entries = {}, {}
+        for path, (file_key, size, sha256) in record["files"].items():
+            keys[path], entries[path] = str(file_key), FileEntry(int(size), str(sha256))
+        return PreviousBundle(folder, entries, keys)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # no bundle there, or not one this code wrote: make every file
 
@@ -114,10 +117,14 @@ def stored_keys(cache: Cache, folder: Path) -> bytes | None:
     return cache.get(NAMESPACE, record_key(manifest))
 
 
-def keys_record(manifest: bytes, keys: Mapping[str, str]) -> tuple[str, bytes]:
-    """The cache entry that says which key each file listed in ``manifest`` was made from."""
+def keys_record(
+    manifest: bytes, keys: Mapping[str, str], files: Mapping[str, FileEntry]
+) -> tuple[str, bytes]:
+    """The cache entry that says which key each file listed in ``manifest`` was made from,
+    with its entry there (``files``: the entries the manifest was written with)."""
     digest = hashlib.sha256(manifest).hexdigest()
-    return record_key(manifest), json.dumps({"manifest": digest, "files": keys}).encode()
+    listed = {path: (key, files[path].size, files[path].sha256) for path, key in keys.items()}
+    return record_key(manifest), json.dumps({"manifest": digest, "files": listed}).encode()
 
 
 def save_keys(cache: Cache, records: list[tuple[str, bytes]]) -> None:

@@ -23,6 +23,7 @@ belong in the key, not in a marker. Only the pieces are kept (a few KB per item 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -113,7 +114,9 @@ class SharedPages:
         entry = self._entry(key, tuple(items))
         if entry is None:
             return None
-        return _key(entry, repr(sorted(values.items())))
+        # the entry is a digest (fixed length) then the values in the caller's order: the same
+        # values in another order only give another key (a miss, never a stale file)
+        return hashlib.sha256(f"{entry}{values!r}".encode()).hexdigest()
 
     def _entry(self, key: Hashable, items: Iterable[str]) -> str | None:
         if self.store is None or self.item_digest is None:

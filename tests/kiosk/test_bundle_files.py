@@ -6,6 +6,7 @@ for other bytes than the file holds.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from datetime import UTC, datetime
@@ -19,10 +20,12 @@ from p2f_kiosk.bundle import planned_slides, write_bundle
 from p2f_kiosk.images import ImageProblem
 from p2f_kiosk.pictures import picture_jobs
 from p2f_kiosk.plan import plan_site
+from p2f_kiosk.previous import keys_record, load_previous
 from p2f_kiosk.shared import SharedFiles
 from p2f_kiosk.shared_pages import SharedPages
 from p2f_model.corpus import Corpus
 from p2f_model.load import load_corpus
+from p2f_player.contract.manifest import MANIFEST_NAME, FileEntry
 from tests.conftest import ROOT
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -125,3 +128,21 @@ def test_plans_made_once_per_build_equal_plans_made_alone(corpus: Corpus) -> Non
     with_hours = [s for s in opened if s.open_times is not None]
     remembered = [key for key in shared.values if key[0] == "open-intervals"]
     assert 0 < len(remembered) < len(with_hours)
+
+
+def test_a_keys_record_gives_the_entries_its_manifest_was_written_with(tmp_path: Path) -> None:
+    files = {"slides/a.fr.html": FileEntry(3, "a" * 64), "lists/x.html": FileEntry(5, "b" * 64)}
+    manifest = json.dumps(
+        {"files": {p: {"size": e.size, "sha256": e.sha256} for p, e in files.items()}}
+    )
+    (tmp_path / MANIFEST_NAME).write_text(manifest)
+    _, record = keys_record(manifest.encode(), {"slides/a.fr.html": "k1"}, files)
+    found = load_previous(tmp_path, record)
+    assert found is not None
+    assert found.keys == {"slides/a.fr.html": "k1"}  # a file without a key is made again
+    assert found.entries == {"slides/a.fr.html": files["slides/a.fr.html"]}
+    (tmp_path / MANIFEST_NAME).write_text(manifest + " ")
+    assert load_previous(tmp_path, record) is None  # recorded for other bytes
+    old_form = json.dumps({"manifest": json.loads(record)["manifest"], "files": {"x": "k"}})
+    (tmp_path / MANIFEST_NAME).write_text(manifest)
+    assert load_previous(tmp_path, old_form.encode()) is None

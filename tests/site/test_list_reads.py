@@ -8,9 +8,11 @@ a clean build's.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from p2f_site.lists import LISTED_KINDS, MADE_FROM, TemplateReads
+from p2f_build.cache import CACHE_FOLDER, BuildCache
+from p2f_site.lists import LISTED_KINDS, MADE_FROM, TEMPLATE_NAMES, TemplateReads
 from tests.conftest import ROOT, WriteContent
 from tests.site.test_incremental import assert_same, build, place
 
@@ -44,6 +46,12 @@ def test_a_place_edit_renders_again_only_the_lists_showing_places(
     clean = tmp_path / "clean"
     build(content, clean, cache=False)
     assert_same(output, clean, "one place's summary edited")
+    # each template was parsed once: its free names are kept in the build cache
+    cache = BuildCache(output / CACHE_FOLDER)
+    kept = [json.loads(v) for v in cache.get_many(TEMPLATE_NAMES).values()]
+    cache.close()
+    free_names = {name for free, _ in kept for name in free}
+    assert {"by_category", "current", "home_events", "lists"} <= free_names
 
 
 def test_a_template_using_an_unknown_context_name_reads_everything(tmp_path: Path) -> None:
@@ -56,7 +64,7 @@ def test_a_template_using_an_unknown_context_name_reads_everything(tmp_path: Pat
     (tmp_path / "c.html").write_text("{{ by_category }}{{ url_for }}{% block x %}{% endblock %}")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path))
     env.globals["url_for"] = str
-    reads = TemplateReads(env, {"pages": [], "SITENAME": "x"})
+    reads = TemplateReads(env, {"pages": [], "SITENAME": "x"}, {})
     assert reads.kinds("a.html", MADE_FROM) is None
     assert reads.kinds("b.html", {"items": ("event",)}) == {"event"}  # by_category not given
     assert reads.kinds("b.html", {"items": ("event",), **MADE_FROM}) == {"event", "place"}
@@ -68,6 +76,6 @@ def test_the_real_templates_read_what_their_pages_show() -> None:
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"))
     env.globals.update({"_": str, "ui": str})  # any global: a template function
-    reads = TemplateReads(env, {"pages": []})
+    reads = TemplateReads(env, {"pages": []}, {})
     assert reads.kinds("404.html", MADE_FROM) == frozenset()
     assert reads.kinds("map.html", MADE_FROM) == {"place"}

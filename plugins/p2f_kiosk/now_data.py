@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime, time, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from p2f_kiosk.labels import labels, subcategory_label
 from p2f_kiosk.screen_words import screen_words
@@ -33,6 +33,15 @@ DAYS = 14  # as long as a manifest is trusted (bundle.MANIFEST_LIFETIME)
 LOOKAHEAD = timedelta(days=8)  # past the end, to say when the last phase changes
 EARTH_M = 6_371_000
 Minutes = Sequence[tuple[int, int, str]]  # (minute from the span's start, open, phrase)
+
+
+class Phases(NamedTuple):
+    """A place's or event's phases as minutes, with their phrases in order of first use."""
+
+    minutes: Minutes
+    texts: tuple[str, ...]
+
+
 T = TypeVar("T")
 
 
@@ -73,19 +82,20 @@ def place_phases(expression: str, season: str | None, now: datetime, lang: str) 
     return state_phases(intervals, start, end, lang)
 
 
-def place_minutes(expression: str, season: str | None, now: datetime, lang: str) -> Minutes:
+def place_minutes(expression: str, season: str | None, now: datetime, lang: str) -> Phases:
     """``place_phases`` as minutes from the span's start: what now.js holds but for the
     phrases' indexes (the same for every site: the build works it out once per key)."""
     return _minutes(place_phases(expression, season, now, lang), span_start(now))
 
 
-def _event_minutes(starts: datetime, ends: datetime, now: datetime, lang: str) -> Minutes:
+def _event_minutes(starts: datetime, ends: datetime, now: datetime, lang: str) -> Phases:
     start = span_start(now)
     return _minutes(event_phases(starts, ends, max(start, now), lang), start)
 
 
-def _minutes(phases: Iterable[Phase], start: datetime) -> Minutes:
-    return [(int((p.start - start).total_seconds() // 60), int(p.open), p.text) for p in phases]
+def _minutes(phases: Iterable[Phase], start: datetime) -> Phases:
+    minutes = [(int((p.start - start).total_seconds() // 60), int(p.open), p.text) for p in phases]
+    return Phases(minutes, tuple(dict.fromkeys(text for _, _, text in minutes)))
 
 
 def now_data(
@@ -94,7 +104,7 @@ def now_data(
     here: tuple[float, float],
     now: datetime,
     lang: str,
-    remember: Callable[[Hashable, Callable[[], Minutes]], Minutes] = _compute,
+    remember: Callable[[Hashable, Callable[[], Phases]], Phases] = _compute,
 ) -> dict[str, Any]:
     """The document of ``now.js`` for one language (see the module's docstring; every input
     it reads besides ``here``, ``now`` and ``lang`` is in ``now_inputs``). ``remember(key,
@@ -104,17 +114,13 @@ def now_data(
     end = start + timedelta(days=DAYS)
     index: dict[str, int] = {}  # phrase -> its place in ``texts``, in order of first use
 
-    def compact(minutes: Minutes) -> list[list[int]]:
+    def compact(phases: Phases) -> list[list[int]]:
         # the hot loop of a clean build (a phase per opening change of every place, per site
-        # and language): no datetime arithmetic here, phrases looked up before being added
-        found = index.get
-        out = []
-        for minute, is_open, text in minutes:
-            number = found(text)
-            if number is None:
-                number = index[text] = len(index)
-            out.append([minute, is_open, number])
-        return out
+        # and language): no datetime arithmetic here, and new phrases added before the list
+        for text in phases.texts:
+            if text not in index:
+                index[text] = len(index)
+        return [[minute, is_open, index[text]] for minute, is_open, text in phases.minutes]
 
     words = labels(lang)
     rows = []

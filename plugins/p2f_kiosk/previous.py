@@ -1,22 +1,23 @@
 """Files of the current build's bundle reused as they are when their inputs did not change.
 
-With the build cache (``invoke build``, ``livereload``), each file of a bundle that is made from
-known inputs (a slide, an item page of the touch directory, a resized picture) gets a *file key*:
-a digest of everything its bytes depend on (see ``SharedPages.file_key`` and
-``SharedFiles.file_key``). When a site's bundle is finished, the keys of its files are kept in
-the build cache under a digest of the bytes of the manifest written with them. The next build
-reads the current build's manifest (``kiosk/<site>/manifest.json``, next to the current
-``site/``), finds the keys recorded for exactly those bytes, and for a file whose key is the
-same as its own: hard-links the current file into the staging bundle and takes its size and
-SHA-256 from that manifest, instead of joining, writing and hashing it again.
+With the build cache (``invoke build``, ``livereload``), each file of a bundle gets a *file
+key*: a digest of everything its bytes depend on. Slides, item pages and pictures get theirs
+from ``SharedPages.file_key`` and ``SharedFiles.file_key``; the touch directory's lists, home
+and search pages, ``now.js``, the search index and its static files from the values they are
+made of (``p2f_kiosk.directory``). When a site's bundle is finished, the keys of its files,
+each with its size and SHA-256 as written into the manifest, are kept in the build cache under
+a digest of the bytes of that manifest. The next build reads the current build's manifest
+(``kiosk/<site>/manifest.json``, next to the current ``site/``), finds the record kept for
+exactly those bytes, and for a file whose key is the same as its own: hard-links the current
+file into the staging bundle and takes its size and SHA-256 from the record, instead of
+making, writing and hashing it again.
 
-What it never trusts: a file with no recorded key, a key recorded for other manifest bytes (a
-bundle changed by hand, a build without cache), a file the manifest does not list, a file that
-is not a regular file or whose size is not the manifest's. Then the file is made as in a clean
-build. Files made from inputs no key covers (lists, ``now.js``, the search index, the manifest)
-are always made again. A file that the new build does not produce is simply not carried over.
-Nothing here renders; nothing writes into the current build (a hard link adds a name, and the
-bundle writers unlink before they write).
+What it never trusts: a file with no recorded key, a record kept for other manifest bytes (a
+bundle changed by hand, a build without cache), a file that is not a regular file or whose size
+is not the recorded one. Then the file is made as in a clean build. The manifest itself and
+``assets/kiosk.css`` are always written again. A file that the new build does not produce is
+simply not carried over. Nothing here renders; nothing writes into the current build (a hard
+link adds a name, and the bundle writers never write through one).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from pathlib import Path
 from p2f_build.cache import BuildCache, Cache, key
 from p2f_player.contract.manifest import MANIFEST_NAME, FileEntry
 
-NAMESPACE = "kiosk-files"  # in the build cache: manifest digest -> {path: file key}
+NAMESPACE = "kiosk-files"  # in the build cache: manifest digest -> {path: [key, size, sha256]}
 
 
 def record_key(manifest: bytes) -> str:

@@ -51,7 +51,7 @@ from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.manifest import iso
 from p2f_site.hours_words import event_when, money, offer_fact, week_words
 from p2f_site.hours_words import words as hour_words
-from p2f_site.reader import ALLOWED_TAGS, new_markdown
+from p2f_site.reader import ALLOWED_TAGS, markdown_html, new_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
 OFFLINE_TAGS = set(ALLOWED_TAGS) - {"a", "img", "iframe"}
@@ -177,7 +177,7 @@ class _PageWriter:
         """Clean HTML with no outside links; each distinct body converted once per build."""
 
         def convert(text: str) -> str:
-            return nh3.clean(self.md.reset().convert(text), tags=OFFLINE_TAGS)
+            return nh3.clean(markdown_html(self.md, text, self.corpus), tags=OFFLINE_TAGS)
 
         return self.corpus.remember("offline-html", body, convert)
 

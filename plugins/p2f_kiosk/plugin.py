@@ -18,6 +18,7 @@ from p2f_kiosk.pictures import prepare_pictures
 from p2f_kiosk.previous import PreviousBundle, load_previous, save_keys, stored_keys
 from p2f_kiosk.shared import SharedFiles
 from p2f_kiosk.workers import build_in_workers, can_fork, in_process
+from p2f_site.reader import MARKDOWN_HTML
 
 log = logging.getLogger(__name__)
 WORKERS_SETTING = "P2F_KIOSK_WORKERS"
@@ -92,6 +93,7 @@ def write_bundles(pelican: Any) -> None:
         )  # fmt: skip
     log.info("kiosk: %d files written, %d linked from the current build", written, linked)
     save_keys(cache, records)
+    corpus.forget(MARKDOWN_HTML)  # no later step reads the bodies' Markdown output
     # Next to the bundles, not inside one: it is not part of what a screen downloads.
     (kiosk_root / REPORT_NAME).write_text(json.dumps(reports, indent=1, sort_keys=True))
 

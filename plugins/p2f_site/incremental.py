@@ -187,12 +187,7 @@ class PageKeys:
         answer is kept in the build cache by the source, the code (Jinja's version) and the
         environment's syntax settings."""
         env = self._env
-        syntax = [
-            env.block_start_string, env.block_end_string, env.variable_start_string,
-            env.variable_end_string, env.comment_start_string, env.comment_end_string,
-            str(env.line_statement_prefix), str(env.line_comment_prefix),
-            *sorted(env.extensions),
-        ]  # fmt: skip
+        syntax = jinja_syntax(env)
         entry = key(self.inputs.code, *syntax, source)
         found = self._store.get(TEMPLATES, entry) if self._store is not None else None
         if found is not None:
@@ -316,6 +311,17 @@ class CachingWriter(Writer):  # type: ignore[misc]
         except FileNotFoundError:
             os.makedirs(folder, exist_ok=True)
         self._folders.add(folder)
+
+
+def jinja_syntax(env: jinja2.Environment) -> list[str]:
+    """The settings of ``env`` that change how a template's source parses: part of every key
+    kept for a parsed template (with its source and the code's digest)."""
+    return [
+        env.block_start_string, env.block_end_string, env.variable_start_string,
+        env.variable_end_string, env.comment_start_string, env.comment_end_string,
+        str(env.line_statement_prefix), str(env.line_comment_prefix),
+        *sorted(env.extensions),
+    ]  # fmt: skip
 
 
 def load_records(cache: BuildCache, build_name: str | None) -> dict[str, PageRecord]:

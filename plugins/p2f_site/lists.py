@@ -26,7 +26,7 @@ from p2f_model.load import read_content_file
 from p2f_model.vocabulary import SITE_LANGUAGES
 from p2f_player.contract.rules import AUDIENCES, PARIS
 from p2f_site.hours import open_intervals
-from p2f_site.incremental import cached_picture
+from p2f_site.incremental import cached_picture, jinja_syntax
 from p2f_site.pictures import Picture
 from p2f_site.reader import new_markdown, release_html, render_markdown
 from p2f_site.ui import THEMES, event_audiences
@@ -298,12 +298,7 @@ class TemplateReads:
             return self._files[name]
         source = self._env.loader.get_source(self._env, name)[0]
         env = self._env
-        syntax = [
-            env.block_start_string, env.block_end_string, env.variable_start_string,
-            env.variable_end_string, env.comment_start_string, env.comment_end_string,
-            str(env.line_statement_prefix), str(env.line_comment_prefix),
-            *sorted(env.extensions),
-        ]  # fmt: skip
+        syntax = jinja_syntax(env)
         entry = None if self._inputs is None else key(self._inputs.code, *syntax, source)
         found = None if entry is None else self._store.get(TEMPLATE_NAMES, entry)
         if found is not None:

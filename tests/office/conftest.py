@@ -195,7 +195,9 @@ def played_day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
         wait_until(lambda: (latest(port_journal) or START) >= OFFLINE[1], "15:00 at port", 120)
         day.unsent_during_offline = unsent(port_journal)
         day.store_during_offline = tmp / "store-offline"
-        shutil.copytree(store, day.store_during_offline)
+        # the gare player writes into this folder meanwhile: a file being written (its
+        # temporary name, renamed into place when complete) is not in the store yet
+        shutil.copytree(store, day.store_during_offline, ignore=shutil.ignore_patterns(".*.tmp"))
         server.down = False
         for name, process in players.items():
             process.wait(timeout=300)

@@ -26,8 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -38,6 +36,7 @@ from pelican.writers import Writer
 from p2f_build.cache import BuildCache, Inputs, build_cache, build_inputs, key
 from p2f_model.corpus import Corpus, Item
 from p2f_site.pictures import Picture, make_picture, picture_bytes, picture_from_bytes
+from p2f_site.staging import staging_site
 
 PAGES = "site-pages"  # cache namespace: per finished build, what each page was rendered from
 TEMPLATES = "site-template-refs"  # cache namespace: a template source -> the templates it names
@@ -222,10 +221,8 @@ class CachingWriter(Writer):  # type: ignore[misc]
         settings.setdefault("P2F_REUSED", 0)
         self._previous: dict[str, PageRecord] = settings.get("P2F_PAGE_RECORDS") or {}
         self._records: dict[str, PageRecord] = settings.setdefault("P2F_NEW_PAGE_RECORDS", {})
-        previous_site = settings.get("P2F_PREVIOUS_SITE")
-        self._previous_site = str(previous_site) if previous_site else None
-        self._output = os.path.abspath(output_path)
-        self._folders: set[str] = set()  # made in the staging folder by ``_reuse``
+        self._staging = staging_site(settings, output_path)
+        self._output = self._staging.root
         self._keys: PageKeys | None = None
 
     def _page_keys(self, template: Any, context: dict[str, Any]) -> PageKeys | None:
@@ -266,6 +263,7 @@ class CachingWriter(Writer):  # type: ignore[misc]
             result = super().write_file(name, template, context, **kwargs)
         finally:
             corpus.items.reads = None
+        self._staging.made(os.path.abspath(os.path.join(self._output, name)))
         self._count("P2F_RENDERED", str(name))
         self._records[name] = PageRecord(
             template.name, keys.page(name, template.name, reads), tuple(sorted(reads.items)),
@@ -279,38 +277,16 @@ class CachingWriter(Writer):  # type: ignore[misc]
             self.settings.setdefault("P2F_RENDERED_NAMES", []).append(name)
 
     def _reuse(self, name: str, template: str, record: PageRecord, keys: PageKeys) -> bool:
-        if self._previous_site is None or record.template != template:
+        if self._staging.previous is None or record.template != template:
             return False
         reads = Reads(set(record.items), set(record.kinds), record.everything)
         if keys.page(name, template, reads) != record.key:
             return False
-        # plain ``os`` calls on str paths: ~7,500 pages a build at 5,000 documents
-        source = os.path.join(self._previous_site, name)
-        try:
-            if not stat.S_ISREG(os.lstat(source).st_mode):
-                return False
-        except OSError:
-            return False
         target = os.path.abspath(os.path.join(self._output, name))
         if not target.startswith(self._output + os.sep):
             raise RuntimeError(f"Attempted to break out of output directory to {target}")
-        self._folder(os.path.dirname(target))
-        try:
-            os.link(source, target)  # never written again: the staging folder only adds files
-        except OSError:  # a file system without hard links
-            shutil.copyfile(source, target)
-        return True
-
-    def _folder(self, folder: str) -> None:
-        if folder in self._folders:
-            return
-        try:
-            os.mkdir(folder)
-        except FileExistsError:
-            pass
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
-        self._folders.add(folder)
+        # the record proves the current build has the file: no ``lstat`` (``p2f_site.staging``)
+        return self._staging.link(target[len(self._output) + 1 :])
 
 
 def jinja_syntax(env: jinja2.Environment) -> list[str]:

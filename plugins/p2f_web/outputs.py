@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any
 from p2f_build.cache import Inputs, build_cache, build_inputs, key
 from p2f_model.corpus import Corpus, Item
 from p2f_model.vocabulary import SITE_LANGUAGES
+from p2f_site.staging import Staging, staging_site
 from p2f_site.urls import item_path
 from p2f_web import documents, ical
 from p2f_web.landing import landing_kinds, landing_path, language_landing, language_landing_path
@@ -45,44 +45,27 @@ VEVENTS = "web-vevent"  # cache namespace: key of an event in a language -> its 
 class Outputs:
     """Where the files go, what the current build's were made from, what this one's are."""
 
-    site: Path
+    staging: Staging  # this build's site folder, shared with the page writer
     inputs: Inputs | None
-    previous_site: Path | None = None
     previous: dict[str, str] = field(default_factory=dict)
     records: dict[str, str] = field(default_factory=dict)
     written: int = 0
     linked: int = 0
-    folders: set[str] = field(default_factory=set)  # made in this build's site folder
 
     def reuse(self, path: str, made_from: str | None) -> bool:
-        """Link ``path`` from the current build if it was made from ``made_from``.
-
-        Plain ``os`` calls on str paths: at 5,000 documents this runs ~11,000 times a build."""
-        if made_from is None or self.previous_site is None or self.previous.get(path) != made_from:
+        """Link ``path`` from the current build if it was made from ``made_from`` (the record
+        proves the current build has it: ``p2f_site.staging``)."""
+        if made_from is None or self.previous.get(path) != made_from:
             return False
-        source = os.path.join(self.previous_site, path)
-        try:
-            if not stat.S_ISREG(os.lstat(source).st_mode):
-                return False
-        except FileNotFoundError:
+        if not self.staging.link(path):
             return False
-        target = os.path.join(self.site, path)
-        self._folder(os.path.dirname(target))
-        try:
-            os.link(source, target)
-        except FileExistsError:  # written before this step: replaced, as ``write`` would
-            os.unlink(target)
-            os.link(source, target)
-        except OSError:  # a file system without hard links
-            shutil.copyfile(source, target + ".tmp")
-            os.replace(target + ".tmp", target)
         self.records[path] = made_from
         self.linked += 1
         return True
 
     def write(self, path: str, data: bytes, made_from: str | None) -> None:
-        target = os.path.join(self.site, path)
-        self._folder(os.path.dirname(target))
+        target = self.staging.path(path)
+        self.staging.folder(os.path.dirname(target))
         with open(target + ".tmp", "wb") as temporary:
             temporary.write(data)
         os.replace(target + ".tmp", target)
@@ -90,23 +73,12 @@ class Outputs:
             self.records[path] = made_from
         self.written += 1
 
-    def _folder(self, folder: str) -> None:
-        if folder in self.folders:
-            return
-        try:  # one system call for the usual case (its parent exists): ~11,000 folders a build
-            os.mkdir(folder)
-        except FileExistsError:
-            pass
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
-        self.folders.add(folder)
-
 
 def write_web_outputs(settings: dict[str, Any]) -> str:
     """Write every machine-facing file and landing of the build; a line for the log."""
     web, corpus = settings["P2F_WEB"], settings["P2F_CORPUS"]
     site = Path(settings["OUTPUT_PATH"])
-    outputs = _outputs(site, build_inputs(settings), settings.get("P2F_PREVIOUS_SITE"))
+    outputs = _outputs(staging_site(settings), build_inputs(settings))
     cache = build_cache(settings)
     keys = {slug: _item_key(outputs.inputs, corpus, item) for slug, item in corpus.items.items()}
     made: dict[tuple[str, str], bytes] = {}
@@ -134,7 +106,7 @@ def write_web_outputs(settings: dict[str, Any]) -> str:
         made_from = _shared_key(outputs.inputs, doc)
         if not outputs.reuse(doc.path, made_from):
             outputs.write(doc.path, doc.make(), made_from)
-    landings = _write_language_landings(outputs, corpus)
+    landings = _write_language_landings(outputs, corpus, settings.get("P2F_NEW_PAGE_RECORDS"))
     if outputs.inputs is not None:
         text = json.dumps(outputs.records, sort_keys=True)
         (site.parent / RECORDS).write_text(text, encoding="utf-8")
@@ -144,14 +116,14 @@ def write_web_outputs(settings: dict[str, Any]) -> str:
     )
 
 
-def _outputs(site: Path, inputs: Inputs | None, previous_site: str | None) -> Outputs:
-    if inputs is None or not previous_site:
-        return Outputs(site, inputs)
+def _outputs(staging: Staging, inputs: Inputs | None) -> Outputs:
+    if inputs is None or staging.previous is None:
+        return Outputs(staging, inputs)
     try:
-        records = json.loads((Path(previous_site).parent / RECORDS).read_text(encoding="utf-8"))
+        records = json.loads((Path(staging.previous).parent / RECORDS).read_text("utf-8"))
     except (OSError, ValueError):
         records = {}
-    return Outputs(site, inputs, Path(previous_site), records if isinstance(records, dict) else {})
+    return Outputs(staging, inputs, records if isinstance(records, dict) else {})
 
 
 def _item_key(inputs: Inputs | None, corpus: Corpus, item: Item) -> str | None:
@@ -182,40 +154,36 @@ def _own_paths(item: Item) -> list[str]:
     return own
 
 
-def _write_language_landings(outputs: Outputs, corpus: Corpus) -> int:
+def _write_language_landings(outputs: Outputs, corpus: Corpus, pages: Any = None) -> int:
     """``/d/<lang>/<slug>/index.html``: each item page again at its deep link's address (not
-    indexed: the copies carry no ``data-pagefind-body``, and Pagefind never reads ``d/``)."""
+    indexed: the copies carry no ``data-pagefind-body``, and Pagefind never reads ``d/``).
+
+    ``pages``: the page writer's records of this build (``P2F_NEW_PAGE_RECORDS``), when it kept
+    them: a page named there exists, and one it linked from the current build has the bytes the
+    landing there was made from; no system call is needed to know either."""
     kinds, count = landing_kinds(), 0
     made_from = key("web-landing", outputs.inputs.globals) if outputs.inputs else None
+    pages = pages if isinstance(pages, dict) else {}
+    linked = outputs.staging.linked
     for item in corpus.items.values():
         if item.kind not in kinds:
             continue
         for lang in SITE_LANGUAGES:
             name = item_path(item.kind, item.slug, lang)
-            page = os.path.join(outputs.site, name)
-            try:
-                found = os.lstat(page)
-            except FileNotFoundError:
-                continue
-            if not stat.S_ISREG(found.st_mode):
+            if name not in pages and not _is_file(outputs.staging.path(name)):
                 continue
             count += 1
             path = language_landing_path(lang, item.slug)
-            if _same_page(outputs, name, found) and outputs.reuse(path, made_from):
+            if name in linked and outputs.reuse(path, made_from):
                 continue
-            with open(page, encoding="utf-8") as read:
+            with open(outputs.staging.path(name), encoding="utf-8") as read:
                 landing = language_landing(read.read())
             outputs.write(path, landing.encode(), made_from)
     return count
 
 
-def _same_page(outputs: Outputs, name: str, page: os.stat_result) -> bool:
-    """Whether the page ``name`` (``page``: its ``lstat``) was linked from the current build,
-    not rendered again: the same inode, hence the same bytes."""
-    if outputs.previous_site is None:
-        return False
+def _is_file(path: str) -> bool:
     try:
-        previous = os.lstat(os.path.join(outputs.previous_site, name))
+        return stat.S_ISREG(os.lstat(path).st_mode)
     except FileNotFoundError:
         return False
-    return (previous.st_ino, previous.st_dev) == (page.st_ino, page.st_dev)

@@ -25,6 +25,7 @@ from p2f_model.images import MAX_IMAGE_BYTES
 from p2f_model.load import read_content_file
 from p2f_model.vocabulary import SITE_LANGUAGES
 from p2f_player.contract.rules import AUDIENCES, PARIS
+from p2f_site.cards import Cards
 from p2f_site.hours import open_intervals
 from p2f_site.incremental import cached_picture, jinja_syntax
 from p2f_site.pictures import Picture
@@ -163,6 +164,9 @@ class ListsGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         corpus: Corpus = self.settings["P2F_CORPUS"]
+        # each card once per build (and kept in the cache), whatever the pages showing it
+        cards = Cards(self.env, self.settings)
+        self.env.globals["card"] = cards.function()
         reads = TemplateReads(self.env, self.context, self.settings)
         output = Path(self.output_path)
         for picture in self.pictures.values():
@@ -197,6 +201,7 @@ class ListsGenerator(Generator):
                     view_path(view, lang), template, self.context,
                     view=view, p2f_kinds=reads.kinds(template.name, MADE_FROM), **common,
                 )  # fmt: skip
+        self.settings["P2F_CARDS_RENDERED"] = cards.rendered  # for the logs and the tests
         self._write_fallbacks(corpus, writer)
         release_html(self.context, corpus)  # the last website pages Pelican renders
 

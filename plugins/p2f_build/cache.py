@@ -22,6 +22,19 @@ stale page, a key with one input too many only costs a render.
 The API is small: ``get(namespace, key) -> bytes | None`` and ``put(namespace, key, value)``;
 ``build_cache(settings)`` gives the build's cache, or a ``NullCache`` (always a miss) when the
 build runs without one (``P2F_CACHE`` unset: a clean build). Nothing here reads the clock.
+
+Pruning: every edit adds entries (the check's reading of the new bytes, the new body's HTML,
+the pages that read the item) and the old ones are never asked for again, so the cache would
+grow forever. Each entry carries the number of the last build that used it (read it or wrote
+it), counted per namespace: a namespace's count goes up by one at the end of each build that
+used the namespace at all. An entry that none of the last ``keep_builds`` builds using its
+namespace used is deleted when the build closes the cache. Builds that do not reach a step
+(a content error stops the build before the pages; a build with nothing changed stops before
+everything) do not age that step's entries, and a step that asks for every current input
+(the check reads every file, the reader every body) keeps exactly the current inputs plus the
+last few versions. What a step skips without asking the cache (the kiosk's pieces of a page
+whose file is linked from the current build) ages and goes: a later build that needs it again
+makes it again (a miss costs work, never a wrong byte).
 """
 
 from __future__ import annotations
@@ -40,6 +53,11 @@ SETTING = "P2F_CACHE"  # settings key: the cache folder (str), absent = no cache
 OPENED = "P2F_BUILD_CACHE"  # settings key: the opened cache of the running build
 INPUTS = "P2F_INPUTS"  # settings key: the ``Inputs`` digests of the running build
 FORMAT = "1"  # bump when the meaning of stored values changes: old entries stop matching
+# An entry none of the last KEEP_BUILDS builds using its namespace read or wrote is deleted: a
+# reporter's edits (each one new readings, HTML, pages) go after that many builds, and
+# switching to another branch for a few builds and back still finds the first one's entries.
+KEEP_BUILDS = 8
+KEEP_VARIABLE = "P2F_CACHE_KEEP_BUILDS"  # environment: another number (a CI runner, the tests)
 
 
 def key(*parts: bytes | str) -> str:
@@ -101,57 +119,123 @@ class NullCache:
 
 
 class BuildCache:
-    """Content-addressed values by (namespace, key) in one SQLite file.
+    """Content-addressed values by (namespace, key) in one SQLite file, pruned by use.
 
     Writes are grouped in one transaction, committed by ``close()`` (end of a build, failed or
-    not: a value stored under its inputs' key is valid whatever happened after).
+    not: a value stored under its inputs' key is valid whatever happened after). ``close()``
+    also marks the entries this build read and deletes those no recent build used (see the
+    module's docstring); ``pruned`` counts them.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, keep_builds: int | None = None) -> None:
+        self.keep_builds = keep_builds_from(os.environ) if keep_builds is None else keep_builds
+        if self.keep_builds < 1:
+            raise ValueError(f"keep_builds must be at least 1, not {self.keep_builds}")
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
         self._db = sqlite3.connect(folder / DATABASE)
         self._db.execute(
-            "CREATE TABLE IF NOT EXISTS entries "
-            "(namespace TEXT, key TEXT, value BLOB, PRIMARY KEY (namespace, key))"
+            "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value BLOB, "
+            "used INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (namespace, key))"
         )
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(entries)")}
+        if "used" not in columns:  # a cache made before pruning: its entries count as old
+            self._db.execute("ALTER TABLE entries ADD COLUMN used INTEGER NOT NULL DEFAULT 0")
+        self._db.execute("CREATE INDEX IF NOT EXISTS entries_used ON entries (namespace, used)")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS builds (namespace TEXT PRIMARY KEY, count INTEGER)"
+        )
+        # namespace -> number of builds that used it before this one
+        self._builds: dict[str, int] = dict(self._db.execute("SELECT namespace, count FROM builds"))
+        self._used: dict[str, set[str]] = {}  # namespace -> keys read, to be marked as used
+        self._read_all: set[str] = set()  # namespaces read whole (``get_many``)
         self.hits = 0
         self.misses = 0
+        self.pruned = 0
+
+    def _build(self, namespace: str) -> int:
+        """This build's number for ``namespace`` (the namespace counts as used by it)."""
+        self._used.setdefault(namespace, set())
+        return self._builds.get(namespace, 0) + 1
 
     def get(self, namespace: str, entry: str) -> bytes | None:
         row = self._db.execute(
-            "SELECT value FROM entries WHERE namespace = ? AND key = ?", (namespace, entry)
+            "SELECT value, used FROM entries WHERE namespace = ? AND key = ?", (namespace, entry)
         ).fetchone()
+        build = self._build(namespace)
         if row is None:
             self.misses += 1
             return None
         self.hits += 1
+        if row[1] < build:
+            self._used[namespace].add(entry)
         return bytes(row[0])
 
     def get_many(self, namespace: str) -> dict[str, bytes]:
         """Every entry of ``namespace`` (for steps that look up thousands of keys at once)."""
+        self._build(namespace)
+        self._read_all.add(namespace)
         rows = self._db.execute("SELECT key, value FROM entries WHERE namespace = ?", (namespace,))
         return {entry: bytes(value) for entry, value in rows}
 
     def put(self, namespace: str, entry: str, value: bytes) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO entries (namespace, key, value) VALUES (?, ?, ?)",
-            (namespace, entry, value),
+            "INSERT OR REPLACE INTO entries (namespace, key, value, used) VALUES (?, ?, ?, ?)",
+            (namespace, entry, value, self._build(namespace)),
         )
 
     def put_many(self, namespace: str, values: Iterable[tuple[str, bytes]]) -> None:
+        build = self._build(namespace)
         self._db.executemany(
-            "INSERT OR REPLACE INTO entries (namespace, key, value) VALUES (?, ?, ?)",
-            ((namespace, entry, value) for entry, value in values),
+            "INSERT OR REPLACE INTO entries (namespace, key, value, used) VALUES (?, ?, ?, ?)",
+            ((namespace, entry, value, build) for entry, value in values),
         )
 
     def drop(self, namespace: str) -> None:
         """Forget a namespace (a step that keeps only its latest state)."""
         self._db.execute("DELETE FROM entries WHERE namespace = ?", (namespace,))
+        self._used.pop(namespace, None)
+        self._read_all.discard(namespace)
 
     def close(self) -> None:
+        """Mark what this build used, delete what the last ``keep_builds`` builds of each
+        namespace did not use, commit."""
+        for namespace, read in self._used.items():
+            build = self._build(namespace)
+            if namespace in self._read_all:
+                self._db.execute(
+                    "UPDATE entries SET used = ? WHERE namespace = ? AND used < ?",
+                    (build, namespace, build),
+                )
+            else:
+                self._db.executemany(
+                    "UPDATE entries SET used = ? WHERE namespace = ? AND key = ?",
+                    ((build, namespace, entry) for entry in read),
+                )
+            gone = self._db.execute(
+                "DELETE FROM entries WHERE namespace = ? AND used <= ?",
+                (namespace, build - self.keep_builds),
+            )
+            self.pruned += max(gone.rowcount, 0)
+            self._db.execute(
+                "INSERT OR REPLACE INTO builds (namespace, count) VALUES (?, ?)", (namespace, build)
+            )
         self._db.commit()
         self._db.close()
+
+
+def keep_builds_from(environ: Mapping[str, str]) -> int:
+    """``P2F_CACHE_KEEP_BUILDS`` from ``environ``, or ``KEEP_BUILDS``. Raises ``ValueError``."""
+    value = environ.get(KEEP_VARIABLE, "").strip()
+    if not value:
+        return KEEP_BUILDS
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(
+            f"{KEEP_VARIABLE}={value!r}: expected a whole number of builds, at least 1 "
+            f"(an entry no build of the last that many used is deleted); unset it for "
+            f"{KEEP_BUILDS}"
+        )
+    return int(value)
 
 
 def build_cache(settings: Mapping[str, Any]) -> BuildCache | NullCache:

@@ -25,3 +25,25 @@ def test_the_build_and_its_plugins_import_no_library_only_some_runs_use() -> Non
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == ""
+
+
+def test_a_rebuild_with_no_change_imports_none_of_the_plugins() -> None:
+    """``p2f_site.build`` decides whether anything changed before Pelican runs: the plugins'
+    modules come with Pelican's ``register`` calls, not with the packages (~0.5 s a start)."""
+    plugins = (
+        "p2f_site.plugin",
+        "p2f_site.lists",
+        "p2f_kiosk",
+        "p2f_web.plugin",
+        "p2f_web.outputs",
+    )
+    code = (
+        "import sys\n"
+        "import p2f_site.build, p2f_web.csp\n"
+        f"print(' '.join(sorted(name for name in {plugins!r} if name in sys.modules)))\n"
+    )
+    env = {"PYTHONPATH": f"{ROOT / 'plugins'}:{ROOT}", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip() == ""

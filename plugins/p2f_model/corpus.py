@@ -105,7 +105,7 @@ class _Source:
 
 
 def validate_corpus(
-    files: Iterable[tuple[str, str | None]],
+    files: Iterable[tuple[str, str | memo.Reading | None]],
     image_files: set[str],
     bad_images: Mapping[str, str] | None = None,
     territory: Territory | None = None,
@@ -118,7 +118,8 @@ def validate_corpus(
 
     ``text`` is None for a file that exists but was not read (a link, too large, not UTF-8:
     its problem is already reported); it still counts as the item its name says, so that
-    files referring to it are not blamed too.
+    files referring to it are not blamed too. For an item file (not a settings or campaign
+    file), ``text`` may be its ``memo.Reading`` instead, when a build already knows it.
 
     ``image_files`` holds the usable images under ``content/`` (e.g. ``images/x.jpg``);
     ``bad_images`` the ones that exist but were refused, with the reason.
@@ -134,10 +135,10 @@ def validate_corpus(
     campaign_files: list[tuple[str, str | None]] = []
     for path, text in files:
         if screens.is_settings_path(path):  # not an item: p2f_model.settings reads it
-            settings_files.append((path, text))
+            settings_files.append((path, _text(path, text)))
             continue
         if sales.is_campaign_path(path):  # not an item: p2f_model.campaigns reads it
-            campaign_files.append((path, text))
+            campaign_files.append((path, _text(path, text)))
             continue
         source = _identify(path, text, problems, unreadable, read or memo.read_text)
         if source is None:
@@ -177,9 +178,15 @@ def validate_corpus(
     return Corpus(items=items, problems=problems, settings=found, campaigns=booked)
 
 
+def _text(path: str, text: str | memo.Reading | None) -> str | None:
+    if isinstance(text, memo.Reading):
+        raise TypeError(f"{path}: the settings and campaign files are given as text")
+    return text
+
+
 def _identify(
     path: str,
-    text: str | None,
+    text: str | memo.Reading | None,
     problems: list[Problem],
     unreadable: dict[str, str],
     read: Callable[[str], memo.Reading],
@@ -226,7 +233,7 @@ def _identify(
         if lang == v.DEFAULT_LANGUAGE:
             unreadable.setdefault(match["slug"], kind)
         return None
-    reading = read(text)
+    reading = text if isinstance(text, memo.Reading) else read(text)
     if reading.parsed is None:  # then ``error`` says why (``memo.read_text``)
         line, message, name = reading.error or (1, "cannot be read", "")
         problems.append(Problem(path, line, name, message))

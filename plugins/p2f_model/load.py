@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from p2f_model import images
+from p2f_model.campaigns import is_campaign_path
 from p2f_model.corpus import Corpus, validate_corpus
 from p2f_model.frontmatter import MAX_FILE_BYTES
-from p2f_model.memo import CheckMemo
+from p2f_model.memo import CheckMemo, Reading
 from p2f_model.problems import Problem
+from p2f_model.settings import is_settings_path
 from p2f_model.territory import Territory
 
 IMAGES_FOLDER = "images"
@@ -62,13 +64,17 @@ def load_corpus(
     relative_to: Path | None = None,
     territory: Territory | None = None,
     memo: CheckMemo | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> Corpus:
     """Validate every file under ``content_dir``; paths in problems are relative to
     ``relative_to`` (default: the parent of ``content_dir``, i.e. the repository root);
     coordinates must fall in ``territory`` (default: ``p2f_model.territory.DEFAULT``).
 
     ``memo``: a build's cache of each file's parse and each image's decode (same problems as
-    without it; ``p2f_model.memo``)."""
+    without it; ``p2f_model.memo``). ``digests``: the SHA-256 (hex) of each file's bytes as the
+    build already read them, by absolute path under the resolved ``content_dir``
+    (``p2f_site.inputs.Scan.files``): with ``memo``, an item file whose digest has a kept
+    reading is not read again."""
     given = Path(content_dir)
     base = (relative_to or given.absolute().parent).resolve()
     if given.is_symlink():
@@ -94,7 +100,8 @@ def load_corpus(
     # Images are known before any item is validated; item files are read one at a time as the
     # validation asks for them, so only one file's raw text is held at once (with every text
     # read first, the build's peak held the whole content folder twice: raw and parsed).
-    texts = _read_items(content_dir, items, found)
+    known = _known_readings(content_dir, items, memo, digests)
+    texts = _read_items(content_dir, items, found, known)
     read = memo.read_text if memo is not None else None
     corpus = validate_corpus(texts, found.images, found.bad_images, territory, read)
     corpus.problems.extend(problem for _, problem in sorted(found.problems, key=_position))
@@ -105,14 +112,44 @@ def _position(entry: tuple[int, Problem]) -> int:
     return entry[0]
 
 
+def _known_readings(
+    content_dir: Path,
+    items: list[tuple[int, str, str]],
+    memo: CheckMemo | None,
+    digests: Mapping[str, str] | None,
+) -> dict[str, Reading]:
+    """Path relative to ``content_dir`` -> the kept reading of its bytes, for the item files
+    whose digest the build already knows (not the settings' and campaigns' files: their own
+    modules read their text)."""
+    if memo is None or not digests:
+        return {}
+    root = os.fspath(content_dir)
+    wanted: dict[str, str] = {}
+    for _, rel, shown in items:
+        if rel and not is_settings_path(shown) and not is_campaign_path(shown):
+            digest = digests.get(os.path.join(root, rel))
+            if digest is not None:
+                wanted[rel] = digest
+    readings = memo.known(wanted.values())
+    return {rel: readings[digest] for rel, digest in wanted.items() if digest in readings}
+
+
 def _read_items(
-    content_dir: Path, items: list[tuple[int, str, str]], found: _Found
-) -> Iterator[tuple[str, str | None]]:
-    """``(path shown, text)`` of each item file, read when asked for; None for a file that
-    could not be read (its problem is noted in ``found``)."""
+    content_dir: Path,
+    items: list[tuple[int, str, str]],
+    found: _Found,
+    known: Mapping[str, Reading],
+) -> Iterator[tuple[str, str | Reading | None]]:
+    """``(path shown, text)`` of each item file, read when asked for; its reading instead of
+    its text when ``known`` has it; None for a file that could not be read (its problem is
+    noted in ``found``)."""
     for position, rel, shown in items:
         if not rel:
             yield shown, None
+            continue
+        reading = known.get(rel)
+        if reading is not None:
+            yield shown, reading
             continue
         try:
             data = read_content_file(content_dir, rel, MAX_FILE_BYTES)

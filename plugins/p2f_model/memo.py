@@ -13,7 +13,15 @@ PyYAML and Pillow), and the limits the step applies. ``invoke check`` and clean 
 without one (``load_corpus(..., memo=None)``): the same functions run on every file, and the
 problems are the same either way (the key holds every input of the value).
 
-Not kept: the validation of items (it reads other files: translations, references, images).
+A build also knows each file's digest before the check runs (``p2f_site.inputs.Scan.files``:
+the build's keys are made from them). ``CheckMemo.known`` looks the readings of those digests up
+in one batch, so an unchanged file is neither read again nor hashed again: only the files
+whose digest has no reading are read (``p2f_model.load``). The reading then is the one of the
+bytes the build's keys were made from, even if the file changed since the scan (the next
+build sees the change).
+
+Not kept: the validation of items (it reads other files: translations, references, images;
+and unpickling a validated item costs about what validating it costs).
 Values are pickled: the store is the build's own cache folder, written only by the build.
 """
 
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -35,6 +44,8 @@ class Store(Protocol):
     """Where values are kept (``p2f_build.cache.BuildCache`` or ``NullCache``)."""
 
     def get(self, namespace: str, entry: str) -> bytes | None: ...
+
+    def get_batch(self, namespace: str, entries: Iterable[str]) -> dict[str, bytes]: ...
 
     def put(self, namespace: str, entry: str, value: bytes) -> None: ...
 
@@ -59,12 +70,17 @@ def read_text(text: str) -> Reading:
 
 
 def _key(*parts: str) -> str:
+    return _hasher(*parts).hexdigest()
+
+
+def _hasher(*parts: str) -> hashlib._Hash:
+    """SHA-256 of FORMAT then ``parts``, each length-prefixed (``copy()`` it to add more)."""
     digest = hashlib.sha256(FORMAT.encode())
     for part in parts:
         data = part.encode("utf-8", "surrogatepass")
         digest.update(len(data).to_bytes(8, "big"))
         digest.update(data)
-    return digest.hexdigest()
+    return digest
 
 
 def _limits() -> str:
@@ -81,6 +97,19 @@ class CheckMemo:
 
     store: Store
     version: str  # the code and libraries the steps run with (the build's code digest)
+
+    def known(self, digests: Iterable[str]) -> dict[str, Reading]:
+        """The kept readings of the files whose bytes have these SHA-256 digests (hex), by
+        digest; a digest without one is left out (its file must be read)."""
+        prefix = _hasher(self.version, _limits())  # then the digest, as ``_key`` would
+        entries = {}
+        for digest in digests:
+            entry = prefix.copy()
+            entry.update(len(digest).to_bytes(8, "big"))
+            entry.update(digest.encode())
+            entries[entry.hexdigest()] = digest
+        found = self.store.get_batch(READINGS, entries)
+        return {entries[entry]: pickle.loads(value) for entry, value in found.items()}
 
     def read_text(self, text: str) -> Reading:
         data = text.encode("utf-8", "surrogatepass")

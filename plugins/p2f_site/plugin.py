@@ -71,11 +71,13 @@ def load_content(pelican: Any) -> None:
     content = Path(pelican.settings["PATH"])
     base = Path(pelican.settings.get("P2F_ROOT", content.parent)).resolve()
     memo = _check_memo(pelican.settings)
-    corpus = load_corpus(content, base, from_environ(os.environ), memo)
+    found = pelican.settings.get("P2F_SCAN")
+    # the scan read and digested every content file: an unchanged one is not read again
+    digests = found.files if found is not None else None
+    corpus = load_corpus(content, base, from_environ(os.environ), memo, digests)
     if corpus.problems:
         raise ContentError(corpus.problems)
     corpus = published(corpus)  # drafts are checked above, built nowhere (p2f_model.drafts)
-    found = pelican.settings.get("P2F_SCAN")
     if found is not None:  # an incremental build: note what each page reads, digest inputs
         corpus = recording(corpus)
         pelican.settings[INPUTS] = inputs_for(found, corpus, base)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
+from p2f_build.cache import file_digests
 from p2f_model import frontmatter, images
 from p2f_model.load import load_corpus
 from p2f_model.memo import IMAGES, READINGS, CheckMemo, read_text
@@ -31,6 +33,7 @@ class CountingStore:
         self.values: dict[tuple[str, str], bytes] = {}
         self.hits: dict[str, int] = {}
         self.puts: dict[str, int] = {}
+        self.batches: dict[str, int] = {}  # calls of get_batch
 
     def get(self, namespace: str, entry: str) -> bytes | None:
         found = self.values.get((namespace, entry))
@@ -38,13 +41,24 @@ class CountingStore:
             self.hits[namespace] = self.hits.get(namespace, 0) + 1
         return found
 
+    def get_batch(self, namespace: str, entries: Iterable[str]) -> dict[str, bytes]:
+        self.batches[namespace] = self.batches.get(namespace, 0) + 1
+        found = {}
+        for entry in entries:
+            value = self.get(namespace, entry)
+            if value is not None:
+                found[entry] = value
+        return found
+
     def put(self, namespace: str, entry: str, value: bytes) -> None:
         self.puts[namespace] = self.puts.get(namespace, 0) + 1
         self.values[(namespace, entry)] = value
 
 
-def problems(content: Path, memo: CheckMemo | None = None) -> list[str]:
-    return [str(p) for p in sorted(load_corpus(content, memo=memo).problems)]
+def problems(
+    content: Path, memo: CheckMemo | None = None, digests: dict[str, str] | None = None
+) -> list[str]:
+    return [str(p) for p in sorted(load_corpus(content, memo=memo, digests=digests).problems)]
 
 
 def with_problems(write_content: WriteContent) -> Path:
@@ -126,3 +140,24 @@ def test_checking_without_images_to_decode_does_not_load_pillow(tmp_path: Path) 
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == "False"
+
+
+def test_files_of_known_digests_are_not_read_again(write_content: WriteContent) -> None:
+    content = with_problems(write_content)
+    expected = problems(content)
+    store = CountingStore()
+    memo = CheckMemo(store, "code-1")
+    scanned = file_digests(content.resolve())  # what a build's scan read (p2f_site.inputs)
+    assert problems(content, memo, scanned) == expected  # filling the store
+    assert problems(content, memo, scanned) == expected  # the readings in one batch
+    items = len([p for p in content.rglob("*.md") if p.parent.name not in NOT_ITEMS])
+    assert store.hits[READINGS] == items and store.batches[READINGS] == 2
+    place = content / "lieux" / "veto-pinede.md"
+    place.write_text(place.read_text().replace("Clinique", "Cabinet"), encoding="utf-8")
+    # changed after the scan: checked as the scan read it, the bytes the build's keys hold
+    title = load_corpus(content, memo=memo, digests=scanned).items["veto-pinede"].data.title
+    assert title == "Clinique vétérinaire de la Pinède"
+    rescanned = file_digests(content.resolve())
+    title = load_corpus(content, memo=memo, digests=rescanned).items["veto-pinede"].data.title
+    assert title == "Cabinet vétérinaire de la Pinède"
+    assert problems(content, memo, rescanned) == problems(content)

@@ -66,6 +66,17 @@ def test_reading_a_whole_namespace_uses_every_entry(tmp_path: Path) -> None:
     assert keys(tmp_path, "a") == {"x", "y"}
 
 
+def test_keys_read_in_a_batch_count_as_used(tmp_path: Path) -> None:
+    one_build(tmp_path, {"a": [f"k{n}" for n in range(1200)]})  # more than one query's keys
+    for _ in range(3):
+        cache = BuildCache(tmp_path, keep_builds=2)
+        found = cache.get_batch("a", [f"k{n}" for n in range(0, 1200, 2)] + ["absent"])
+        assert len(found) == 600 and found["k2"] == b"k2"
+        assert (cache.hits, cache.misses) == (600, 1)
+        cache.close()
+    assert keys(tmp_path, "a") == {f"k{n}" for n in range(0, 1200, 2)}
+
+
 def test_a_dropped_namespace_keeps_what_is_put_again(tmp_path: Path) -> None:
     for state in ("first", "second", "third"):  # a step that keeps only its latest state
         cache = BuildCache(tmp_path, keep_builds=1)

@@ -66,6 +66,7 @@ class BundleReport:
     # not in the report file (a clean build and an incremental one write the same bytes):
     written: int = 0  # files made in this build
     linked: int = 0  # files linked from the current build's bundle
+    kept: int = 0  # files left in place in the recycled bundle of the build before
     file_keys: tuple[str, bytes] | None = None  # what ``previous.save_keys`` keeps
 
     def as_dict(self) -> dict[str, Any]:
@@ -90,14 +91,18 @@ class _Writer:
 
     def __init__(
         self, out: Path, report: BundleReport, shared: SharedFiles,
-        previous: PreviousBundle | None = None,
+        previous: PreviousBundle | None = None, spare: PreviousBundle | None = None,
     ) -> None:  # fmt: skip
         self.out, self.report, self.shared, self.previous = out, report, shared, previous
+        self.spare = spare  # ``out`` itself holds the build before's bundle: recycled in place
         self.root = os.fspath(out)
-        # a new folder holds nothing to unlink before a write (staging bundles always are new)
+        # a new folder holds nothing to unlink before a write (staging bundles are new unless
+        # recycled from a spare)
         self.fresh = not os.path.isdir(self.root) or not os.listdir(self.root)
         os.makedirs(self.root, exist_ok=True)
         self.folders: set[str] = {""}  # made in this bundle, relative to ``root``
+        if spare is not None:
+            self.folders |= {path.rpartition("/")[0] for path in spare.entries}
         self.files: dict[str, FileEntry] = {}
         self.keys: dict[str, str] = {}  # path -> the key of its inputs, where known
         self.templates: dict[str, jinja2.Template] = {}
@@ -136,6 +141,8 @@ class _Writer:
     def put_made(self, path: str, file_key: str | None, make: Callable[[], bytes]) -> None:
         """``path`` holds ``make()``, whose inputs are all in ``file_key`` (None: unknown)."""
         previous = self.previous
+        if file_key is not None and self._kept(path, file_key):
+            return
         if file_key is not None and previous is not None and path not in self.files:
             target = self._target(path)
             if not self.fresh:
@@ -152,8 +159,12 @@ class _Writer:
     def put_shared(self, path: str, key: tuple[object, ...], make: Callable[[], bytes]) -> None:
         """``path`` holds bytes that depend only on ``key``: made once per build (or taken
         from the current build), then linked."""
-        file_key, previous, target = self.shared.file_key(key), self.previous, self._target(path)
-        reuse = None
+        file_key, previous = self.shared.file_key(key), self.previous
+        if file_key is not None and self._kept(path, file_key):
+            # other sites made after this one link to it rather than to the current build
+            self.shared.made.setdefault(key, (f"{self.root}/{path}", self.files[path]))
+            return
+        target, reuse = self._target(path), None
         if file_key is not None and previous is not None and path not in self.files:
             reuse = lambda: previous.reuse(path, file_key, target)  # noqa: E731
         before = (self.shared.reused, previous.linked if previous is not None else 0)
@@ -164,6 +175,36 @@ class _Writer:
         self.keys.pop(path, None)
         if file_key is not None:
             self.keys[path] = file_key
+
+    def _kept(self, path: str, file_key: str) -> bool:
+        """Whether ``path``, made from ``file_key``, is already in place (a recycled spare's
+        file: no system call) and now counted."""
+        spare = self.spare
+        if spare is None or path in self.files:
+            return False
+        entry = spare.keep(path, file_key)
+        if entry is None:
+            return False
+        self.keys[path] = file_key
+        self._count(path, entry)
+        return True
+
+    def remove_stale(self) -> None:
+        """Remove the recycled spare's files this bundle does not list, then the folders
+        left empty (deepest first: a clean build has no empty folder)."""
+        if self.spare is None:
+            return
+        folders = set()
+        for path in self.spare.stale_paths(self.files):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{self.root}/{path}")
+            folder = path.rpartition("/")[0]
+            while folder:
+                folders.add(folder)
+                folder = folder.rpartition("/")[0]
+        for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+            with contextlib.suppress(OSError):  # not empty: it holds listed files
+                os.rmdir(f"{self.root}/{folder}")
 
     def template(self, env: jinja2.Environment, name: str) -> jinja2.Template:
         """``env``'s template, looked up once per bundle (``get_template`` stats the file)."""
@@ -188,15 +229,17 @@ def write_bundle(
     editorial: EditorialSettings | None = None,
     shared: SharedFiles | None = None,
     previous: PreviousBundle | None = None,
+    spare: PreviousBundle | None = None,
 ) -> tuple[dict[str, Any], BundleReport]:
     """Write ``out/`` for one site; return the manifest document and the site's report
     (``editorial``: the P2F_EDITORIAL settings, for ``hide_past_hard_limit``; ``shared``: the
     files already made for other sites of this build, see ``p2f_kiosk.shared``; ``previous``:
-    the site's bundle in the current build, see ``p2f_kiosk.previous``)."""
+    the site's bundle in the current build; ``spare``: the bundle already in ``out``, from
+    the build before, recycled: see ``p2f_kiosk.previous``)."""
     site_item = corpus.items[site_slug]
     site = site_document(site_item, corpus.settings, corpus.campaigns.values(), now)
     report = BundleReport(site_slug)
-    writer = _Writer(out, report, SharedFiles() if shared is None else shared, previous)
+    writer = _Writer(out, report, SharedFiles() if shared is None else shared, previous, spare)
     css = (Path(env.loader.searchpath[0]) / "kiosk.css").read_bytes()  # type: ignore[union-attr]
     writer.put("assets/kiosk.css", css)
     image = _ImageMaker(writer, content_dir, site)
@@ -213,6 +256,7 @@ def write_bundle(
     report.directory_pages = write_directory(
         corpus, site, now, writer.put, image.thumb, public_url, writer.shared, writer.put_made
     )
+    writer.remove_stale()
     release = {
         "id": "unreleased",
         "counter": 0,
@@ -234,6 +278,7 @@ def write_bundle(
     writer.write_last(MANIFEST_NAME, text)  # not one of its own files: not counted
     report.files = len(writer.files)
     report.written, report.linked = writer.written, previous.linked if previous else 0
+    report.kept = spare.kept if spare else 0
     if writer.keys:
         report.file_keys = keys_record(text, writer.keys, writer.files)
     return manifest, report

@@ -16,6 +16,7 @@ from p2f_build.cache import build_cache, build_inputs, key, tree_digest
 from p2f_kiosk.bundle import BundleReport, write_bundle
 from p2f_kiosk.pictures import prepare_pictures
 from p2f_kiosk.previous import PreviousBundle, load_previous, save_keys, stored_keys
+from p2f_kiosk.recycle import TRASH_SETTING, discard_spare, recycled_bundles
 from p2f_kiosk.shared import SharedFiles
 from p2f_kiosk.workers import build_in_workers, can_fork, in_process
 from p2f_site.reader import MARKDOWN_HTML
@@ -36,17 +37,23 @@ def write_bundles(pelican: Any) -> None:
     now = build_time(settings)
     editorial = editorial_settings(settings.get("P2F_EDITORIAL"))  # hide_past_hard_limit
     reports = {}
-    written, linked, records = 0, 0, []
+    written, linked, kept, records = 0, 0, 0, []
     shared = SharedFiles()  # pictures resized once per screen size, not per site
     inputs = build_inputs(settings)
     cache = build_cache(settings)
     sites = sorted(item.slug for item in corpus.of_kind("site"))
     previous: dict[str, PreviousBundle] = {}
+    spares: dict[str, PreviousBundle] = {}
     if inputs is not None:  # a build with the cache: slides and item pages kept between builds
         templates = tree_digest(Path(settings["THEME"]) / "kiosk")
         shared.pages.keep_in(cache, key(inputs.globals, templates), inputs.item)
         previous = _previous_bundles(settings, sites, cache)
-        shared.previous_keys = {k for bundle in previous.values() for k in bundle.keys.values()}
+        shared.previous_keys = {
+            k for bundle in previous.values() for k in bundle.keys.values() if k
+        }
+        spares = recycled_bundles(kiosk_root, sites, cache, settings.get(TRASH_SETTING))
+    else:
+        discard_spare(kiosk_root, settings.get(TRASH_SETTING))
     # pictures the current bundles hold under the same key are linked, not made ahead
     ahead = prepare_pictures(corpus, sites, Path(settings["PATH"]), now, editorial, shared)
     log.info("kiosk: %d pictures resized ahead in worker processes", ahead)
@@ -63,6 +70,7 @@ def write_bundles(pelican: Any) -> None:
             editorial,
             shared,
             previous.get(site),
+            spares.get(site),
         )
         return report
 
@@ -83,6 +91,7 @@ def write_bundles(pelican: Any) -> None:
         reports[site] = report.as_dict()
         written += report.written
         linked += report.linked
+        kept += report.kept
         if report.file_keys is not None:
             records.append(report.file_keys)
         left_out = ", ".join(f"{n} {why}" for why, n in sorted(report.left_out.items()))
@@ -91,10 +100,14 @@ def write_bundles(pelican: Any) -> None:
             site, report.slides, report.pages, report.directory_pages,
             sum(report.bytes_by_part.values()), left_out or "none",
         )  # fmt: skip
-    log.info("kiosk: %d files written, %d linked from the current build", written, linked)
-    save_keys(cache, records)
+    log.info(
+        "kiosk: %d files written, %d linked from the current build, %d kept in place from "
+        "the build before", written, linked, kept,
+    )  # fmt: skip
+    save_keys(cache, records, list(previous.values()))
     corpus.forget(MARKDOWN_HTML)  # no later step reads the bodies' Markdown output
     # Next to the bundles, not inside one: it is not part of what a screen downloads.
+    (kiosk_root / REPORT_NAME).unlink(missing_ok=True)  # a spare's: never write through it
     (kiosk_root / REPORT_NAME).write_text(json.dumps(reports, indent=1, sort_keys=True))
 
 

@@ -47,6 +47,7 @@ from p2f_build.cache import CACHE_FOLDER, OPENED, BuildCache
 from p2f_model.problems import ContentError
 from p2f_site.incremental import load_records, save_records
 from p2f_site.inputs import Scan, scan
+from p2f_site.spare import TRASH_SETTING, keep_spare, take_spare
 from p2f_site.trash import TRASH, empty_trash, start_remover
 
 OUTPUTS = ("site", "kiosk")
@@ -146,6 +147,7 @@ def build_all(
             "OUTPUT_PATH": str(staging / "site"),
             "P2F_KIOSK_PATH": str(staging / "kiosk"),
             "P2F_ROOT": str(root),
+            TRASH_SETTING: str(output / TRASH),
             **(overrides or {}),
         },
     )
@@ -160,6 +162,8 @@ def build_all(
                 unchanged.removers = removers
                 return unchanged
         try:
+            if opened is not None:  # the kiosk bundles of the build before, recycled
+                take_spare(output, staging / "kiosk")
             report = _run(settings, staging, measure_memory)
             finished = _swap_in(staging, output, report, settings.get("P2F_SCAN"))
             if opened is not None:
@@ -329,18 +333,26 @@ def retire_leftovers(output: Path) -> None:
     former ``.old-*``; a finished build another build still reads stays (``_hold_current``)."""
     current = current_build(output)
     trash = output / TRASH
-    for entry in output.iterdir():
-        if entry.name == current or not _is_leftover(entry.name):
-            continue
+    leftovers = [e for e in output.iterdir() if e.name != current and _is_leftover(e.name)]
+    finished = [e for e in leftovers if e.name.startswith(FINISHED) and not e.is_symlink()]
+    newest = max(finished, key=lambda e: _finished_at(e.name), default=None)
+    for entry in leftovers:
         if entry.is_symlink():
             entry.unlink(missing_ok=True)
             continue
         trash.mkdir(exist_ok=True)
-        _rename_aside(entry, trash / f"{time.time_ns()}{entry.name}")
+        _rename_aside(entry, trash / f"{time.time_ns()}{entry.name}", entry == newest)
 
 
-def _rename_aside(folder: Path, target: Path) -> None:
-    """Rename ``folder`` to ``target`` unless a running build holds a shared lock on it."""
+def _finished_at(name: str) -> int:
+    """The moment in ``.build-<pid>-<ns>``."""
+    moment = name.rsplit("-", 1)[-1]
+    return int(moment) if moment.isdigit() else 0
+
+
+def _rename_aside(folder: Path, target: Path, keep_kiosk: bool = False) -> None:
+    """Rename ``folder`` to ``target`` unless a running build holds a shared lock on it;
+    ``keep_kiosk``: its kiosk folder first becomes the spare (``p2f_site.spare``)."""
     try:
         handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except (FileNotFoundError, NotADirectoryError):
@@ -350,6 +362,8 @@ def _rename_aside(folder: Path, target: Path) -> None:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return  # read by a running build: a later build retires it
+        if keep_kiosk:
+            keep_spare(folder, folder.parent, target.parent)
         try:
             folder.rename(target)
         except FileNotFoundError:

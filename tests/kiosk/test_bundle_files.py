@@ -139,8 +139,13 @@ def test_a_keys_record_gives_the_entries_its_manifest_was_written_with(tmp_path:
     _, record = keys_record(manifest.encode(), {"slides/a.fr.html": "k1"}, files)
     found = load_previous(tmp_path, record)
     assert found is not None
-    assert found.keys == {"slides/a.fr.html": "k1"}  # a file without a key is made again
-    assert found.entries == {"slides/a.fr.html": files["slides/a.fr.html"]}
+    # every listed file is recorded (a recycled spare's stale files are found from the
+    # record); one made without a key is made again
+    assert found.keys == {"slides/a.fr.html": "k1", "lists/x.html": None}
+    assert found.entries == files
+    assert found.keep("lists/x.html", "") is None and found.kept == 0
+    assert found.keep("slides/a.fr.html", "k1") == files["slides/a.fr.html"]
+    assert found.stale_paths({"slides/a.fr.html": 1}) == ["lists/x.html"]
     (tmp_path / MANIFEST_NAME).write_text(manifest + " ")
     assert load_previous(tmp_path, record) is None  # recorded for other bytes
     old_form = json.dumps({"manifest": json.loads(record)["manifest"], "files": {"x": "k"}})

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from p2f_site.build import BuildReport, build_all, current_build, retire_leftovers, start_removal
+from p2f_site.spare import SPARE
 from p2f_site.trash import TRASH, empty_trash
 from tests.conftest import ROOT, WriteContent
 
@@ -62,8 +63,9 @@ def test_the_replaced_build_goes_in_the_background_and_the_next_build_works(
     assert not killed.parent.exists()
     wait_for(*second.removers)
     assert not any((output / TRASH).iterdir())
+    # the replaced build's kiosk folder is kept for the next build (p2f_site.spare)
     assert {p.name for p in output.iterdir()} == {
-        "site", "kiosk", ".current", ".cache", TRASH, str(current_build(output)),
+        "site", "kiosk", ".current", ".cache", TRASH, str(current_build(output)), SPARE,
     }  # fmt: skip
     assert second.rendered and current_build(output) != first
     assert "17" in (output / "site" / "pratique" / "numeros-urgence" / "index.html").read_text()

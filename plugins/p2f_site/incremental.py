@@ -244,7 +244,9 @@ class CachingWriter(Writer):  # type: ignore[misc]
         keys = self._page_keys(template, context)
         if keys is None or not isinstance(corpus, RecordingCorpus) or args:
             self._count("P2F_RENDERED", str(name))
-            return super().write_file(name, template, context, *args, **kwargs)
+            result = super().write_file(name, template, context, *args, **kwargs)
+            self._staging.page(os.path.abspath(os.path.join(self._output, name)))
+            return result
         record = self._previous.get(name)
         if record is not None and self._reuse(name, template.name, record, keys):
             self._records[name] = record
@@ -263,7 +265,7 @@ class CachingWriter(Writer):  # type: ignore[misc]
             result = super().write_file(name, template, context, **kwargs)
         finally:
             corpus.items.reads = None
-        self._staging.made(os.path.abspath(os.path.join(self._output, name)))
+        self._staging.page(os.path.abspath(os.path.join(self._output, name)))
         self._count("P2F_RENDERED", str(name))
         self._records[name] = PageRecord(
             template.name, keys.page(name, template.name, reads), tuple(sorted(reads.items)),

@@ -31,6 +31,7 @@ class Staging:
         self.previous = previous
         self.folders: set[str] = set()  # made in ``root`` (absolute, normalised)
         self.linked: set[str] = set()  # names linked from ``previous``, relative to the roots
+        self.pages: set[str] = set()  # names the page writer rendered or linked
         self.mkdirs = 0  # ``mkdir`` calls made, for the tests
 
     def path(self, name: str) -> str:
@@ -53,6 +54,29 @@ class Staging:
     def made(self, target: str) -> None:
         """Note that ``target``'s folder exists (a file was written there by another writer)."""
         self.folders.add(os.path.dirname(target))
+
+    def page(self, target: str) -> None:
+        """Note a page the page writer rendered (``target``: its absolute path under ``root``)."""
+        self.made(target)
+        self.pages.add(target[len(self.root) + 1 :])
+
+    def has_page(self, name: str) -> bool:
+        """Whether the page writer rendered or linked ``name`` in this build."""
+        return name in self.pages or name in self.linked
+
+    def write(self, name: str, data: bytes) -> None:
+        """Write ``name``; a file already there (it may share its inode with the current build)
+        is replaced, never written into. A new name takes one ``open``, no rename: a failed build
+        discards the whole staging folder, so no file needs to appear atomically."""
+        target = self.path(name)
+        self.folder(os.path.dirname(target))
+        try:
+            with open(target, "xb") as new:
+                new.write(data)
+        except FileExistsError:
+            with open(target + ".tmp", "wb") as temporary:
+                temporary.write(data)
+            os.replace(target + ".tmp", target)
 
     def link(self, name: str) -> bool:
         """Hard-link ``name`` from the current build; False when it has no such file.

@@ -64,11 +64,7 @@ class Outputs:
         return True
 
     def write(self, path: str, data: bytes, made_from: str | None) -> None:
-        target = self.staging.path(path)
-        self.staging.folder(os.path.dirname(target))
-        with open(target + ".tmp", "wb") as temporary:
-            temporary.write(data)
-        os.replace(target + ".tmp", target)
+        self.staging.write(path, data)
         if made_from is not None:
             self.records[path] = made_from
         self.written += 1
@@ -106,7 +102,7 @@ def write_web_outputs(settings: dict[str, Any]) -> str:
         made_from = _shared_key(outputs.inputs, doc)
         if not outputs.reuse(doc.path, made_from):
             outputs.write(doc.path, doc.make(), made_from)
-    landings = _write_language_landings(outputs, corpus, settings.get("P2F_NEW_PAGE_RECORDS"))
+    landings = _write_language_landings(outputs, corpus)
     if outputs.inputs is not None:
         text = json.dumps(outputs.records, sort_keys=True)
         (site.parent / RECORDS).write_text(text, encoding="utf-8")
@@ -154,29 +150,28 @@ def _own_paths(item: Item) -> list[str]:
     return own
 
 
-def _write_language_landings(outputs: Outputs, corpus: Corpus, pages: Any = None) -> int:
+def _write_language_landings(outputs: Outputs, corpus: Corpus) -> int:
     """``/d/<lang>/<slug>/index.html``: each item page again at its deep link's address (not
     indexed: the copies carry no ``data-pagefind-body``, and Pagefind never reads ``d/``).
 
-    ``pages``: the page writer's records of this build (``P2F_NEW_PAGE_RECORDS``), when it kept
-    them: a page named there exists, and one it linked from the current build has the bytes the
-    landing there was made from; no system call is needed to know either."""
+    The page writer noted in the build's ``Staging`` which pages it rendered and which it linked
+    from the current build (those have the bytes the current landing was made from): no system
+    call is needed to know either."""
     kinds, count = landing_kinds(), 0
     made_from = key("web-landing", outputs.inputs.globals) if outputs.inputs else None
-    pages = pages if isinstance(pages, dict) else {}
-    linked = outputs.staging.linked
+    staging = outputs.staging
     for item in corpus.items.values():
         if item.kind not in kinds:
             continue
         for lang in SITE_LANGUAGES:
             name = item_path(item.kind, item.slug, lang)
-            if name not in pages and not _is_file(outputs.staging.path(name)):
+            if not staging.has_page(name) and not _is_file(staging.path(name)):
                 continue
             count += 1
             path = language_landing_path(lang, item.slug)
-            if name in linked and outputs.reuse(path, made_from):
+            if name in staging.linked and outputs.reuse(path, made_from):
                 continue
-            with open(outputs.staging.path(name), encoding="utf-8") as read:
+            with open(staging.path(name), encoding="utf-8") as read:
                 landing = language_landing(read.read())
             outputs.write(path, landing.encode(), made_from)
     return count

@@ -8,6 +8,7 @@ from typing import Any
 
 from pelican import signals
 
+from p2f_build.cache import build_inputs
 from p2f_web.config import read_settings
 from p2f_web.outputs import write_web_outputs
 from p2f_web.search_job import SearchJob, SearchReport
@@ -55,6 +56,7 @@ def start_search_index(settings: dict[str, Any]) -> SearchJob:
         Path(settings["OUTPUT_PATH"]),
         settings["P2F_WEB"].pagefind_command,
         Path(previous) if previous else None,
+        keep_digests=build_inputs(settings) is not None,  # builds with the cache
     )
     settings[SEARCH_JOB] = job.start()
     return job

@@ -47,6 +47,7 @@ SHARDS_FOLDER = "s"  # pagefind/s/<digest>/
 MANIFEST = "shards.json"  # pagefind/shards.json
 ENTRY = "pagefind-entry.json"
 INDEXED = b"data-pagefind-body"
+PAGE_DIGESTS = "search-pages.json"  # beside site/ in a build folder: ``scan_pages``'s record
 NOT_SCANNED = ("d", SEARCH_FOLDER)  # deep-link landings (not indexed) and the index itself
 MIN_SHARDS = 4
 # Pages per shard: measured at 5,000 documents (7,420 indexed pages), one shard of ~230 pages
@@ -123,21 +124,55 @@ def manifest(entries: Mapping[str, Mapping[str, Any]]) -> bytes:
 def indexed_pages(site: Path) -> dict[str, str]:
     """Every page of ``site`` Pagefind indexes (with ``data-pagefind-body``), path -> the
     SHA-256 of its bytes (the bytes are not kept: 83 MB at 5,000 documents)."""
+    return scan_pages(site)[0]
+
+
+def scan_pages(
+    site: Path, known: Mapping[str, Any] | None = None
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """``indexed_pages``, and what to give the next build as ``known`` (``PAGE_DIGESTS``).
+
+    ``known``: the same, from the current build. A page that is the very file the current
+    build had (the same inode on the same device: the page writer hard-linked it, and a
+    finished build is never written into) has the bytes it had then: its digest is taken
+    from ``known`` instead of reading it (at 5,000 documents an edit build read ~7,400 pages,
+    83 MB, ~0.5 s CPU). The inode comes with the folder listing: no system call per page."""
     if not site.is_dir():
         raise SearchIndexError(f"pagefind: no site to index at {site}")
+    device = os.stat(site).st_dev
+    before: Mapping[str, Any] = {}
+    if known is not None and known.get("device") == device:
+        before = known.get("pages") or {}
     found: dict[str, str] = {}
-    for folder, dirs, names in os.walk(site):
-        if folder == str(site):
-            dirs[:] = [d for d in dirs if d not in NOT_SCANNED]
-        for name in names:
-            if name.endswith(".html"):
-                path = os.path.join(folder, name)
-                with open(path, "rb") as handle:
-                    data = handle.read()
-                if INDEXED in data:
-                    page = os.path.relpath(path, site).replace(os.sep, "/")
-                    found[page] = hashlib.sha256(data).hexdigest()
-    return found
+    seen: dict[str, list[Any]] = {}
+    root = str(site)
+    for entry in _html_files(root):
+        page = entry.path[len(root) + 1 :].replace(os.sep, "/")
+        inode, old = entry.inode(), before.get(page)
+        if isinstance(old, list) and len(old) == 2 and old[0] == inode:
+            digest = str(old[1])
+        else:
+            with open(entry.path, "rb") as handle:
+                data = handle.read()
+            digest = hashlib.sha256(data).hexdigest() if INDEXED in data else ""
+        seen[page] = [inode, digest]
+        if digest:
+            found[page] = digest
+    return found, {"device": device, "pages": seen}
+
+
+def _html_files(root: str) -> Iterable[os.DirEntry[str]]:
+    """The ``.html`` files under ``root``, but for the folders in ``NOT_SCANNED`` at its top."""
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if folder != root or entry.name not in NOT_SCANNED:
+                        folders.append(entry.path)
+                elif entry.name.endswith(".html"):
+                    yield entry
 
 
 def tool_of(command: Sequence[str]) -> tuple[list[str], str]:

@@ -29,13 +29,14 @@ from typing import Any
 from p2f_web.search import (
     ENTRY,
     MANIFEST,
+    PAGE_DIGESTS,
     SEARCH_FOLDER,
     SearchIndexError,
-    indexed_pages,
     link_pages,
     link_tree,
     manifest,
     plan_shards,
+    scan_pages,
     tidy_bundle,
     tool_of,
 )
@@ -81,8 +82,10 @@ class SearchJob:
         previous_site: Path | None = None,
         timeout_s: float = 600,
         poll_s: float = 0.05,
+        keep_digests: bool = False,
     ) -> None:
         self.site = site
+        self.keep_digests = keep_digests  # write ``PAGE_DIGESTS`` beside ``site`` for the next
         self.command = tuple(command)
         self.previous_site = previous_site
         self.timeout_s = timeout_s
@@ -129,7 +132,9 @@ class SearchJob:
 
     def _index(self) -> SearchReport:
         started = time.perf_counter()
-        pages = indexed_pages(self.site)
+        pages, digests = scan_pages(self.site, self._known())
+        if self.keep_digests:
+            (self.site.parent / PAGE_DIGESTS).write_text(json.dumps(digests), encoding="utf-8")
         command, tool = tool_of(self.command)
         shards = plan_shards(pages, tool)
         entries: dict[str, dict[str, Any]] = {}
@@ -159,6 +164,16 @@ class SearchJob:
             cpu_s=cpu,
             background_s=time.perf_counter() - started,
         )
+
+    def _known(self) -> dict[str, Any] | None:
+        """The current build's ``PAGE_DIGESTS`` (None when it has none or it is unreadable)."""
+        if self.previous_site is None:
+            return None
+        try:
+            known = json.loads((self.previous_site.parent / PAGE_DIGESTS).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return known if isinstance(known, dict) else None
 
     def _check_alive(self) -> None:
         if self._cancelled.is_set() or not self.site.is_dir():

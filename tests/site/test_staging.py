@@ -15,12 +15,13 @@ from p2f_site.staging import Staging
 from tests.conftest import OFFER, WriteContent
 from tests.site.test_incremental import build
 
-WEBSITE_CODE = (f"{os.sep}p2f_site{os.sep}", f"{os.sep}p2f_web{os.sep}")
+# the website's per-file code (not ``p2f_site.build``, whose swap renames a link)
+WEBSITE_CODE = ("p2f_site/incremental.py", "p2f_site/staging.py", f"{os.sep}p2f_web{os.sep}")
 NOT_OURS = ("pagefind", "theme")  # folders made by Pagefind and by Pelican's theme copy
 
 
 def calls_from_website_code(profile: cProfile.Profile, call: str) -> int:
-    """How many times the website's code (``p2f_site``, ``p2f_web``) called ``call`` itself."""
+    """How many times the website's per-file code called ``call`` itself."""
     stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
     count = 0
     for (file, _line, name), (_cc, _nc, _tt, _ct, callers) in stats.items():
@@ -64,6 +65,22 @@ def test_an_edit_build_links_unchanged_website_files_without_lstat(
     # before: one ``lstat`` per linked page, three per deep-link landing, one per linked file
     assert calls_from_website_code(profile, "posix.lstat") == 0
     assert calls_from_website_code(profile, "posix.link") >= report.reused
+    # before: each file written again (the offer's landings, feeds) went by a temporary name
+    assert calls_from_website_code(profile, "posix.replace") == 0
+
+
+def test_a_clean_build_asks_nothing_of_the_pages_it_wrote(
+    write_content: WriteContent, tmp_path: Path
+) -> None:
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        build(write_content(), tmp_path / "build", cache=False)
+    finally:
+        profile.disable()
+    # before: one ``lstat`` per deep-link landing (does its page exist?), one rename per file
+    assert calls_from_website_code(profile, "posix.lstat") == 0
+    assert calls_from_website_code(profile, "posix.replace") == 0
 
 
 def test_an_edit_build_makes_each_website_folder_once(
@@ -92,3 +109,17 @@ def test_a_folder_known_to_exist_is_not_asked_for(tmp_path: Path) -> None:
     linked, original = staging / "a" / "event.ics", current / "a" / "event.ics"
     assert linked.stat().st_ino == original.stat().st_ino
     assert not site.link("a/missing.html")  # not in the current build: made again by the caller
+
+
+def test_a_file_already_there_is_replaced_not_written_into(tmp_path: Path) -> None:
+    current, staging = tmp_path / "current", tmp_path / "staging"
+    current.mkdir()
+    (current / "feed.xml").write_bytes(b"old")
+    site = Staging(str(staging), str(current))
+    assert site.link("feed.xml")
+    site.write("feed.xml", b"new")  # shares its inode with the current build until replaced
+    site.write("other.xml", b"other")
+    assert (staging / "feed.xml").read_bytes() == b"new"
+    assert (current / "feed.xml").read_bytes() == b"old"
+    assert (staging / "other.xml").read_bytes() == b"other"
+    assert sorted(p.name for p in staging.iterdir()) == ["feed.xml", "other.xml"]

@@ -66,6 +66,18 @@ def test_reading_a_whole_namespace_uses_every_entry(tmp_path: Path) -> None:
     assert keys(tmp_path, "a") == {"x", "y"}
 
 
+def test_a_read_marks_an_entry_again_only_once_its_mark_is_old(tmp_path: Path) -> None:
+    entries = [f"k{n}" for n in range(200)]
+    one_build(tmp_path, {"a": entries}, keep=8)
+    for build in range(2, 12):  # every build reads them all
+        one_build(tmp_path, {"a": entries}, keep=8)
+        with sqlite3.connect(tmp_path / DATABASE) as db:
+            marks = [row[0] for row in db.execute("SELECT used FROM entries")]
+        assert len(marks) == 200 and min(marks) >= build - 3  # 1 to 4 builds old at most
+        # about a quarter marked again by each build, not every entry on every build
+        assert 20 < marks.count(build) < 100, (build, marks.count(build))
+
+
 def test_keys_read_in_a_batch_count_as_used(tmp_path: Path) -> None:
     one_build(tmp_path, {"a": [f"k{n}" for n in range(1200)]})  # more than one query's keys
     for _ in range(3):

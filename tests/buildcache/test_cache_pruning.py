@@ -18,6 +18,8 @@ from p2f_model.load import load_corpus
 from p2f_model.memo import READINGS, CheckMemo
 from tests.conftest import WriteContent
 
+EVENT_PAGE = "kiosk/gare/directory/fr/items/marche-nocturne.html"
+
 
 def keys(folder: Path, namespace: str) -> set[str]:
     with sqlite3.connect(folder / DATABASE) as db:
@@ -178,10 +180,12 @@ def test_a_build_prunes_and_a_one_edit_rebuild_still_hits(
     (content / "lieux" / "phare-ancien.md").unlink()
     assert build(content, output, cache=True).rendered
     assert kept(READINGS, b"Corps de phare-ancien") == 1  # one build without it: kept
+    other = (output / EVENT_PAGE).stat().st_ino  # a kiosk page the edits do not touch
     first = edit("7 j/7", "tous les jours")
     assert kept(READINGS, b"Corps de phare-ancien") == kept("site-html", b"phare-ancien") == 0
     second = edit("tous les jours", "jour et nuit")  # the same pages as the first edit
     assert first == second  # pages rendered, pages reused
+    assert (output / EVENT_PAGE).stat().st_ino == other  # linked from build to build
     assert second[0] and second[1] and second[1] > second[0]
     clean = tmp_path / "clean"
     build(content, clean, cache=False)

@@ -150,21 +150,23 @@ class Cards:
         value = self._kept.get(key(*slot))
         if value is None:
             return None
-        header, _, html = value.partition(b"\n")
-        made = json.loads(header)
-        if made["key"] != entry:
+        # one line each: the key, the items looked up with their digests (JSON), the HTML
+        parts = value.split(b"\n", 2)
+        if len(parts) != 3 or parts[0] != entry.encode("ascii"):
+            return None  # made from other inputs (or in an older format): render again
+        looked_up, html = parts[1], parts[2]
+        items: dict[str, str] = {} if looked_up == b"{}" else json.loads(looked_up)
+        if any(self._inputs.item(s) != digest for s, digest in items.items()):
             return None
-        if any(self._inputs.item(s) != digest for s, digest in made["items"].items()):
-            return None
-        return Markup(html.decode("utf-8")), Reads(items=set(made["items"]))
+        return Markup(html.decode("utf-8")), Reads(items=set(items))
 
     def _store(self, slot: tuple[str, ...], slug: str, html: Markup, reads: Reads) -> None:
         entry = self._key(slot, slug)
         if entry is None or self._inputs is None or reads.kinds or reads.everything:
             return  # a card reading whole kinds is kept for this build only
         items = {s: self._inputs.item(s) for s in sorted(reads.items)}
-        header = json.dumps({"key": entry, "items": items}, sort_keys=True)
-        value = header.encode("utf-8") + b"\n" + str(html).encode("utf-8")
+        looked_up = json.dumps(items, sort_keys=True)  # ASCII, on one line
+        value = f"{entry}\n{looked_up}\n{html}".encode()
         build_cache(self._settings).put(CARDS, key(*slot), value)
 
 

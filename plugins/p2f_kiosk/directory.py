@@ -19,6 +19,7 @@ own pages and slides, not every list: a small download for every screen.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -33,20 +34,14 @@ import nh3
 
 from p2f_build.cache import key as cache_key
 from p2f_kiosk.labels import labels, subcategory_label
-from p2f_kiosk.now_data import (
-    by_distance,
-    distance_m,
-    now_data,
-    now_inputs,
-    now_script,
-    span_start,
-)
+from p2f_kiosk.now_data import event_input, now_data, now_script, place_input, span_start
 from p2f_kiosk.plan import window_of
 from p2f_kiosk.screen_words import distance_text, screen_words
 from p2f_kiosk.search_index import TEXT_WORDS, index_script, search_rows
+from p2f_kiosk.sections import site_sections
 from p2f_kiosk.shared import SharedFiles
 from p2f_model import vocabulary
-from p2f_model.corpus import Corpus, Item, site_profile
+from p2f_model.corpus import Corpus, Item
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.manifest import iso
 from p2f_site.hours_words import event_when, money, offer_fact, week_words
@@ -89,22 +84,12 @@ def environment() -> jinja2.Environment:
     )
 
 
-def directory_items(corpus: Corpus, site_slug: str, now: datetime) -> dict[str, list[Item]]:
-    """What the site's directory lists, by section; items that can never show are left out."""
-    profile = site_profile(corpus.items[site_slug])
-    sections: dict[str, list[Item]] = {"place": [], "event": [], "offer": [], "page": []}
-    for item in sorted(corpus.items.values(), key=lambda i: i.slug):
-        if item.kind not in sections or not item.rules.applies_to_site(profile):
-            continue
-        window = window_of(item)
-        if (window is not None and window[1] <= now) or item.rules.expired_at(now):
-            continue
-        sections[item.kind].append(item)
-    sections["event"].sort(key=lambda i: (i.data.starts, i.slug))
-    sections["page"].sort(key=lambda i: (i.data.order, i.slug))
-    site = corpus.items[site_slug].data
-    sections["place"] = by_distance(sections["place"], (site.geo.lat, site.geo.lon))
-    return sections
+def directory_items(
+    corpus: Corpus, site_slug: str, now: datetime, shared: SharedFiles | None = None
+) -> dict[str, list[Item]]:
+    """What the site's directory lists, by section; items that can never show are left out
+    (once per build with ``shared``: see ``p2f_kiosk.sections``)."""
+    return site_sections(corpus, site_slug, now, shared).items
 
 
 def write_directory(
@@ -124,45 +109,57 @@ def write_directory(
     and the build cache, every file gets a key over its inputs, and the current build's file
     is linked when the key is the same (see ``p2f_kiosk.previous``): after a one-item edit,
     only the pages, lists and scripts that show something of that item are made again."""
-    sections = directory_items(corpus, site["id"], now)
     shared = SharedFiles() if shared is None else shared
+    found = site_sections(corpus, site["id"], now, shared)
+    sections = found.items
     env = shared.value(("environment",), environment)  # templates compiled once per build
-    writer = _PageWriter(env, site, put, corpus, now, shared, put_made)
+    writer = _PageWriter(env, site, put, corpus, now, shared, put_made, found.metres, public_url)
     for name in ("directory.css", "directory.js", "search.js"):  # code: in every key's prefix
         path = TEMPLATES / name
         writer.put_made(f"directory/{name}", writer.key("static", name), path.read_bytes)
     here = (site["geo"]["lat"], site["geo"]["lon"])
     places, events = sections["place"], sections["event"]
     for lang in site["languages"]:
-        make = partial(_now_script, places, events, here, now, lang, shared)
-        inputs = now_inputs(places, events, lang)
+        make = partial(_now_script, places, events, here, now, lang, shared, found.metres)
+        # what now_data reads of the items (now_inputs), each item's part printed once per build
+        inputs = writer.said("now-place", lang, places, place_input)
+        inputs += writer.said("now-event", lang, events, event_input)
         writer.put_made(f"directory/{lang}/now.js", writer.key("now.js", lang, now, inputs), make)
-        _write_language(writer, sections, lang, image_for, public_url)
+        _write_language(writer, sections, lang, image_for)
     return writer.count
 
 
 def _now_script(
     places: list[Item], events: list[Item], here: tuple[float, float], now: datetime, lang: str,
-    shared: SharedFiles,
+    shared: SharedFiles, metres: dict[str, int],
 ) -> bytes:  # fmt: skip
-    return now_script(now_data(places, events, here, now, lang, shared.value))
+    return now_script(now_data(places, events, here, now, lang, shared.value, metres))
 
 
 class _PageWriter:
     def __init__(
         self, env: jinja2.Environment, site: dict[str, Any], put: Put, corpus: Corpus,
         now: datetime, shared: SharedFiles, put_made: PutMade | None = None,
+        metres: dict[str, int] | None = None, public_url: str = "",
     ) -> None:  # fmt: skip
         self.env, self.site, self.put, self.corpus = env, site, put, corpus
         self.put_made = put_made or (lambda path, _, make: put(path, make()))
         self.shared = shared
         self.today = span_start(now).date()
-        self.here = (site["geo"]["lat"], site["geo"]["lon"])
         self.md = new_markdown()
         self.count = 0
         self.templates: dict[str, jinja2.Template] = {}
-        # the site's document, in the keys of the pages that print some of it
-        self.site_json = json.dumps(site, sort_keys=True, default=repr)
+        # the site's document, in the keys of the pages that print some of it (as a digest:
+        # hashed once per site, not once per page)
+        self.site_json = hashlib.sha256(
+            json.dumps(site, sort_keys=True, default=repr).encode()
+        ).hexdigest()
+        # each listed place's distance from this screen (``p2f_kiosk.sections``)
+        self.metres = {} if metres is None else metres
+        self.public_url = public_url
+        # every input of an item page's per-site values besides the page's key and items:
+        # the site's document and where deep links lead (``SharedPages.site_file_key``)
+        self.site_inputs = f"{self.site_json}{json.dumps(public_url)}"
 
     def key(self, *inputs: object) -> str | None:
         """A file key over ``inputs`` and the build's global inputs (code, templates, build
@@ -172,6 +169,21 @@ class _PageWriter:
         if pages.store is None:
             return None
         return cache_key(pages.prefix, "directory", self.site_json, repr(inputs))
+
+    def said(
+        self, purpose: str, lang: str, items: list[Item], describe: Callable[[Item, str], object]
+    ) -> str:
+        """``repr(describe(item, lang))`` of each of ``items``, joined: a key input printed
+        once per build and item (``describe`` must read nothing but the item and the language),
+        not a repr of a site's whole list for each site and language."""
+        known = self.shared.value(("said", purpose, lang), dict[str, str])
+        out = []
+        for item in items:
+            text = known.get(item.slug)
+            if text is None:
+                text = known[item.slug] = repr((item.slug, describe(item, lang)))
+            out.append(text)
+        return ",".join(out)
 
     def offline_html(self, body: str) -> str:
         """Clean HTML with no outside links; each distinct body converted once per build."""
@@ -199,35 +211,43 @@ class _PageWriter:
         """A page rendered from ``values`` (its whole input with the site and the language:
         rendered only when its key is not the current build's)."""
         values.setdefault("is_home", False)
+        file_key = self.key("page", lang, path, template, sorted(values.items()))
+        self._put_page(lang, path, template, file_key, lambda: values)
+
+    def _put_page(
+        self, lang: str, path: str, template: str, file_key: str | None,
+        values: Callable[[], dict[str, Any]],
+    ) -> None:  # fmt: skip
         up = "../" * (path.count("/") + 1)
 
         def make() -> bytes:
             html = self._template(template).render(
-                lang=lang, site=self.site, t=labels(lang), w=screen_words(lang), up=up, **values
-            )
+                lang=lang, site=self.site, t=labels(lang), w=screen_words(lang), up=up,
+                **values(),
+            )  # fmt: skip
             return html.encode()
 
-        file_key = self.key("page", lang, path, template, sorted(values.items()))
         self.put_made(f"directory/{lang}/{path}", file_key, make)
         self.count += 1
 
     def item_page(
-        self, lang: str, item: Item, key: tuple[object, ...], per_site: dict[str, object],
-        reads: tuple[str, ...], values: Callable[[], dict[str, Any]],
+        self, lang: str, item: Item, key: tuple[object, ...], reads: tuple[str, ...],
+        values: Callable[[], dict[str, Any]],
     ) -> None:  # fmt: skip
         """An item's page: rendered once per build for ``key`` (all its inputs but the site's
-        scalars, ``per_site`` and the items it reads besides its own: ``reads``), then filled
-        in with this site's values. ``values()``, the template's other values, is called only
-        when the page is made (not when the current build's file is linked)."""
+        and the items it reads besides its own: ``reads``), then filled in with this site's
+        values (its scalars, the deep link, a place's distance). ``values()``, the template's
+        other values, and the site's values are worked out only when the page is made (not
+        when the current build's file is linked)."""
         path = f"items/{item.slug}.html"
         site = self.site
-        fill = {f"site_{name}": site[name] for name in SITE_SCALARS} | per_site
+        place = item.kind == "place"
 
         def make(value: Callable[[str], object]) -> str:
             view = site | {name: value(f"site_{name}") for name in SITE_SCALARS}
             given = values()
             facts = given["facts"]
-            if "distance" in per_site:  # a place: its distance from this screen
+            if place:  # a place: its distance from this screen
                 facts = facts | {"distance": value("distance")}
             return self._template("item.html").render(
                 lang=lang, site=view, t=labels(lang), w=screen_words(lang), up="../../",
@@ -236,10 +256,16 @@ class _PageWriter:
 
         shape, pages = (tuple(site["languages"]),), self.shared.pages
         full, items = ("item", lang, item.slug, *shape, *key), (item.slug, *reads)
-        file_key = pages.file_key(full, fill, items)
-        self.put_made(
-            f"directory/{lang}/{path}", file_key, lambda: pages.render(full, fill, make, items)
-        )
+
+        def render() -> bytes:
+            fill: dict[str, object] = {f"site_{name}": site[name] for name in SITE_SCALARS}
+            fill["link"] = deep_link(item.slug, site["id"], lang, self.public_url)
+            if place:
+                fill["distance"] = _distance(item, lang, self.metres)
+            return pages.render(full, fill, make, items)
+
+        file_key = pages.site_file_key(full, self.site_inputs, items)
+        self.put_made(f"directory/{lang}/{path}", file_key, render)
         self.count += 1
 
     def _template(self, name: str) -> jinja2.Template:
@@ -250,10 +276,18 @@ class _PageWriter:
         return template
 
     def listing(
-        self, lang: str, path: str, title: str, entries: list[Entry], places: bool = False
-    ) -> None:
-        self.page(lang, path, "list.html", title=title, entries=[e.as_dict() for e in entries],
-                  places=places)  # fmt: skip
+        self, lang: str, path: str, title: str, said: str, entries: Callable[[], list[Entry]],
+        places: bool = False,
+    ) -> None:  # fmt: skip
+        """A list page; ``said``: every input of its entries as text (``said``), so that
+        ``entries()`` is called only when the page is made."""
+
+        def values() -> dict[str, Any]:
+            listed = [e.as_dict() for e in entries()]
+            return {"title": title, "entries": listed, "places": places, "is_home": False}
+
+        file_key = self.key("list", lang, path, title, places, said)
+        self._put_page(lang, path, "list.html", file_key, values)
 
 
 def _write_language(
@@ -261,7 +295,6 @@ def _write_language(
     sections: dict[str, list[Item]],
     lang: str,
     image_for: ImageFor,
-    public_url: str,
 ) -> None:
     words = labels(lang)
     counts = Counter(item.data.category for item in sections["place"])
@@ -270,16 +303,23 @@ def _write_language(
         lang, "index.html", "home.html", title=writer.site["name"], categories=categories,
         is_home=True,
     )  # fmt: skip
+    metres = writer.metres
     for category, _ in categories:
         places = [i for i in sections["place"] if i.data.category == category]
-        entries = [_place_entry(i, lang, writer.here) for i in places]
-        writer.listing(lang, f"places-{category}.html", words[category], entries, places=True)
-    writer.listing(lang, "events.html", words["events"],
-                   [writer.event(i, lang) for i in sections["event"]])  # fmt: skip
-    writer.listing(lang, "offers.html", words["offers"],
-                   [writer.event(i, lang) for i in sections["offer"]])  # fmt: skip
-    writer.listing(lang, "practical.html", words["practical"],
-                   [_entry(i, lang) for i in sections["page"]])  # fmt: skip
+        # a place's entry: its words (the same on every site) and its distance from here
+        said = writer.said("place-entry", lang, places, _place_words)
+        said += repr([metres[i.slug] for i in places])
+        entries = partial(_place_entries, places, lang, metres)
+        writer.listing(lang, f"places-{category}.html", words[category], said, entries, True)
+    for section, path, title in (("event", "events.html", words["events"]),
+                                 ("offer", "offers.html", words["offers"])):  # fmt: skip
+        shown = sections[section]
+        said = writer.said("entry", lang, shown, writer.event)
+        writer.listing(lang, path, title, said, partial(_entries, writer.event, shown, lang))
+    pages = sections["page"]
+    said = writer.said("page-entry", lang, pages, _entry)
+    writer.listing(lang, "practical.html", words["practical"], said,
+                   partial(_entries, _entry, pages, lang))  # fmt: skip
     _write_search(writer, sections, lang)
     offers_at: dict[str, list[Item]] = {}
     for offer in sections["offer"]:
@@ -289,14 +329,9 @@ def _write_language(
         for item in items:
             here = offers_at.get(item.slug, [])
             image = image_for(item)  # also places the thumbnail in this site's bundle
-            per_site: dict[str, object] = {
-                "link": deep_link(item.slug, writer.site["id"], lang, public_url)
-            }
-            if item.kind == "place":
-                per_site["distance"] = _distance(item, lang, writer.here)
             listed = tuple(o.slug for o in here)
             values = partial(_item_values, writer, item, lang, image, here)
-            writer.item_page(lang, item, (listed, image), per_site, listed, values)
+            writer.item_page(lang, item, (listed, image), listed, values)
 
 
 def _item_values(
@@ -315,33 +350,41 @@ def _item_values(
 def _write_search(writer: _PageWriter, sections: dict[str, list[Item]], lang: str) -> None:
     """The search page and its index, over the items the directory lists, in its order."""
     words = labels(lang)
-    metas = {}
-    for place in sections["place"]:
-        sub = subcategory_label(lang, place.data.subcategory)
-        metas[place.slug] = f"{words[place.data.category]} · {sub}"
-    metas.update({i.slug: writer.event(i, lang).meta for i in sections["event"]})
-    metas.update({i.slug: writer.event(i, lang).meta for i in sections["offer"]})
-    metas.update({i.slug: words["practical"] for i in sections["page"]})
     items = [item for section in sections.values() for item in section]
-
-    def body_html(item: Item) -> str:
-        return writer.offline_html(item.text(lang).body)
-
     if TEXT_WORDS:  # body keywords: weighed against the other items of this site
+
+        def body_html(item: Item) -> str:
+            return writer.offline_html(item.text(lang).body)
+
+        metas = {item.slug: _search_meta(writer, item, lang) for item in items}
         rows = search_rows(items, lang, metas, body_html)
-    else:  # each row depends on its item, language and list entry only: made once per build
-        shared = writer.shared
-
-        def row(item: Item) -> list[str]:
-            key = ("search-row", item.slug, lang, metas[item.slug])
-            return shared.value(key, lambda: search_rows([item], lang, metas)[0])
-
-        rows = [row(item) for item in items]
-    # the rows are the index's whole input (each made once per build): a key over them
-    file_key = writer.key("search-index.js", lang, rows)
+        said = repr(rows)
+    else:  # a row depends on its item and language only: made and printed once per build
+        known = writer.shared.value(("search-rows", lang), dict[str, tuple[list[str], str]])
+        rows, printed = [], []
+        for item in items:
+            found = known.get(item.slug)
+            if found is None:
+                row = search_rows([item], lang, {item.slug: _search_meta(writer, item, lang)})[0]
+                found = known[item.slug] = (row, repr(row))
+            rows.append(found[0])
+            printed.append(found[1])
+        said = ",".join(printed)
+    # the rows are the index's whole input: a key over them
+    file_key = writer.key("search-index.js", lang, said)
     writer.put_made(f"directory/{lang}/search-index.js", file_key, partial(index_script, rows))
     keys = [list(row) for row in words["keys"].split()]
     writer.page(lang, "search.html", "search.html", title=words["search"], keys=keys)
+
+
+def _search_meta(writer: _PageWriter, item: Item, lang: str) -> str:
+    """What a search result says under its title: as the lists say it, without a distance."""
+    words = labels(lang)
+    if item.kind == "place":
+        return f"{words[item.data.category]} · {subcategory_label(lang, item.data.subcategory)}"
+    if item.kind in ("event", "offer"):
+        return writer.event(item, lang).meta
+    return words["practical"]
 
 
 def _title_lang(item: Item, lang: str) -> str | None:
@@ -354,12 +397,24 @@ def _entry(item: Item, lang: str, meta: str = "") -> Entry:
                  lang=_title_lang(item, lang))  # fmt: skip
 
 
-def _place_entry(item: Item, lang: str, here: tuple[float, float]) -> Entry:
-    where = (item.data.geo.lat, item.data.geo.lon)
-    meta = f"{subcategory_label(lang, item.data.subcategory)} · "
-    meta += distance_text(distance_m(here, where), lang)
-    return Entry(item.text(lang).title, f"items/{item.slug}.html", meta, slug=item.slug,
-                 lang=_title_lang(item, lang))  # fmt: skip
+def _entries(entry: Callable[[Item, str], Entry], items: list[Item], lang: str) -> list[Entry]:
+    return [entry(item, lang) for item in items]
+
+
+def _place_words(item: Item, lang: str) -> tuple[str, str, str | None]:
+    """What a place's list entry says but its distance (every input of it besides)."""
+    title = item.text(lang).title
+    return title, subcategory_label(lang, item.data.subcategory), _title_lang(item, lang)
+
+
+def _place_entries(places: list[Item], lang: str, metres: dict[str, int]) -> list[Entry]:
+    return [_place_entry(item, lang, metres) for item in places]
+
+
+def _place_entry(item: Item, lang: str, metres: dict[str, int]) -> Entry:
+    title, subcategory, title_lang = _place_words(item, lang)
+    meta = f"{subcategory} · {distance_text(metres[item.slug], lang)}"
+    return Entry(title, f"items/{item.slug}.html", meta, slug=item.slug, lang=title_lang)
 
 
 def _event_entry(item: Item, lang: str) -> Entry:
@@ -389,10 +444,9 @@ def _when(item: Item, lang: str) -> str:
     return f"{labels(lang)['until']} {window[1]:%d/%m/%Y}"
 
 
-def _distance(item: Item, lang: str, here: tuple[float, float]) -> str:
-    """A place's distance from this screen, as its page says it."""
-    where = (item.data.geo.lat, item.data.geo.lon)
-    return screen_words(lang)["far"].format(d=distance_text(distance_m(here, where), lang))
+def _distance(item: Item, lang: str, metres: dict[str, int]) -> str:
+    """A place's distance from this screen (``metres``: by slug), as its page says it."""
+    return screen_words(lang)["far"].format(d=distance_text(metres[item.slug], lang))
 
 
 def _site_facts(item: Item, lang: str, today: date) -> dict[str, Any]:

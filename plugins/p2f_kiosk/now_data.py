@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
@@ -105,11 +105,16 @@ def now_data(
     now: datetime,
     lang: str,
     remember: Callable[[Hashable, Callable[[], Phases]], Phases] = _compute,
+    metres: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """The document of ``now.js`` for one language (see the module's docstring; every input
     it reads besides ``here``, ``now`` and ``lang`` is in ``now_inputs``). ``remember(key,
     compute)``: ``compute()``, or the value already computed for ``key`` (the phases of a
-    place or an event are the same for every site: ``SharedFiles.value``)."""
+    place or an event are the same for every site: ``SharedFiles.value``). ``metres``: each
+    place's ``distance_m`` from ``here`` by slug, when the caller has it (once per site, not
+    once per language: ``p2f_kiosk.sections``)."""
+    if metres is None:
+        metres = {place.slug: distance_m(here, _geo(place)) for place in places}
     start = span_start(now)
     end = start + timedelta(days=DAYS)
     index: dict[str, int] = {}  # phrase -> its place in ``texts``, in order of first use
@@ -124,14 +129,14 @@ def now_data(
 
     words = labels(lang)
     rows = []
-    for place in by_distance(places, here):
+    for place in sorted(places, key=lambda p: (metres[p.slug], p.slug)):  # as by_distance
         data, text = place.data, place.text(lang)
         row: dict[str, Any] = {
             "slug": place.slug,
             "title": text.title,
             "category": data.category,
             "label": f"{words[data.category]} · {subcategory_label(lang, data.subcategory)}",
-            "m": distance_m(here, _geo(place)),
+            "m": metres[place.slug],
         }
         if text.lang != lang:
             row["tl"] = text.lang  # untranslated: the title is in French (lang="fr" on screen)
@@ -178,17 +183,24 @@ def now_inputs(
 ) -> list[tuple[object, ...]]:
     """What ``now_data`` reads of the items, in their order (for a file key: keep the two in
     step). The place order it writes is by distance, from the places' positions, here."""
-    out: list[tuple[object, ...]] = []
-    for place in places:
-        data, text = place.data, place.text(lang)
-        season = getattr(data, "season", None)
-        geo = (data.geo.lat, data.geo.lon)
-        out.append((place.slug, text.title, text.lang, data.category, data.subcategory, geo,
-                    data.opening_hours, season))  # fmt: skip
-    for event in events:
-        text = event.text(lang)
-        out.append((event.slug, text.title, text.lang, event.data.starts, event.data.ends))
-    return out
+    return [place_input(place, lang) for place in places] + [
+        event_input(event, lang) for event in events
+    ]
+
+
+def place_input(place: Item, lang: str) -> tuple[object, ...]:
+    """What ``now_data`` reads of a place (the same for every site: see ``now_inputs``)."""
+    data, text = place.data, place.text(lang)
+    season = getattr(data, "season", None)
+    geo = (data.geo.lat, data.geo.lon)
+    return (place.slug, text.title, text.lang, data.category, data.subcategory, geo,
+            data.opening_hours, season)  # fmt: skip
+
+
+def event_input(event: Item, lang: str) -> tuple[object, ...]:
+    """What ``now_data`` reads of an event (see ``now_inputs``)."""
+    text = event.text(lang)
+    return (event.slug, text.title, text.lang, event.data.starts, event.data.ends)
 
 
 def now_script(document: dict[str, Any]) -> bytes:

@@ -29,6 +29,7 @@ import re
 import secrets
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from markupsafe import escape
 
@@ -101,10 +102,10 @@ class SharedPages:
             self._store(key, items, known)
         else:
             self.reused += 1
-        return b"".join(
-            part if isinstance(part, bytes) else str(escape(values[part])).encode()
-            for part in known
-        )
+        # literals at even places, names at odd ones (``_encoded``): fill the names in place
+        page, names = list(known), cast(tuple[str, ...], known[1::2])
+        page[1::2] = [str(escape(values[name])).encode() for name in names]
+        return b"".join(cast(list[bytes], page))
 
     def file_key(
         self, key: Hashable, values: Mapping[str, object], items: Iterable[str] = ()
@@ -117,6 +118,16 @@ class SharedPages:
         # the entry is a digest (fixed length) then the values in the caller's order: the same
         # values in another order only give another key (a miss, never a stale file)
         return hashlib.sha256(f"{entry}{values!r}".encode()).hexdigest()
+
+    def site_file_key(self, key: Hashable, site: str, items: tuple[str, ...] = ()) -> str | None:
+        """``file_key`` where the per-site values are not worked out yet: ``site`` is a digest
+        of every input they are made from besides ``key`` and ``items`` (the site's document,
+        the public address of deep links). An unchanged page then costs a lookup and a short
+        hash: no deep link, distance or repr of the values (None without the build cache)."""
+        entry = self._entry(key, items)
+        if entry is None:
+            return None
+        return hashlib.sha256(f"{entry}{site}".encode()).hexdigest()
 
     def _entry(self, key: Hashable, items: Iterable[str]) -> str | None:
         if self.store is None or self.item_digest is None:

@@ -106,9 +106,8 @@ def test_hours_and_phases_are_worked_out_once_per_build(corpus: Corpus, tmp_path
     env = _environment()
     write_bundle(corpus, SITES[0], tmp_path / "one", CONTENT, env, NOW, URL, shared=shared)
     kinds = Counter(key[0] for key in shared.values if isinstance(key, tuple))
-    assert all(kinds[kind] > 0 for kind in ("now-place", "facts", "entry", "when", "search-row")), (
-        kinds
-    )
+    once = ("now-place", "facts", "entry", "when", "search-rows", "said", "directory-sections")
+    assert all(kinds[kind] > 0 for kind in once), kinds
     before = dict(shared.values)
     reused = shared.values_reused
     # a second site of the same languages listing places the first listed: nothing new

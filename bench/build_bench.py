@@ -143,6 +143,12 @@ def _instrument(timers: _Timers) -> None:
     timers.wrap(bundle, "plan_site", "  plan_site")
     timers.wrap(bundle, "_write_slide", "  _write_slide (Jinja + Markdown + disk)")
     timers.wrap(bundle, "write_directory", DIRECTORY)
+    # the kiosk's own bookkeeping: what the build before left, the manifests, the key records
+    timers.wrap(kiosk, "_previous_bundles", "  current build's bundles: records read")
+    timers.wrap(kiosk, "recycled_bundles", "  spare bundles: records read")
+    timers.wrap(bundle, "build_manifest", "  build_manifest (12 sites)")
+    timers.wrap(bundle, "keys_record", "  keys_record (12 sites)")
+    timers.wrap(kiosk, "save_keys", "  save_keys")
     try:
         import p2f_web.plugin as web
 

@@ -15,7 +15,7 @@ from p2f_build import REPORT_NAME, build_time
 from p2f_build.cache import build_cache, build_inputs, key, tree_digest
 from p2f_kiosk.bundle import BundleReport, write_bundle
 from p2f_kiosk.pictures import prepare_pictures
-from p2f_kiosk.previous import PreviousBundle, load_previous, save_keys, stored_keys
+from p2f_kiosk.previous import PreviousBundle, load_bundle, save_keys
 from p2f_kiosk.recycle import TRASH_SETTING, discard_spare, recycled_bundles
 from p2f_kiosk.shared import SharedFiles
 from p2f_kiosk.workers import build_in_workers, can_fork, in_process
@@ -130,7 +130,7 @@ def _previous_bundles(settings: Any, sites: list[str], cache: Any) -> dict[str, 
     found = {}
     for slug in sites:
         folder = Path(site).parent / "kiosk" / slug
-        bundle = load_previous(folder, stored_keys(cache, folder))
+        bundle = load_bundle(cache, folder)
         if bundle is not None:
             found[slug] = bundle
     return found

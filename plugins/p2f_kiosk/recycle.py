@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from p2f_build.cache import Cache
-from p2f_kiosk.previous import PreviousBundle, load_previous, stored_keys
+from p2f_kiosk.previous import PreviousBundle, load_bundle
 from p2f_site.spare import TRASH_SETTING
 
 __all__ = ["TRASH_SETTING", "discard", "discard_spare", "recycled_bundles"]
@@ -34,7 +34,7 @@ def recycled_bundles(
     for entry in sorted(os.scandir(kiosk_root), key=lambda e: e.name):
         folder = Path(entry.path)
         if entry.is_dir(follow_symlinks=False) and entry.name in sites:
-            bundle = load_previous(folder, stored_keys(cache, folder))
+            bundle = load_bundle(cache, folder)
             if bundle is not None:
                 found[entry.name] = bundle
                 continue

@@ -148,6 +148,9 @@ def test_a_keys_record_gives_the_entries_its_manifest_was_written_with(tmp_path:
     assert found.stale_paths({"slides/a.fr.html": 1}) == ["lists/x.html"]
     (tmp_path / MANIFEST_NAME).write_text(manifest + " ")
     assert load_previous(tmp_path, record) is None  # recorded for other bytes
-    old_form = json.dumps({"manifest": json.loads(record)["manifest"], "files": {"x": "k"}})
+    digest = record.decode().split("\n")[1]
     (tmp_path / MANIFEST_NAME).write_text(manifest)
-    assert load_previous(tmp_path, old_form.encode()) is None
+    assert load_previous(tmp_path, record) is not None
+    json_form = json.dumps({"manifest": digest, "files": {"x": ["k", 1, "c" * 64]}})
+    assert load_previous(tmp_path, json_form.encode()) is None  # the first format: made again
+    assert load_previous(tmp_path, record.replace(b"\t5\t", b"\tfive\t")) is None

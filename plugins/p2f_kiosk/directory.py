@@ -23,8 +23,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -33,19 +32,28 @@ import jinja2
 import nh3
 
 from p2f_build.cache import key as cache_key
+from p2f_kiosk.directory_words import (
+    Entry,
+    actions,
+    all_entries,
+    distance,
+    entry,
+    event_entry,
+    offer_entry,
+    place_entries,
+    place_words,
+    site_facts,
+)
+from p2f_kiosk.directory_words import when as item_when
 from p2f_kiosk.labels import labels, subcategory_label
 from p2f_kiosk.now_data import event_input, now_data, now_script, place_input, span_start
-from p2f_kiosk.plan import window_of
-from p2f_kiosk.screen_words import distance_text, screen_words
+from p2f_kiosk.screen_words import screen_words
 from p2f_kiosk.search_index import TEXT_WORDS, index_script, search_rows
 from p2f_kiosk.sections import site_sections
 from p2f_kiosk.shared import SharedFiles
 from p2f_model import vocabulary
 from p2f_model.corpus import Corpus, Item
 from p2f_player.contract.deeplinks import deep_link
-from p2f_player.contract.manifest import iso
-from p2f_site.hours_words import event_when, money, offer_fact, week_words
-from p2f_site.hours_words import words as hour_words
 from p2f_site.reader import ALLOWED_TAGS, markdown_html, new_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -56,23 +64,6 @@ Put = Callable[[str, bytes], None]
 # path, the key of every input of the bytes (None: unknown), what makes them
 PutMade = Callable[[str, "str | None", Callable[[], bytes]], None]
 ImageFor = Callable[[Item], "tuple[str, str] | None"]
-
-
-@dataclass(frozen=True)
-class Entry:
-    title: str
-    href: str
-    meta: str = ""
-    start: str | None = None
-    until: str | None = None
-    offer: bool = False
-    slug: str | None = None  # places: the key of their phases in now.js
-    lang: str | None = None  # the title's language when it is not the page's
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "href": self.href, "meta": self.meta,
-                "from": self.start, "until": self.until, "offer": self.offer,
-                "slug": self.slug, "lang": self.lang}  # fmt: skip
 
 
 def environment() -> jinja2.Environment:
@@ -195,17 +186,17 @@ class _PageWriter:
 
     def event(self, item: Item, lang: str) -> Entry:
         """An event's or offer's list entry: the same on every site, made once per build."""
-        make = _event_entry if item.kind == "event" else _offer_entry
+        make = event_entry if item.kind == "event" else offer_entry
         return self.shared.value(("entry", item.slug, lang), lambda: make(item, lang))
 
     def when(self, item: Item, lang: str) -> str:
-        return self.shared.value(("when", item.slug, lang), lambda: _when(item, lang))
+        return self.shared.value(("when", item.slug, lang), lambda: item_when(item, lang))
 
     def facts(self, item: Item, lang: str) -> dict[str, Any]:
         """What the item page says in words besides the text and the distance: hours, price
         (the same on every site: worked out once per build)."""
         key = ("facts", item.slug, lang, self.today)
-        return self.shared.value(key, lambda: _site_facts(item, lang, self.today))
+        return self.shared.value(key, lambda: site_facts(item, lang, self.today))
 
     def page(self, lang: str, path: str, template: str, **values: Any) -> None:
         """A page rendered from ``values`` (its whole input with the site and the language:
@@ -261,7 +252,7 @@ class _PageWriter:
             fill: dict[str, object] = {f"site_{name}": site[name] for name in SITE_SCALARS}
             fill["link"] = deep_link(item.slug, site["id"], lang, self.public_url)
             if place:
-                fill["distance"] = _distance(item, lang, self.metres)
+                fill["distance"] = distance(item, lang, self.metres)
             return pages.render(full, fill, make, items)
 
         file_key = pages.site_file_key(full, self.site_inputs, items)
@@ -307,19 +298,19 @@ def _write_language(
     for category, _ in categories:
         places = [i for i in sections["place"] if i.data.category == category]
         # a place's entry: its words (the same on every site) and its distance from here
-        said = writer.said("place-entry", lang, places, _place_words)
+        said = writer.said("place-entry", lang, places, place_words)
         said += repr([metres[i.slug] for i in places])
-        entries = partial(_place_entries, places, lang, metres)
-        writer.listing(lang, f"places-{category}.html", words[category], said, entries, True)
+        made = partial(place_entries, places, lang, metres)
+        writer.listing(lang, f"places-{category}.html", words[category], said, made, True)
     for section, path, title in (("event", "events.html", words["events"]),
                                  ("offer", "offers.html", words["offers"])):  # fmt: skip
         shown = sections[section]
         said = writer.said("entry", lang, shown, writer.event)
-        writer.listing(lang, path, title, said, partial(_entries, writer.event, shown, lang))
+        writer.listing(lang, path, title, said, partial(all_entries, writer.event, shown, lang))
     pages = sections["page"]
-    said = writer.said("page-entry", lang, pages, _entry)
+    said = writer.said("page-entry", lang, pages, entry)
     writer.listing(lang, "practical.html", words["practical"], said,
-                   partial(_entries, _entry, pages, lang))  # fmt: skip
+                   partial(all_entries, entry, pages, lang))  # fmt: skip
     _write_search(writer, sections, lang)
     offers_at: dict[str, list[Item]] = {}
     for offer in sections["offer"]:
@@ -342,7 +333,7 @@ def _item_values(
     return dict(
         title=text.title, text=text, data=item.data, image=image, when=writer.when(item, lang),
         facts=writer.facts(item, lang), offers=[writer.event(o, lang).as_dict() for o in offers],
-        fallback=text.lang != lang, kind=item.kind, slug=item.slug, actions=_actions(item, lang),
+        fallback=text.lang != lang, kind=item.kind, slug=item.slug, actions=actions(item, lang),
         body=writer.offline_html(text.body),
     )  # fmt: skip
 
@@ -385,90 +376,3 @@ def _search_meta(writer: _PageWriter, item: Item, lang: str) -> str:
     if item.kind in ("event", "offer"):
         return writer.event(item, lang).meta
     return words["practical"]
-
-
-def _title_lang(item: Item, lang: str) -> str | None:
-    text = item.text(lang)
-    return text.lang if text.lang != lang else None
-
-
-def _entry(item: Item, lang: str, meta: str = "") -> Entry:
-    return Entry(item.text(lang).title, f"items/{item.slug}.html", meta,
-                 lang=_title_lang(item, lang))  # fmt: skip
-
-
-def _entries(entry: Callable[[Item, str], Entry], items: list[Item], lang: str) -> list[Entry]:
-    return [entry(item, lang) for item in items]
-
-
-def _place_words(item: Item, lang: str) -> tuple[str, str, str | None]:
-    """What a place's list entry says but its distance (every input of it besides)."""
-    title = item.text(lang).title
-    return title, subcategory_label(lang, item.data.subcategory), _title_lang(item, lang)
-
-
-def _place_entries(places: list[Item], lang: str, metres: dict[str, int]) -> list[Entry]:
-    return [_place_entry(item, lang, metres) for item in places]
-
-
-def _place_entry(item: Item, lang: str, metres: dict[str, int]) -> Entry:
-    title, subcategory, title_lang = _place_words(item, lang)
-    meta = f"{subcategory} · {distance_text(metres[item.slug], lang)}"
-    return Entry(title, f"items/{item.slug}.html", meta, slug=item.slug, lang=title_lang)
-
-
-def _event_entry(item: Item, lang: str) -> Entry:
-    starts, ends = item.data.starts, item.data.ends
-    return Entry(item.text(lang).title, f"items/{item.slug}.html", event_when(starts, ends, lang),
-                 iso(starts), iso(ends), lang=_title_lang(item, lang))  # fmt: skip
-
-
-def _offer_entry(item: Item, lang: str) -> Entry:
-    data = item.data
-    meta = offer_fact(data.discount_percent, data.valid_until, data.code, lang)
-    return Entry(
-        item.text(lang).title, f"items/{item.slug}.html", meta,
-        iso(data.valid_from), iso(data.valid_until), offer=True, lang=_title_lang(item, lang),
-    )  # fmt: skip
-
-
-def _when(item: Item, lang: str) -> str:
-    window = window_of(item)
-    if window is None:
-        return ""
-    if item.kind == "event":
-        return event_when(window[0], window[1], lang)
-    if item.kind == "offer":
-        data = item.data
-        return offer_fact(data.discount_percent, data.valid_until, data.code, lang)
-    return f"{labels(lang)['until']} {window[1]:%d/%m/%Y}"
-
-
-def _distance(item: Item, lang: str, metres: dict[str, int]) -> str:
-    """A place's distance from this screen (``metres``: by slug), as its page says it."""
-    return screen_words(lang)["far"].format(d=distance_text(metres[item.slug], lang))
-
-
-def _site_facts(item: Item, lang: str, today: date) -> dict[str, Any]:
-    data, facts = item.data, dict[str, Any]()
-    if item.kind == "place" and data.opening_hours:
-        facts["hours"] = week_words(data.opening_hours, lang, today)
-    price = getattr(data, "price", None)
-    if price is not None:
-        facts["price"] = money(price, lang) if price else hour_words(lang)["free"]
-    if item.kind == "offer" and data.original_price:
-        facts["was"] = money(data.original_price, lang)
-    return facts
-
-
-def _actions(item: Item, lang: str) -> list[tuple[str, str]]:
-    """Outside links a visitor takes to the phone (the shell shows their QR code)."""
-    w = screen_words(lang)
-    data, actions = item.data, []
-    booking = getattr(data, "booking_url", None)
-    if booking:
-        actions.append((w["book"], booking))
-    website = getattr(data, "website", None)
-    if website and item.kind == "place":
-        actions.append((w["website"], website))
-    return actions

@@ -56,7 +56,7 @@ def picture_jobs(
             partner = corpus.items.get(getattr(planned.item.data, "partner", None) or "")
             if partner is not None and partner.data.images:
                 wanted.append((partner.data.images[0].src, thumb))
-        for items in directory_items(corpus, slug, now).values():
+        for items in directory_items(corpus, slug, now, shared).values():
             wanted += [(i.data.images[0].src, thumb) for i in items if i.data.images]
     sources: dict[str, bytes] = {}
     jobs: dict[Hashable, Job] = {}

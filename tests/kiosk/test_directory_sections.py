@@ -15,6 +15,7 @@ import pytest
 from p2f_build.cache import NullCache
 from p2f_kiosk.directory import _PageWriter, directory_items, environment, write_directory
 from p2f_kiosk.now_data import by_distance, distance_m, now_data
+from p2f_kiosk.pictures import picture_jobs
 from p2f_kiosk.plan import site_document
 from p2f_kiosk.sections import site_sections
 from p2f_kiosk.shared import SharedFiles
@@ -141,3 +142,14 @@ def test_moving_a_place_changes_the_keys_of_the_files_that_say_how_far_it_is(
     assert changed == {"places-activites.html", "now.js", "search-index.js", page}
     languages = {path.split("/")[1] for path in before if path.endswith(page)}
     assert len([path for path in before if before[path] != after[path]]) == 4 * len(languages)
+
+
+def test_the_pictures_made_ahead_and_the_directory_share_the_sections(corpus: Corpus) -> None:
+    """``picture_jobs`` (the pictures made ahead) asks each site's sections through the
+    build's memo: the directory written afterwards does not work them out again."""
+    shared = SharedFiles()
+    picture_jobs(corpus, [SITE, OTHER], ROOT / "content", NOW, None, shared)
+    worked_out = set(shared.values)
+    found = site_sections(corpus, SITE, NOW, shared)
+    assert set(shared.values) == worked_out  # nothing new worked out
+    assert found.items == site_sections(corpus, SITE, NOW).items

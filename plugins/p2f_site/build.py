@@ -47,7 +47,9 @@ from p2f_build.cache import CACHE_FOLDER, OPENED, BuildCache
 from p2f_model.problems import ContentError
 from p2f_site.incremental import load_records, save_records
 from p2f_site.inputs import Scan, scan
-from p2f_site.spare import TRASH_SETTING, keep_spare, take_spare
+from p2f_site.spare import TRASH_SETTING, keep_spare, retire_site, take_site_skeleton, take_spare
+from p2f_site.staging import SETTING as STAGING_SETTING
+from p2f_site.staging import Staging
 from p2f_site.trash import TRASH, empty_trash, start_remover
 
 OUTPUTS = ("site", "kiosk")
@@ -162,9 +164,13 @@ def build_all(
                 unchanged.removers = removers
                 return unchanged
         try:
-            if opened is not None:  # the kiosk bundles of the build before, recycled
+            if opened is not None:  # the kiosk bundles and folders of the build before
                 take_spare(output, staging / "kiosk")
+                _take_site_skeleton(settings, output, staging / "site")
             report = _run(settings, staging, measure_memory)
+            skeleton = settings.get(STAGING_SETTING)
+            if isinstance(skeleton, Staging):
+                skeleton.remove_unused_folders()
             finished = _swap_in(staging, output, report, settings.get("P2F_SCAN"))
             if opened is not None:
                 save_records(opened, finished.name, settings.get("P2F_NEW_PAGE_RECORDS", {}))
@@ -178,6 +184,15 @@ def build_all(
     report.removers = removers + ([remover] if remover is not None else [])
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _take_site_skeleton(settings: dict[str, Any], output: Path, site: Path) -> None:
+    """Start the website from the replaced build's folders (``p2f_site.spare``), if ready."""
+    folders = take_site_skeleton(output, site)
+    if folders is not None:
+        previous = settings.get("P2F_PREVIOUS_SITE")
+        staging = Staging(str(site), str(previous) if previous else None, folders)
+        settings[STAGING_SETTING] = staging
 
 
 def _hold_current(output: Path) -> tuple[str, int] | None:
@@ -350,9 +365,10 @@ def _finished_at(name: str) -> int:
     return int(moment) if moment.isdigit() else 0
 
 
-def _rename_aside(folder: Path, target: Path, keep_kiosk: bool = False) -> None:
+def _rename_aside(folder: Path, target: Path, keep_spares: bool = False) -> None:
     """Rename ``folder`` to ``target`` unless a running build holds a shared lock on it;
-    ``keep_kiosk``: its kiosk folder first becomes the spare (``p2f_site.spare``)."""
+    ``keep_spares``: its kiosk folder first becomes the spare and its website folder goes to
+    the trash apart, to be emptied and kept (``p2f_site.spare``)."""
     try:
         handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except (FileNotFoundError, NotADirectoryError):
@@ -362,8 +378,9 @@ def _rename_aside(folder: Path, target: Path, keep_kiosk: bool = False) -> None:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return  # read by a running build: a later build retires it
-        if keep_kiosk:
+        if keep_spares:
             keep_spare(folder, folder.parent, target.parent)
+            retire_site(folder, target.parent)
         try:
             folder.rename(target)
         except FileNotFoundError:

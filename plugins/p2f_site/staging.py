@@ -26,10 +26,14 @@ SETTING = "P2F_STAGING"  # settings key: the ``Staging`` of the build being made
 class Staging:
     """The site folder being built (``root``) and the current build's (``previous``)."""
 
-    def __init__(self, root: str, previous: str | None) -> None:
+    def __init__(self, root: str, previous: str | None, skeleton: set[str] | None = None) -> None:
         self.root = os.path.abspath(root)
         self.previous = previous
-        self.folders: set[str] = set()  # made in ``root`` (absolute, normalised)
+        # the folders ``root`` held when the build began, when it is the replaced build's
+        # website folder emptied of its files (``p2f_site.spare``): absolute, normalised
+        self.skeleton = skeleton or set()
+        self.folders: set[str] = set(self.skeleton)  # known to exist in ``root``
+        self.used: set[str] = set()  # folders something was put in by this build
         self.linked: set[str] = set()  # names linked from ``previous``, relative to the roots
         self.pages: set[str] = set()  # names the page writer rendered or linked
         self.mkdirs = 0  # ``mkdir`` calls made, for the tests
@@ -40,6 +44,7 @@ class Staging:
 
     def folder(self, folder: str) -> None:
         """Make ``folder`` (an absolute path under ``root``) unless this build made it."""
+        self.used.add(folder)
         if folder in self.folders:
             return
         self.mkdirs += 1
@@ -53,7 +58,22 @@ class Staging:
 
     def made(self, target: str) -> None:
         """Note that ``target``'s folder exists (a file was written there by another writer)."""
-        self.folders.add(os.path.dirname(target))
+        folder = os.path.dirname(target)
+        self.folders.add(folder)
+        self.used.add(folder)
+
+    def remove_unused_folders(self) -> int:
+        """Remove the skeleton's folders this build left empty, deepest first (a writer that
+        does not go through this object filled the others: they are not empty); the number
+        removed."""
+        removed = 0
+        for folder in sorted(self.skeleton - self.used, key=lambda f: f.count("/"), reverse=True):
+            try:
+                os.rmdir(folder)
+                removed += 1
+            except OSError:  # not empty
+                pass
+        return removed
 
     def page(self, target: str) -> None:
         """Note a page the page writer rendered (``target``: its absolute path under ``root``)."""

@@ -14,7 +14,7 @@ import pytest
 from p2f_model.load import load_corpus
 from p2f_site.build import BuildError, BuildReport, _count_pages, build_all
 from p2f_site.spare import SPARE
-from p2f_site.trash import TRASH
+from p2f_site.trash import SPARE_SITE, TRASH
 from tests.conftest import PLACE, ROOT, WriteContent
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -255,8 +255,8 @@ def test_the_next_build_removes_what_a_killed_build_left(
         os.waitpid(pid, 0)
     names = {p.name for p in output.iterdir()}
     current = os.readlink(output / ".current")
-    # the replaced build's kiosk folder stays as the spare the next build recycles
-    assert names == {"site", "kiosk", ".current", current, alive.name, TRASH, SPARE}
+    # the replaced build's kiosk folder and website folders stay for the next build
+    assert names == {"site", "kiosk", ".current", current, alive.name, TRASH, SPARE, SPARE_SITE}
     assert not any((output / TRASH).iterdir())
     assert json.loads((output / current / "build.json").read_text()) == {"id": current}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from p2f_site.build import BuildReport, build_all, current_build, retire_leftovers, start_removal
 from p2f_site.spare import SPARE
-from p2f_site.trash import TRASH, empty_trash
+from p2f_site.trash import SKELETON, SPARE_SITE, TRASH, empty_trash
 from tests.conftest import ROOT, WriteContent
 
 NOW = "2026-11-26T12:00:00+00:00"
@@ -63,10 +63,13 @@ def test_the_replaced_build_goes_in_the_background_and_the_next_build_works(
     assert not killed.parent.exists()
     wait_for(*second.removers)
     assert not any((output / TRASH).iterdir())
-    # the replaced build's kiosk folder is kept for the next build (p2f_site.spare)
+    # the replaced build's kiosk folder, and its website's folders emptied of their files,
+    # are kept for the next build (p2f_site.spare)
     assert {p.name for p in output.iterdir()} == {
         "site", "kiosk", ".current", ".cache", TRASH, str(current_build(output)), SPARE,
+        SPARE_SITE,
     }  # fmt: skip
+    assert not list((output / SPARE_SITE).glob("**/*.html"))
     assert second.rendered and current_build(output) != first
     assert "17" in (output / "site" / "pratique" / "numeros-urgence" / "index.html").read_text()
 
@@ -97,8 +100,9 @@ def test_a_build_another_build_reads_is_not_renamed_aside(tmp_path: Path) -> Non
         assert read.is_dir()
     finally:
         os.close(handle)
-    retire_leftovers(output)  # read no more
-    assert not read.exists() and len(list((output / TRASH).iterdir())) == 1
+    retire_leftovers(output)  # read no more: its website folder goes apart, to be kept
+    names = sorted(p.name.lstrip("0123456789") for p in (output / TRASH).iterdir())
+    assert not read.exists() and names == [read.name, SKELETON]
 
 
 def test_a_remover_leaves_the_trash_to_the_one_at_work(tmp_path: Path) -> None:

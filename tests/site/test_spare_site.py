@@ -5,7 +5,6 @@ build."""
 
 from __future__ import annotations
 
-import cProfile
 import os
 import shutil
 from pathlib import Path
@@ -14,7 +13,7 @@ from p2f_site.build import BuildReport
 from p2f_site.trash import FOLDERS, SPARE_SITE
 from tests.conftest import WriteContent
 from tests.site.test_incremental import assert_same, build
-from tests.site.test_staging import calls_from_website_code, edit_build
+from tests.site.test_staging import calls_from_website_code, edit_build, profiled_build
 
 PAGE = "pratique/numeros-urgence.md"
 
@@ -59,16 +58,6 @@ def test_the_replaced_website_folders_are_kept_empty_and_made_no_more(
     assert calls_from_website_code(profile, "posix.mkdir") == 0
     assert not spare.exists() or FOLDERS in files(spare)  # taken (a new one may be ready)
     same_as_clean(content, output, "website folders recycled, a page deleted")
-
-
-def profiled_build(content: Path, output: Path) -> tuple[BuildReport, cProfile.Profile]:
-    profile = cProfile.Profile()
-    profile.enable()
-    try:
-        report = build(content, output, cache=True)
-    finally:
-        profile.disable()
-    return report, profile
 
 
 def test_a_spare_the_remover_did_not_finish_is_not_used(

@@ -35,7 +35,11 @@ def edit_build(write_content: WriteContent, output: Path) -> tuple[BuildReport, 
     """A first build with the cache, then one offer's title edited and built, profiled."""
     build(write_content(), output, cache=True)
     edited = OFFER.replace("title: −20 %", "title: −25 %", 1)
-    content = write_content({"bons-plans/velos-hiver.md": edited})
+    return profiled_build(write_content({"bons-plans/velos-hiver.md": edited}), output)
+
+
+def profiled_build(content: Path, output: Path) -> tuple[BuildReport, cProfile.Profile]:
+    """A build with the cache, profiled."""
     profile = cProfile.Profile()
     profile.enable()
     try:

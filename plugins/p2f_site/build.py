@@ -47,16 +47,13 @@ from p2f_build.cache import CACHE_FOLDER, OPENED, BuildCache
 from p2f_model.problems import ContentError
 from p2f_site.incremental import load_records, save_records
 from p2f_site.inputs import Scan, scan
-from p2f_site.spare import TRASH_SETTING, keep_spare, retire_site, take_site_skeleton, take_spare
+from p2f_site.leftovers import CURRENT, FINISHED, OLD, STAGING, current_build, start_removal
+from p2f_site.spare import TRASH_SETTING, take_site_skeleton, take_spare
 from p2f_site.staging import SETTING as STAGING_SETTING
 from p2f_site.staging import Staging
-from p2f_site.trash import TRASH, empty_trash, start_remover
+from p2f_site.trash import TRASH
 
 OUTPUTS = ("site", "kiosk")
-CURRENT = ".current"
-STAGING = ".staging-"
-FINISHED = ".build-"
-OLD = ".old-"
 BUILD_ID = "build.json"
 NOT_PAGES = ("d", "pagefind")  # deep-link landing pages and the search index's own files
 
@@ -136,7 +133,8 @@ def build_all(
     The build it replaced and what dead builds left are renamed into ``output/.trash/`` and
     deleted by a detached process (``report.removers``), so the build returns without waiting
     for tens of thousands of files to go. With ``keep_previous``, the replaced build is left
-    for the caller to remove with ``remove_leftovers(output)`` once it has answered.
+    for the caller to remove with ``p2f_site.leftovers.remove_leftovers(output)`` once it has
+    answered.
     """
     started = time.perf_counter()
     output.mkdir(parents=True, exist_ok=True)
@@ -318,107 +316,6 @@ def _fixed_link(output: Path, name: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
         path.rename(old)
     _replace_link(path, target)
-
-
-def current_build(output: Path) -> str | None:
-    """The name of the current build folder in ``output``, None before the first build."""
-    link = output / CURRENT
-    return os.readlink(link) if link.is_symlink() else None
-
-
-def remove_leftovers(output: Path) -> None:
-    """Remove what dead or earlier builds left (``retire_leftovers``), now, in this process."""
-    retire_leftovers(output)
-    empty_trash(output / TRASH)
-
-
-def start_removal(output: Path) -> int | None:
-    """Rename the leftovers into ``output/.trash/`` and start a detached process deleting
-    them; its pid, or None when there was nothing to delete."""
-    retire_leftovers(output)
-    trash = output / TRASH
-    if not trash.is_dir() or not any(trash.iterdir()):
-        return None
-    return start_remover(trash)
-
-
-def retire_leftovers(output: Path) -> None:
-    """Rename into ``output/.trash/`` what dead or earlier builds left: staging folders and
-    finished builds of processes that no longer run, this process's own earlier builds,
-    former ``.old-*``; a finished build another build still reads stays (``_hold_current``)."""
-    current = current_build(output)
-    trash = output / TRASH
-    leftovers = [e for e in output.iterdir() if e.name != current and _is_leftover(e.name)]
-    finished = [e for e in leftovers if e.name.startswith(FINISHED) and not e.is_symlink()]
-    newest = max(finished, key=lambda e: _finished_at(e.name), default=None)
-    for entry in leftovers:
-        if entry.is_symlink():
-            entry.unlink(missing_ok=True)
-            continue
-        trash.mkdir(exist_ok=True)
-        _rename_aside(entry, trash / f"{time.time_ns()}{entry.name}", entry == newest)
-
-
-def _finished_at(name: str) -> int:
-    """The moment in ``.build-<pid>-<ns>``."""
-    moment = name.rsplit("-", 1)[-1]
-    return int(moment) if moment.isdigit() else 0
-
-
-def _rename_aside(folder: Path, target: Path, keep_spares: bool = False) -> None:
-    """Rename ``folder`` to ``target`` unless a running build holds a shared lock on it;
-    ``keep_spares``: its kiosk folder first becomes the spare and its website folder goes to
-    the trash apart, to be emptied and kept (``p2f_site.spare``)."""
-    try:
-        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except (FileNotFoundError, NotADirectoryError):
-        return  # gone meanwhile (another build retired it), or not a build folder
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return  # read by a running build: a later build retires it
-        if keep_spares:
-            keep_spare(folder, folder.parent, target.parent)
-            retire_site(folder, target.parent)
-        try:
-            folder.rename(target)
-        except FileNotFoundError:
-            return
-    finally:
-        os.close(handle)
-
-
-def _is_leftover(name: str) -> bool:
-    if name.startswith(OLD):
-        return True
-    if ".new-" in name:  # a link a build was about to swap in: ``<link>.new-<pid>``
-        pid = _pid_in(name.rsplit(".new-", 1)[-1])
-        return pid is not None and not _running(pid)
-    if name.startswith((STAGING, FINISHED)):
-        pid = _pid_in(name)
-        if pid is None:
-            return False
-        return not _running(pid) or (name.startswith(FINISHED) and pid == os.getpid())
-    return False
-
-
-def _pid_in(name: str) -> int | None:
-    """The pid in ``.staging-<pid>``, ``.build-<pid>-<ns>`` or ``<pid>``."""
-    digits = name.removeprefix(STAGING).removeprefix(FINISHED).split("-", 1)[0]
-    return int(digits) if digits.isdigit() else None
-
-
-def _running(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
 
 
 def _count_pages(site: Path) -> dict[str, int]:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from p2f_site.build import BuildError, BuildReport, build_all, current_build, remove_leftovers
+from p2f_site.build import BuildError, BuildReport, build_all, current_build
 from p2f_site.inputs import CODE
+from p2f_site.leftovers import remove_leftovers
 from tests.conftest import ROOT, WriteContent
 
 NOW = "2026-11-26T12:00:00+00:00"

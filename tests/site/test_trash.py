@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from p2f_site.build import BuildReport, build_all, current_build, retire_leftovers, start_removal
+from p2f_site.build import BuildReport, build_all, current_build
+from p2f_site.leftovers import retire_leftovers, start_removal
 from p2f_site.spare import SPARE
 from p2f_site.trash import SKELETON, SPARE_SITE, TRASH, empty_trash
 from tests.conftest import ROOT, WriteContent

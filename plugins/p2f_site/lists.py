@@ -203,6 +203,7 @@ class ListsGenerator(Generator):
                 )  # fmt: skip
         self.settings["P2F_CARDS_RENDERED"] = cards.rendered  # for the logs and the tests
         self._write_fallbacks(corpus, writer)
+        cards.release()  # no page shows a card after these
         release_html(self.context, corpus)  # the last website pages Pelican renders
 
     def _write_fallbacks(self, corpus: Corpus, writer: Any) -> None:

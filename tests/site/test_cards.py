@@ -132,3 +132,19 @@ def test_an_edit_renders_again_only_the_cards_made_from_the_edited_item(
     clean = tmp_path / "clean"
     build(content, clean, cache=False)
     assert_same(output, clean, "a place's picture removed")
+
+
+def test_released_cards_are_not_held_and_are_made_again_when_asked(tmp_path: Path) -> None:
+    """After the last page showing cards (``ListsGenerator`` releases them), none is held in
+    memory through the kiosk step; a card asked for afterwards is rendered again, the same."""
+    renders: list[str] = []
+    env = environment(tmp_path, renders)
+    cards = Cards(env, {"P2F_CORPUS": SimpleNamespace(items={})})
+    env.globals["card"] = cards.function()
+    items = [SimpleNamespace(slug="a", title="A")]
+    page = env.get_template("page.html")
+    first = page.render(items=items, lang="en")
+    cards.release()
+    assert not cards._memo
+    assert page.render(items=items, lang="en") == first
+    assert renders == ["a", "a"]

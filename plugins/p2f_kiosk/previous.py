@@ -124,21 +124,31 @@ def load_previous(folder: Path, stored: bytes | None) -> PreviousBundle | None:
     for its manifest), or None when they are not known. The record holds each file's manifest
     entry too (as written into those very manifest bytes: parsing a 2 MB manifest again per
     site cost more than reading the record)."""
-    try:
-        manifest = (folder / MANIFEST_NAME).read_bytes()
-    except OSError:
-        return None  # no bundle there
-    return _parse(folder, hashlib.sha256(manifest).hexdigest(), stored)
+    digest = _manifest_digest(folder)
+    return None if digest is None else _parse(folder, digest, stored)
 
 
 def load_bundle(cache: Cache, folder: Path) -> PreviousBundle | None:
     """``load_previous(folder, stored_keys(cache, folder))``, reading the manifest once."""
+    digest = _manifest_digest(folder)
+    if digest is None:
+        return None
+    return _parse(folder, digest, cache.get(NAMESPACE, key(NAMESPACE, digest)))
+
+
+def stored_keys(cache: Cache, folder: Path) -> bytes | None:
+    """What ``save_keys`` kept for the bundle in ``folder`` (read in the build's process:
+    the cache is not shared with worker processes)."""
+    digest = _manifest_digest(folder)
+    return None if digest is None else cache.get(NAMESPACE, key(NAMESPACE, digest))
+
+
+def _manifest_digest(folder: Path) -> str | None:
+    """The SHA-256 of ``folder``'s manifest, None when there is none (no bundle there)."""
     try:
-        manifest = (folder / MANIFEST_NAME).read_bytes()
+        return hashlib.sha256((folder / MANIFEST_NAME).read_bytes()).hexdigest()
     except OSError:
         return None
-    digest = hashlib.sha256(manifest).hexdigest()
-    return _parse(folder, digest, cache.get(NAMESPACE, key(NAMESPACE, digest)))
 
 
 def _parse(folder: Path, digest: str, stored: bytes | None) -> PreviousBundle | None:
@@ -157,16 +167,6 @@ def _parse(folder: Path, digest: str, stored: bytes | None) -> PreviousBundle | 
     except (UnicodeDecodeError, IndexError, ValueError):
         return None
     return PreviousBundle(folder, entries, keys, record=(key(NAMESPACE, digest), stored))
-
-
-def stored_keys(cache: Cache, folder: Path) -> bytes | None:
-    """What ``save_keys`` kept for the bundle in ``folder`` (read in the build's process:
-    the cache is not shared with worker processes)."""
-    try:
-        manifest = (folder / MANIFEST_NAME).read_bytes()
-    except OSError:
-        return None
-    return cache.get(NAMESPACE, record_key(manifest))
 
 
 def keys_record(

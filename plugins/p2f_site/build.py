@@ -166,9 +166,9 @@ def build_all(
                 take_spare(output, staging / "kiosk")
                 _take_site_skeleton(settings, output, staging / "site")
             report = _run(settings, staging, measure_memory)
-            skeleton = settings.get(STAGING_SETTING)
-            if isinstance(skeleton, Staging):
-                skeleton.remove_unused_folders()
+            site = settings.get(STAGING_SETTING)
+            if isinstance(site, Staging):  # folders of a recycled website left empty
+                site.remove_unused_folders()
             finished = _swap_in(staging, output, report, settings.get("P2F_SCAN"))
             if opened is not None:
                 save_records(opened, finished.name, settings.get("P2F_NEW_PAGE_RECORDS", {}))

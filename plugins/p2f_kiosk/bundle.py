@@ -8,11 +8,9 @@ parts form (``manifest.split_into_parts``).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -22,6 +20,7 @@ import jinja2
 from p2f_editorial.settings import EditorialSettings
 
 from p2f_kiosk import images
+from p2f_kiosk.bundle_writer import BundleReport, BundleWriter
 from p2f_kiosk.directory import write_directory
 from p2f_kiosk.plan import (
     PlannedSlide,
@@ -41,181 +40,13 @@ from p2f_model.load import read_content_file
 from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.manifest import (
     MANIFEST_NAME,
-    FileEntry,
     build_manifest,
-    file_entry,
     iso,
 )
 from p2f_site.hours import open_intervals
 
 SLIDE_SCALARS = ("width", "height", "orientation")  # of the site, printed by slide.html
 MANIFEST_LIFETIME = timedelta(days=14)  # a screen cut off longer than this stops trusting it
-
-
-@dataclass
-class BundleReport:
-    """What a site's bundle holds, for the build's summary."""
-
-    site: str
-    slides: int = 0
-    pages: int = 0
-    directory_pages: int = 0
-    files: int = 0  # in the manifest's list (the manifest itself is not one of them)
-    left_out: dict[str, int] = field(default_factory=dict)
-    bytes_by_part: dict[str, int] = field(default_factory=dict)
-    # not in the report file (a clean build and an incremental one write the same bytes):
-    written: int = 0  # files made in this build
-    linked: int = 0  # files linked from the current build's bundle
-    kept: int = 0  # files left in place in the recycled bundle of the build before
-    file_keys: tuple[str, bytes] | None = None  # what ``previous.save_keys`` keeps
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "slides": self.slides,
-            "slide_pages": self.pages,
-            "directory_pages": self.directory_pages,
-            "files": self.files,
-            "left_out": dict(sorted(self.left_out.items())),
-            "bytes": dict(sorted(self.bytes_by_part.items())),
-            "total_bytes": sum(self.bytes_by_part.values()),
-        }
-
-
-class _Writer:
-    """Writes files of the bundle and remembers each one's size and hash (and, with the build
-    cache, the key of its inputs: a file made from the same key in the current build's bundle,
-    ``previous``, is linked from there instead: see ``p2f_kiosk.previous``).
-
-    Paths are str and folders are made once per bundle: this runs for each of ~80,000 files of
-    a 5,000-document build, where pathlib and a ``mkdir`` per file cost seconds."""
-
-    def __init__(
-        self, out: Path, report: BundleReport, shared: SharedFiles,
-        previous: PreviousBundle | None = None, spare: PreviousBundle | None = None,
-    ) -> None:  # fmt: skip
-        self.out, self.report, self.shared, self.previous = out, report, shared, previous
-        self.spare = spare  # ``out`` itself holds the build before's bundle: recycled in place
-        self.root = os.fspath(out)
-        # a new folder holds nothing to unlink before a write (staging bundles are new unless
-        # recycled from a spare)
-        self.fresh = not os.path.isdir(self.root) or not os.listdir(self.root)
-        os.makedirs(self.root, exist_ok=True)
-        self.folders: set[str] = {""}  # made in this bundle, relative to ``root``
-        if spare is not None:
-            self.folders |= {path.rpartition("/")[0] for path in spare.entries}
-        self.files: dict[str, FileEntry] = {}
-        self.keys: dict[str, str] = {}  # path -> the key of its inputs, where known
-        self.templates: dict[str, jinja2.Template] = {}
-        self.written = 0  # files whose bytes were made in this build (for the logs, the bench)
-
-    def _target(self, path: str) -> str:
-        """Where ``path`` goes, its folder made (once per bundle)."""
-        folder = path.rpartition("/")[0]
-        if folder not in self.folders:
-            os.makedirs(f"{self.root}/{folder}", exist_ok=True)
-            self.folders.add(folder)
-        return f"{self.root}/{path}"
-
-    def _unlink(self, path: str, target: str) -> None:
-        """Never write through a hard link (to another site's file, or the current build's)."""
-        if path in self.files or not self.fresh:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(target)
-
-    def write_last(self, path: str, data: bytes) -> None:
-        """Write a file that is not listed (the manifest), never through a link."""
-        target = self._target(path)
-        self._unlink(path, target)
-        with open(target, "wb") as handle:
-            handle.write(data)
-
-    def put(self, path: str, data: bytes) -> None:
-        target = self._target(path)
-        self._unlink(path, target)
-        with open(target, "wb") as handle:
-            handle.write(data)
-        self.keys.pop(path, None)
-        self.written += 1
-        self._count(path, file_entry(data))
-
-    def put_made(self, path: str, file_key: str | None, make: Callable[[], bytes]) -> None:
-        """``path`` holds ``make()``, whose inputs are all in ``file_key`` (None: unknown)."""
-        previous = self.previous
-        if file_key is not None and self._kept(path, file_key):
-            return
-        if file_key is not None and previous is not None and path not in self.files:
-            target = self._target(path)
-            if not self.fresh:
-                self._unlink(path, target)
-            entry = previous.reuse(path, file_key, target)
-            if entry is not None:
-                self.keys[path] = file_key
-                self._count(path, entry)
-                return
-        self.put(path, make())
-        if file_key is not None:
-            self.keys[path] = file_key
-
-    def put_shared(self, path: str, key: tuple[object, ...], make: Callable[[], bytes]) -> None:
-        """``path`` holds bytes that depend only on ``key``: made once per build (or taken
-        from the current build), then linked."""
-        file_key, previous = self.shared.file_key(key), self.previous
-        if file_key is not None and self._kept(path, file_key):
-            # other sites made after this one link to it rather than to the current build
-            self.shared.made.setdefault(key, (f"{self.root}/{path}", self.files[path]))
-            return
-        target, reuse = self._target(path), None
-        if file_key is not None and previous is not None and path not in self.files:
-            reuse = lambda: previous.reuse(path, file_key, target)  # noqa: E731
-        before = (self.shared.reused, previous.linked if previous is not None else 0)
-        fresh = self.fresh and path not in self.files
-        self._count(path, self.shared.place_in(key, target, make, reuse, fresh))
-        if before == (self.shared.reused, previous.linked if previous is not None else 0):
-            self.written += 1  # neither linked to this build's file nor to the current one
-        self.keys.pop(path, None)
-        if file_key is not None:
-            self.keys[path] = file_key
-
-    def _kept(self, path: str, file_key: str) -> bool:
-        """Whether ``path``, made from ``file_key``, is already in place (a recycled spare's
-        file: no system call) and now counted."""
-        spare = self.spare
-        if spare is None or path in self.files:
-            return False
-        entry = spare.keep(path, file_key)
-        if entry is None:
-            return False
-        self.keys[path] = file_key
-        self._count(path, entry)
-        return True
-
-    def remove_stale(self) -> None:
-        """Remove the recycled spare's files this bundle does not list, then the folders
-        left empty (deepest first: a clean build has no empty folder)."""
-        if self.spare is None:
-            return
-        folders = set()
-        for path in self.spare.stale_paths(self.files):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(f"{self.root}/{path}")
-            folder = path.rpartition("/")[0]
-            while folder:
-                folders.add(folder)
-                folder = folder.rpartition("/")[0]
-        for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
-            with contextlib.suppress(OSError):  # not empty: it holds listed files
-                os.rmdir(f"{self.root}/{folder}")
-
-    def template(self, env: jinja2.Environment, name: str) -> jinja2.Template:
-        """``env``'s template, looked up once per bundle (``get_template`` stats the file)."""
-        if name not in self.templates:
-            self.templates[name] = env.get_template(name)
-        return self.templates[name]
-
-    def _count(self, path: str, entry: FileEntry) -> None:
-        self.files[path] = entry
-        part = path.split("/", 1)[0]
-        self.report.bytes_by_part[part] = self.report.bytes_by_part.get(part, 0) + entry.size
 
 
 def write_bundle(
@@ -239,7 +70,7 @@ def write_bundle(
     site_item = corpus.items[site_slug]
     site = site_document(site_item, corpus.settings, corpus.campaigns.values(), now)
     report = BundleReport(site_slug)
-    writer = _Writer(out, report, SharedFiles() if shared is None else shared, previous, spare)
+    writer = BundleWriter(out, report, SharedFiles() if shared is None else shared, previous, spare)
     css = (Path(env.loader.searchpath[0]) / "kiosk.css").read_bytes()  # type: ignore[union-attr]
     writer.put("assets/kiosk.css", css)
     image = _ImageMaker(writer, content_dir, site)
@@ -287,7 +118,7 @@ def write_bundle(
 class _ImageMaker:
     """Each source image resized once per use: a hero for slides, a thumbnail for the directory."""
 
-    def __init__(self, writer: _Writer, content_dir: Path, site: dict[str, Any]) -> None:
+    def __init__(self, writer: BundleWriter, content_dir: Path, site: dict[str, Any]) -> None:
         self.writer, self.content_dir = writer, content_dir
         self.hero_box = media_box(site)
         self.thumb_box = images.thumb_box(site["width"])
@@ -376,7 +207,7 @@ def media_box(site: dict[str, Any]) -> images.Box:
 def _write_slide(
     planned: PlannedSlide,
     site: dict[str, Any],
-    writer: _Writer,
+    writer: BundleWriter,
     image: _ImageMaker,
     env: jinja2.Environment,
     corpus: Corpus,

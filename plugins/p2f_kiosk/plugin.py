@@ -13,7 +13,8 @@ from pelican import signals
 
 from p2f_build import REPORT_NAME, build_time
 from p2f_build.cache import build_cache, build_inputs, key, tree_digest
-from p2f_kiosk.bundle import BundleReport, write_bundle
+from p2f_kiosk.bundle import write_bundle
+from p2f_kiosk.bundle_writer import BundleReport
 from p2f_kiosk.pictures import prepare_pictures
 from p2f_kiosk.previous import PreviousBundle, load_bundle, save_keys
 from p2f_kiosk.recycle import TRASH_SETTING, discard_spare, recycled_bundles

@@ -17,7 +17,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from p2f_kiosk.bundle import BundleReport, _Writer, write_bundle
+from p2f_kiosk.bundle import write_bundle
+from p2f_kiosk.bundle_writer import BundleReport, BundleWriter
 from p2f_kiosk.images import ImageProblem
 from p2f_kiosk.pictures import picture_jobs, prepare_pictures
 from p2f_kiosk.shared import SharedFiles
@@ -90,8 +91,8 @@ def test_shared_build_is_byte_identical_to_separate_builds(corpus: Corpus, tmp_p
 
 def test_writing_a_linked_path_again_never_changes_the_other_site(tmp_path: Path) -> None:
     shared = SharedFiles()
-    one = _Writer(tmp_path / "one", BundleReport("one"), shared)
-    two = _Writer(tmp_path / "two", BundleReport("two"), shared)
+    one = BundleWriter(tmp_path / "one", BundleReport("one"), shared)
+    two = BundleWriter(tmp_path / "two", BundleReport("two"), shared)
     one.put_shared("assets/images/a.jpg", ("image", "k"), lambda: b"first")
     two.put_shared("assets/images/a.jpg", ("image", "k"), lambda: b"never made")
     assert (tmp_path / "two/assets/images/a.jpg").read_bytes() == b"first"

@@ -82,6 +82,15 @@ PREVIOUS_0527CA1: dict[int, dict[str, tuple[float, float]]] = {
         "edited again": (12.4, 13.5),
     },
 }  # fmt: skip
+# Commit 20b4f15 (the end of the fifth session), 2026-12-01 04:11 UTC, this script, machine
+# quiet (load 1.2-1.6), one run of each.
+PREVIOUS_20B4F15: dict[int, dict[str, tuple[float, float]]] = {
+    5000: {
+        "clean build": (44.21, 55.48), "first build": (50.67, 62.11), "no change": (0.63, 0.62),
+        "one summary edited": (9.56, 10.17), "edited again": (7.38, 7.95),
+        "one template edited": (7.75, 7.99),
+    },
+}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------
@@ -489,10 +498,10 @@ def print_incremental(rows: list[dict[str, Any]]) -> None:
         print(
             f"  {'':<44} {'wall s':>8} {'cpu s':>7} {'RSS MB':>7} {'rendered':>9} "
             f"{'reused':>7} {'load':>5} | {'cf98dd9 wall':>12} {'cpu':>6} "
-            f"| {'0527ca1 wall':>12} {'cpu':>6}"
+            f"| {'0527ca1 wall':>12} {'cpu':>6} | {'20b4f15 wall':>12} {'cpu':>6}"
         )
         runs = [("clean build (no cache)", clean), *row["incremental"]]
-        latest = PREVIOUS_0527CA1
+        latest = (PREVIOUS_0527CA1, PREVIOUS_20B4F15)
         earlier = PREVIOUS_INCREMENTAL.get(row["documents"], {})
         clean_before = PREVIOUS_CF98DD9.get(row["documents"])
         if clean_before is not None:
@@ -503,7 +512,8 @@ def print_incremental(rows: list[dict[str, Any]]) -> None:
             if run.get("unchanged"):
                 rendered, reused = "0", "all"
             then = " | ".join(
-                _then(figures, label) for figures in (earlier, latest.get(row["documents"], {}))
+                _then(figures, label)
+                for figures in (earlier, *(f.get(row["documents"], {}) for f in latest))
             )
             print(
                 f"  {label:<44} {run['wall_s']:>8.2f} {run['cpu_s']:>7.2f} "

@@ -37,7 +37,8 @@ LIBRARIES = ("pelican", "markdown", "nh3", "jinja2", "markupsafe", "babel", "pyd
 # Settings that name this build's own folders or objects, not what it is built from.
 NOT_INPUTS = frozenset({"OUTPUT_PATH", "P2F_KIOSK_PATH", "P2F_CACHE", "P2F_BUILD_CACHE",
                         "P2F_INPUTS", "P2F_SCAN", "P2F_PAGE_RECORDS", "P2F_NEW_PAGE_RECORDS",
-                        "P2F_PREVIOUS_SITE", "P2F_STAGING", "P2F_TRASH_PATH"})  # fmt: skip
+                        "P2F_PREVIOUS_SITE", "P2F_STAGING", "P2F_TRASH_PATH",
+                        "P2F_BYTECODE_CACHE"})  # fmt: skip
 
 
 @dataclass(frozen=True)

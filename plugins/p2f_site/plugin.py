@@ -15,6 +15,7 @@ from pelican import signals
 
 from p2f_build import build_time
 from p2f_build.cache import INPUTS, build_cache
+from p2f_build.templates import use_bytecode_cache
 from p2f_model.drafts import published
 from p2f_model.images import MAX_IMAGE_BYTES, image_problem
 from p2f_model.load import ContentFileError, load_corpus, read_content_file
@@ -205,6 +206,7 @@ def add_writer(pelican: Any) -> type:
 
 def register() -> None:
     signals.get_writer.connect(add_writer)
+    signals.generator_init.connect(use_bytecode_cache)  # templates compiled once, kept
     signals.initialized.connect(load_content)
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(add_generators)

@@ -6,7 +6,9 @@ for other bytes than the file holds.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import os
 import shutil
 from datetime import UTC, datetime
@@ -141,16 +143,36 @@ def test_a_keys_record_gives_the_entries_its_manifest_was_written_with(tmp_path:
     assert found is not None
     # every listed file is recorded (a recycled spare's stale files are found from the
     # record); one made without a key is made again
-    assert found.keys == {"slides/a.fr.html": "k1", "lists/x.html": None}
-    assert found.entries == files
+    assert found.keys == {"slides/a.fr.html": "k1", "lists/x.html": ""}
+    assert found.entries == files and list(found.entries) == list(files)
+    assert found.entries.get("nowhere.html") is None and "lists/x.html" in found.entries
     assert found.keep("lists/x.html", "") is None and found.kept == 0
     assert found.keep("slides/a.fr.html", "k1") == files["slides/a.fr.html"]
     assert found.stale_paths({"slides/a.fr.html": 1}) == ["lists/x.html"]
     (tmp_path / MANIFEST_NAME).write_text(manifest + " ")
     assert load_previous(tmp_path, record) is None  # recorded for other bytes
-    digest = record.decode().split("\n")[1]
     (tmp_path / MANIFEST_NAME).write_text(manifest)
     assert load_previous(tmp_path, record) is not None
+
+
+def test_a_record_of_another_format_or_corrupt_reads_as_no_record(tmp_path: Path) -> None:
+    files = {"slides/a.fr.html": FileEntry(3, "a" * 64), "lists/x.html": FileEntry(5, "b" * 64)}
+    manifest = b'{"files":{}}'
+    (tmp_path / MANIFEST_NAME).write_bytes(manifest)
+    _, record = keys_record(manifest, {"slides/a.fr.html": "k1"}, files)
+    digest = hashlib.sha256(manifest).hexdigest()
+    assert load_previous(tmp_path, record) is not None
+    older = "\n".join(["p2f-kiosk-files 2", digest, f"slides/a.fr.html\tk1\t3\t{'a' * 64}"])
     json_form = json.dumps({"manifest": digest, "files": {"x": ["k", 1, "c" * 64]}})
-    assert load_previous(tmp_path, json_form.encode()) is None  # the first format: made again
-    assert load_previous(tmp_path, record.replace(b"\t5\t", b"\tfive\t")) is None
+    corrupt = [
+        older.encode(),  # the lines of the second format
+        json_form.encode(),  # the first format
+        record[: len(record) // 2],  # cut short
+        record[:40] + bytes(b ^ 0x5A for b in record[40:80]) + record[80:],  # bytes changed
+        b"",
+        marshal.dumps(("p2f-kiosk-files 3", digest, ("a",), ("k",), (1,))),  # a column short
+        marshal.dumps(("p2f-kiosk-files 3", digest, ("a",), ("k",), ("five",), ("c",))),
+        marshal.dumps(("p2f-kiosk-files 3", digest, ("a", "b"), ("k",), (1,), ("c",))),
+    ]
+    for stored in corrupt:
+        assert load_previous(tmp_path, stored) is None, stored[:60]

@@ -1,28 +1,29 @@
-"""The pictures of every site's bundle resized ahead, in worker processes (Pillow's decode,
-resize and encode: the most expensive step of a kiosk build whatever the content's size).
+"""The pictures of every site's bundle resized ahead (Pillow's decode, resize and encode: the
+most expensive step of a kiosk build whatever the content's size).
 
-``prepare_pictures`` lists what the bundles will ask ``SharedFiles`` for (each slide item's
+``picture_jobs`` lists what the bundles will ask ``SharedFiles`` for (each slide item's
 pictures in the site's slide box, the first picture of each directory item and of each slide's
-partner in the thumbnail box), resizes each distinct (source bytes, box, format) once, over
-``workers`` processes (fork: they inherit the loaded modules, not a copy of work to do), and
-leaves the bytes in ``SharedFiles.ready``; the bundles then write and link them as before. The
-bytes are those ``images.fit`` gives in the build's own process: the same function, the same
-input. Whatever the list misses is still made on demand; with one worker, or where processes
-cannot fork, nothing is made ahead.
+partner in the thumbnail box), each distinct (source bytes, box, format) once. ``PicturesAhead``
+resizes them in one background process from the start of the build (``start_pictures``: the
+website is rendered meanwhile on the other core); at the kiosk step, ``finish`` makes the ones
+not started yet in the build's process, beside it, and leaves every picture's bytes in
+``SharedFiles.ready``; the bundles then write and link them as before. ``prepare_pictures`` does
+both at once. The bytes are those ``images.fit`` gives in the build's own process: the same
+function, the same input. Whatever the list misses is still made on demand; with one CPU, or
+where processes cannot fork, nothing is made ahead.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Hashable
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
 from p2f_editorial.settings import EditorialSettings
 
 from p2f_kiosk import images
+from p2f_kiosk.background import Background, can_fork
 from p2f_kiosk.bundle import media_box, picture_key, planned_slides, source_digest
 from p2f_kiosk.directory import directory_items
 from p2f_kiosk.plan import site_document
@@ -32,6 +33,9 @@ from p2f_model.images import MAX_IMAGE_BYTES
 from p2f_model.load import read_content_file
 
 Job = tuple[bytes, str, images.Box]
+# Fewer pictures to make than this (an edit: the current build holds the others): made where
+# the bundles need them; a background process would cost the build's process more (its fork).
+AHEAD_FROM = 8
 
 
 def default_workers() -> int:
@@ -69,6 +73,43 @@ def picture_jobs(
     return jobs
 
 
+class PicturesAhead:
+    """The pictures of ``jobs`` being resized in one background process (``Background``)."""
+
+    def __init__(self, jobs: dict[Hashable, Job], watch: str | None = None) -> None:
+        self.keys = list(jobs)
+        self.background = Background(list(jobs.values()), _fit, watch)
+
+    def finish(self, shared: SharedFiles) -> int:
+        """Every picture's bytes in ``shared.ready`` (those not started yet made here); return
+        how many. Raises ``images.ImageProblem`` for a picture that cannot be read."""
+        made = self.background.finish()
+        shared.ready.update(zip(self.keys, made, strict=True))
+        return len(self.keys)
+
+    def stop(self) -> None:
+        """Nothing more made in the background (a build that fails); returns once it ended."""
+        self.background.stop()
+
+
+def start_pictures(
+    corpus: Corpus,
+    sites: list[str],
+    content_dir: Path,
+    now: datetime,
+    editorial: EditorialSettings | None,
+    shared: SharedFiles,
+    watch: str | None = None,
+) -> PicturesAhead | None:
+    """The bundles' pictures being resized in a background process that stops once ``watch``
+    (a folder of the build) is gone; None when fewer than ``AHEAD_FROM`` are to be made, with
+    one CPU, or without fork (then the bundles make them where they need them)."""
+    if default_workers() < 2 or not can_fork():
+        return None
+    jobs = picture_jobs(corpus, sites, content_dir, now, editorial, shared)
+    return PicturesAhead(jobs, watch) if len(jobs) >= AHEAD_FROM else None
+
+
 def prepare_pictures(
     corpus: Corpus,
     sites: list[str],
@@ -78,24 +119,18 @@ def prepare_pictures(
     shared: SharedFiles,
     workers: int | None = None,
 ) -> int:
-    """Resize the bundles' pictures ahead over ``workers`` processes; return how many.
-    Raises ``images.ImageProblem`` for a picture that cannot be read, as the bundle would."""
+    """Resize the bundles' pictures ahead, in a background process and in this one, and wait
+    for them; return how many. Raises ``images.ImageProblem`` for a picture that cannot be
+    read, as the bundle would."""
     workers = default_workers() if workers is None else workers
-    if workers < 2:
+    if workers < 2 or not can_fork():
         return 0
     jobs = picture_jobs(corpus, sites, content_dir, now, editorial, shared)
     if len(jobs) < 2:
         return 0
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this system: made one by one, on demand
-        return 0
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        made = pool.map(_fit, jobs.values(), chunksize=4)
-        shared.ready.update(zip(jobs, made, strict=True))
-    return len(jobs)
+    return PicturesAhead(jobs).finish(shared)
 
 
 def _fit(job: Job) -> bytes:
-    """In a worker: ``images.fit`` looked up there (sent by name, not pickled)."""
+    """``images.fit`` looked up when called (in the background process too: sent by name)."""
     return images.fit(*job)

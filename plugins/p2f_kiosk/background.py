@@ -137,8 +137,11 @@ def _run(
     watch: str | None,
     parent: int,
 ) -> None:
-    """In the background process: the next job nobody took, until none is left or it must stop."""
+    """In the background process: the next job nobody took, until none is left or it must stop.
+    It ends with ``os._exit``: nothing of the build's process (buffers, finalizers, locks
+    another thread held at the fork) is flushed or run a second time."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    code = 1
     try:
         while os.getppid() == parent and (watch is None or os.path.isdir(watch)):
             with next_job.get_lock():
@@ -152,5 +155,7 @@ def _run(
                 results.send(("failed", index, None))
                 break
             results.send(("done", index, result))
+        code = 0
     finally:
         results.close()
+        os._exit(code)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import shutil
 import threading
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ import pytest
 
 from p2f_build.cache import BuildCache
 from p2f_kiosk import images
+from p2f_kiosk.background import Background
 from p2f_kiosk.images import ImageProblem
 from p2f_kiosk.pictures import AHEAD_FROM, PicturesAhead, picture_jobs, start_pictures
 from p2f_kiosk.shared import SharedFiles
@@ -138,3 +140,19 @@ def test_a_build_that_fails_meanwhile_leaves_no_process(
     assert "pictures being resized in a background process" in caplog.text
     _no_process_left()
     assert not list((tmp_path / "build").glob(".staging-*"))
+
+
+BUILD_PROCESS = os.getpid()
+
+
+def _dies_in_the_background(job: int) -> int:
+    if os.getpid() != BUILD_PROCESS:
+        os._exit(3)  # as a process killed by the system would vanish, saying nothing
+    return job * 2
+
+
+def test_jobs_a_background_process_that_died_left_are_done_here() -> None:
+    background = Background(list(range(5)), _dies_in_the_background)
+    assert background.finish() == [0, 2, 4, 6, 8]
+    assert background.done_here == 5
+    _no_process_left()

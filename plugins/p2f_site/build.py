@@ -46,7 +46,7 @@ from p2f_build import REPORT_NAME
 from p2f_build.cache import CACHE_FOLDER, OPENED, BuildCache
 from p2f_model.problems import ContentError
 from p2f_site.incremental import load_records, save_records
-from p2f_site.inputs import Scan, scan
+from p2f_site.inputs import STATS, Scan, scan
 from p2f_site.leftovers import CURRENT, FINISHED, OLD, STAGING, current_build, start_removal
 from p2f_site.spare import TRASH_SETTING, take_site_skeleton, take_spare
 from p2f_site.staging import SETTING as STAGING_SETTING
@@ -220,7 +220,7 @@ def _open_cache(
     """Open ``output/.cache``, digest the inputs, load what the current build was made from."""
     opened = BuildCache(output / CACHE_FOLDER)
     settings[OPENED] = opened
-    settings["P2F_SCAN"] = scan(settings)
+    settings["P2F_SCAN"] = scan(settings, output / CACHE_FOLDER / STATS)
     current = reading[0] if reading is not None else None
     settings["P2F_PAGE_RECORDS"] = load_records(opened, current)
     if current is not None:

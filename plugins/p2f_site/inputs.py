@@ -10,16 +10,19 @@ belong to which item): ``inputs_for`` makes them once it is loaded.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import stat
 import sys
+import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from p2f_build import build_time
-from p2f_build.cache import Inputs, file_digests, key, tree_digest
+from p2f_build.cache import SKIPPED, Inputs, key, tree_digest
 from p2f_model.corpus import Corpus
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -34,6 +37,8 @@ CODE = (
 )
 LIBRARIES = ("pelican", "markdown", "nh3", "jinja2", "markupsafe", "babel", "pydantic", "pillow",
              "pyyaml", "opening_hours_py", "segno", "pagefind", "holidays")  # fmt: skip
+STATS = "content-stats.json"  # in the build cache's folder: ``content_digests``' notes
+SETTLED_NS = 2_000_000_000  # a file changed this close to a scan is read again by the next
 # Settings that name this build's own folders or objects, not what it is built from.
 NOT_INPUTS = frozenset({"OUTPUT_PATH", "P2F_KIOSK_PATH", "P2F_CACHE", "P2F_BUILD_CACHE",
                         "P2F_INPUTS", "P2F_SCAN", "P2F_PAGE_RECORDS", "P2F_NEW_PAGE_RECORDS",
@@ -65,8 +70,67 @@ def _libraries() -> list[str]:
     return versions
 
 
-def scan(settings: dict[str, Any]) -> Scan:
-    """Digest everything the build reads, from the settings it runs with."""
+def content_digests(root: Path, stats: Path | None, now_ns: int) -> dict[str, str]:
+    """``file_digests(root)``, reading again only the files whose size, times or inode differ
+    from what ``stats`` (a JSON file in the build cache's folder) noted at an earlier scan.
+
+    Reading and hashing the 5,000 files of the bench corpus cost ~0.09 s of CPU and 0.3 s of
+    wall time per build, the build with no change included; their ``lstat`` ~0.02 s. A write
+    always sets a file's ``ctime`` (``touch`` or a restored ``mtime`` cannot set it back), so
+    a file with the same ``ctime``, ``mtime``, size and inode has the bytes noted. A file
+    changed less than ``SETTLED_NS`` before ``now_ns`` is not noted (a second write within the
+    file system clock's tick would keep its times): the next scan reads it again.
+    """
+    known = _load_stats(stats)
+    found: dict[str, str] = {}
+    noted: dict[str, list[Any]] = {}
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.endswith(SKIPPED) and d not in SKIPPED)
+        for name in names:
+            path = os.path.join(folder, name)
+            facts = os.lstat(path)
+            if stat.S_ISLNK(facts.st_mode):
+                found[path] = "link:" + os.readlink(path)
+                continue
+            seen = [facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns, facts.st_ino]
+            entry = known.get(path)
+            if entry is not None and entry[:4] == seen:
+                digest = str(entry[4])
+            else:
+                with open(path, "rb") as handle:
+                    digest = hashlib.sha256(handle.read()).hexdigest()
+            found[path] = digest
+            if now_ns - facts.st_ctime_ns > SETTLED_NS:
+                noted[path] = [*seen, digest]
+        for name in dirs:
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                found[path] = "link:" + os.readlink(path)
+    if stats is not None and noted != known:
+        _save_stats(stats, noted)
+    return found
+
+
+def _load_stats(stats: Path | None) -> dict[str, list[Any]]:
+    try:
+        loaded = json.loads(stats.read_bytes()) if stats is not None else {}
+    except (OSError, ValueError):
+        return {}  # none yet, or unreadable: every file is read, the file written again
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _save_stats(stats: Path, noted: dict[str, list[Any]]) -> None:
+    temporary = stats.with_name(f"{stats.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(json.dumps(noted), encoding="utf-8")
+        os.replace(temporary, stats)
+    except OSError:  # the cache folder removed meanwhile, a full disk: read them next time
+        temporary.unlink(missing_ok=True)
+
+
+def scan(settings: dict[str, Any], stats: Path | None = None) -> Scan:
+    """Digest everything the build reads, from the settings it runs with (``stats``: where
+    ``content_digests`` keeps what it noted of the content files; None: read them all)."""
     code = key(*(tree_digest(root) for root in CODE), *_libraries())
     plain = {k: v for k, v in settings.items() if k not in NOT_INPUTS}
     environment = {k: v for k, v in sorted(os.environ.items()) if k.startswith("P2F_")}
@@ -83,7 +147,7 @@ def scan(settings: dict[str, Any]) -> Scan:
     )
     templates = key(tree_digest(theme / "templates"), tree_digest(theme / "kiosk"))
     content = Path(settings["PATH"]).resolve()
-    return Scan(code, globals_, templates, file_digests(content))
+    return Scan(code, globals_, templates, content_digests(content, stats, time.time_ns()))
 
 
 def inputs_for(found: Scan, corpus: Corpus, base: Path) -> Inputs:

@@ -156,7 +156,6 @@ class BuildCache:
         # namespace -> number of builds that used it before this one
         self._builds: dict[str, int] = dict(self._db.execute("SELECT namespace, count FROM builds"))
         self._used: dict[str, set[str]] = {}  # namespace -> keys read, to be marked as used
-        self._read_all: set[str] = set()  # namespaces read whole (``get_many``)
         # A read marks an entry again only once its mark is ``_spread`` builds old: marking
         # every entry read on every build cost an UPDATE per hit (~0.25 s of CPU and a commit
         # of scattered pages for the ~13,000 hits of a one-edit rebuild at 5,000 documents).
@@ -212,11 +211,21 @@ class BuildCache:
         return found
 
     def get_many(self, namespace: str) -> dict[str, bytes]:
-        """Every entry of ``namespace`` (for steps that look up thousands of keys at once)."""
-        self._build(namespace)
-        self._read_all.add(namespace)
-        rows = self._db.execute("SELECT key, value FROM entries WHERE namespace = ?", (namespace,))
-        return {entry: bytes(value) for entry, value in rows}
+        """Every entry of ``namespace`` (for steps that look up thousands of keys at once).
+
+        Each counts as read, and is marked again like a ``get`` once its mark is old: marking
+        them all on every build rewrote every row of the namespace at ``close()`` (the
+        website's ~13,000 cards, 14 MB, on each rebuild)."""
+        build = self._build(namespace)
+        rows = self._db.execute(
+            "SELECT key, value, used FROM entries WHERE namespace = ?", (namespace,)
+        )
+        found: dict[str, bytes] = {}
+        for entry, value, used in rows:
+            found[entry] = bytes(value)
+            if build - used >= self._spread:
+                self._used[namespace].add(entry)
+        return found
 
     def put(self, namespace: str, entry: str, value: bytes) -> None:
         self._db.execute(
@@ -235,23 +244,16 @@ class BuildCache:
         """Forget a namespace (a step that keeps only its latest state)."""
         self._db.execute("DELETE FROM entries WHERE namespace = ?", (namespace,))
         self._used.pop(namespace, None)
-        self._read_all.discard(namespace)
 
     def close(self) -> None:
         """Mark what this build used, delete what the last ``keep_builds`` builds of each
         namespace did not use, commit."""
         for namespace, read in self._used.items():
             build = self._build(namespace)
-            if namespace in self._read_all:
-                self._db.execute(
-                    "UPDATE entries SET used = ? WHERE namespace = ? AND used < ?",
-                    (build, namespace, build),
-                )
-            else:
-                self._db.executemany(
-                    "UPDATE entries SET used = ? WHERE namespace = ? AND key = ?",
-                    ((self._mark(entry, build), namespace, entry) for entry in read),
-                )
+            self._db.executemany(
+                "UPDATE entries SET used = ? WHERE namespace = ? AND key = ?",
+                ((self._mark(entry, build), namespace, entry) for entry in read),
+            )
             gone = self._db.execute(
                 "DELETE FROM entries WHERE namespace = ? AND used <= ?",
                 (namespace, build - self.keep_builds),

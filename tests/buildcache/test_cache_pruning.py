@@ -190,3 +190,19 @@ def test_a_build_prunes_and_a_one_edit_rebuild_still_hits(
     clean = tmp_path / "clean"
     build(content, clean, cache=False)
     assert_same(output, clean, "after pruning")
+
+
+def test_reading_a_whole_namespace_marks_only_the_entries_whose_mark_is_old(
+    tmp_path: Path,
+) -> None:
+    entries = [f"k{n}" for n in range(200)]
+    one_build(tmp_path, {"a": entries}, keep=8)
+    for build in range(2, 20):  # every build reads the whole namespace
+        cache = BuildCache(tmp_path, keep_builds=8)
+        assert len(cache.get_many("a")) == 200
+        cache.close()
+        with sqlite3.connect(tmp_path / DATABASE) as db:
+            marks = [row[0] for row in db.execute("SELECT used FROM entries")]
+        assert len(marks) == 200 and min(marks) >= build - 3  # none ever pruned
+        # about a quarter rewritten by each build, not every row of the namespace
+        assert 20 < marks.count(build) < 100, (build, marks.count(build))

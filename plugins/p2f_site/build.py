@@ -45,9 +45,9 @@ from pelican.settings import read_settings
 from p2f_build import REPORT_NAME
 from p2f_build.cache import CACHE_FOLDER, OPENED, BuildCache
 from p2f_model.problems import ContentError
-from p2f_site.incremental import load_records, save_records
 from p2f_site.inputs import STATS, Scan, scan
 from p2f_site.leftovers import CURRENT, FINISHED, OLD, STAGING, current_build, start_removal
+from p2f_site.records import load_records, save_records
 from p2f_site.spare import TRASH_SETTING, take_site_skeleton, take_spare
 from p2f_site.staging import SETTING as STAGING_SETTING
 from p2f_site.staging import Staging
@@ -153,7 +153,7 @@ def build_all(
     )
     reading = _hold_current(output) if cache else None  # the build it hard-links pages from
     try:
-        opened = _open_cache(settings, output, reading) if cache else None
+        opened = _open_cache(settings, output) if cache else None
         if opened is not None:
             unchanged = _unchanged_report(output, settings["P2F_SCAN"].fingerprint)
             if unchanged is not None:
@@ -161,6 +161,7 @@ def build_all(
                 unchanged.seconds = time.perf_counter() - started
                 unchanged.removers = removers
                 return unchanged
+            _load_current(settings, output, reading, opened)
         try:
             if opened is not None:  # the kiosk bundles and folders of the build before
                 take_spare(output, staging / "kiosk")
@@ -214,18 +215,23 @@ def _hold_current(output: Path) -> tuple[str, int] | None:
         os.close(handle)  # renamed aside before the lock was ours
 
 
-def _open_cache(
-    settings: dict[str, Any], output: Path, reading: tuple[str, int] | None
-) -> BuildCache:
-    """Open ``output/.cache``, digest the inputs, load what the current build was made from."""
+def _open_cache(settings: dict[str, Any], output: Path) -> BuildCache:
+    """Open ``output/.cache`` and digest the inputs."""
     opened = BuildCache(output / CACHE_FOLDER)
     settings[OPENED] = opened
     settings["P2F_SCAN"] = scan(settings, output / CACHE_FOLDER / STATS)
+    return opened
+
+
+def _load_current(
+    settings: dict[str, Any], output: Path, reading: tuple[str, int] | None, opened: BuildCache
+) -> None:
+    """What the current build was made from (once the build has something to do: the page
+    records are ~1.4 MB of JSON at 5,000 documents)."""
     current = reading[0] if reading is not None else None
     settings["P2F_PAGE_RECORDS"] = load_records(opened, current)
     if current is not None:
         settings["P2F_PREVIOUS_SITE"] = str(output / current / "site")
-    return opened
 
 
 def _unchanged_report(output: Path, fingerprint: str) -> BuildReport | None:

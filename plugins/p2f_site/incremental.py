@@ -33,12 +33,12 @@ from typing import Any
 import jinja2.meta
 from pelican.writers import Writer
 
-from p2f_build.cache import BuildCache, Inputs, build_cache, build_inputs, key
+from p2f_build.cache import Inputs, build_cache, build_inputs, key
 from p2f_model.corpus import Corpus, Item
 from p2f_site.pictures import Picture, make_picture, picture_bytes, picture_from_bytes
+from p2f_site.records import PageRecord, load_records, save_records
 from p2f_site.staging import staging_site
 
-PAGES = "site-pages"  # cache namespace: per finished build, what each page was rendered from
 TEMPLATES = "site-template-refs"  # cache namespace: a template source -> the templates it names
 
 
@@ -127,15 +127,6 @@ def recording(corpus: Corpus) -> RecordingCorpus:
     values = {f.name: getattr(corpus, f.name) for f in fields(corpus)}
     values["items"] = RecordingItems(corpus.items)
     return RecordingCorpus(**values)
-
-
-@dataclass(frozen=True)
-class PageRecord:
-    template: str
-    key: str
-    items: tuple[str, ...]
-    kinds: tuple[str, ...]
-    everything: bool
 
 
 class PageKeys:
@@ -300,25 +291,6 @@ def jinja_syntax(env: jinja2.Environment) -> list[str]:
         str(env.line_statement_prefix), str(env.line_comment_prefix),
         *sorted(env.extensions),
     ]  # fmt: skip
-
-
-def load_records(cache: BuildCache, build_name: str | None) -> dict[str, PageRecord]:
-    """What each page of the build ``build_name`` was rendered from (empty if unknown)."""
-    if build_name is None:
-        return {}
-    stored = cache.get(PAGES, build_name)
-    if stored is None:
-        return {}
-    return {name: PageRecord(r[0], r[1], tuple(r[2]), tuple(r[3]), r[4])
-            for name, r in json.loads(stored).items()}  # fmt: skip
-
-
-def save_records(cache: BuildCache, build_name: str, records: dict[str, PageRecord]) -> None:
-    """Keep the records of the build now current, only (older builds are gone)."""
-    cache.drop(PAGES)
-    data = {name: [r.template, r.key, list(r.items), list(r.kinds), r.everything]
-            for name, r in sorted(records.items())}  # fmt: skip
-    cache.put(PAGES, build_name, json.dumps(data).encode())
 
 
 def markdown_cache_key(settings: dict[str, Any], body: str) -> str | None:

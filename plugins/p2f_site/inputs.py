@@ -19,11 +19,13 @@ import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from p2f_build import build_time
 from p2f_build.cache import SKIPPED, Inputs, key, tree_digest
-from p2f_model.corpus import Corpus
+
+if TYPE_CHECKING:  # the schemas are not imported by a rebuild with no change
+    from p2f_model.corpus import Corpus
 
 PROJECT = Path(__file__).resolve().parents[2]
 # The code a build runs: the packages the website and kiosk plugins import (tests/site/

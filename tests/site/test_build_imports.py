@@ -52,7 +52,7 @@ def test_a_rebuild_with_no_change_imports_none_of_the_plugins() -> None:
     assert out.stdout.strip() == ""
 
 
-def test_a_rebuild_with_no_change_loads_no_schema_writer_or_pillow(
+def test_a_rebuild_with_no_change_loads_no_schema_nor_page_writer(
     write_content: WriteContent, tmp_path: Path
 ) -> None:
     """A rebuild that finds every input unchanged stops before Pelican: it loads neither the

@@ -41,7 +41,10 @@ def test_a_bundle_manifest_prints_as_canonical_bytes() -> None:
 
 
 def test_documents_without_a_file_list_of_objects_print_through_json() -> None:
-    for document in ({}, {"files": []}, {"files": None, "a": 1}, {"a": {"files": {}}}):
+    odd: list[dict[str, Any]] = [{}, {"files": []}, {"files": None, "a": 1}, {"a": {"files": {}}}]
+    odd.append({"files": {1: {"size": 1, "sha256": "ab"}}, "a": 1})  # json prints "1"
+    odd.append({"files": {}, "site": {"id": "x"}})
+    for document in odd:
         assert manifest_bytes(document) == canonical_bytes(document)
 
 

@@ -27,6 +27,7 @@ build never loses the folder it reads.
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import logging
 import os
@@ -35,6 +36,7 @@ import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,12 @@ from p2f_site.trash import TRASH
 OUTPUTS = ("site", "kiosk")
 BUILD_ID = "build.json"
 NOT_PAGES = ("d", "pagefind")  # deep-link landing pages and the search index's own files
+# The garbage collector's thresholds while a build runs. A build keeps millions of objects
+# alive until it ends (the corpus, Pelican's pages, the page records, the kiosk's plans), and
+# each full collection walks them all: 9 of them took 0.9 s of the 7 s of CPU of a one-edit
+# rebuild at 5,000 documents (1.1 s for 1,625 collections in all; 0.24 s for 88 with these).
+# Young garbage is still collected; Python's own thresholds come back when the build ends.
+GC_THRESHOLDS = (10_000, 50, 100)
 
 
 class BuildError(Exception):
@@ -136,6 +144,31 @@ def build_all(
     for the caller to remove with ``p2f_site.leftovers.remove_leftovers(output)`` once it has
     answered.
     """
+    with _fewer_collections():
+        return _build_all(root, settings_file, output, overrides, measure_memory, cache,
+                          keep_previous)  # fmt: skip
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """``GC_THRESHOLDS`` while the build runs, the caller's thresholds back afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _build_all(
+    root: Path,
+    settings_file: Path,
+    output: Path,
+    overrides: dict[str, Any] | None,
+    measure_memory: bool,
+    cache: bool,
+    keep_previous: bool,
+) -> BuildReport:
     started = time.perf_counter()
     output.mkdir(parents=True, exist_ok=True)
     removers = [pid for pid in [start_removal(output)] if pid is not None]

@@ -70,47 +70,49 @@ def write_bundle(
     site_item = corpus.items[site_slug]
     site = site_document(site_item, corpus.settings, corpus.campaigns.values(), now)
     report = BundleReport(site_slug)
-    writer = BundleWriter(out, report, SharedFiles() if shared is None else shared, previous, spare)
-    css = (Path(env.loader.searchpath[0]) / "kiosk.css").read_bytes()  # type: ignore[union-attr]
-    writer.put("assets/kiosk.css", css)
-    image = _ImageMaker(writer, content_dir, site)
-    slides = []
-    planned_all, left_out = planned_slides(corpus, site_slug, now, editorial, writer.shared)
-    report.left_out.update(left_out)
-    for planned in planned_all:
-        slides.append(_write_slide(planned, site, writer, image, env, corpus, now, public_url))
-    board = now_board_slide(site, corpus.settings)
-    if board is not None:  # drawn by the player at play time, from directory/<lang>/now.js
-        slides.append(board)
-    report.slides = len(slides)
-    report.pages = sum(len(s["pages"]) for s in slides)
-    report.directory_pages = write_directory(
-        corpus, site, now, writer.put, image.thumb, public_url, writer.shared, writer.put_made
-    )
-    writer.remove_stale()
-    release = {
-        "id": "unreleased",
-        "counter": 0,
-        "created": iso(now),
-        "expires": iso(now + MANIFEST_LIFETIME),
-    }
-    manifest = build_manifest(
-        site,
-        release,
-        slides,
-        sponsor_shares(corpus, site_profile(site_item)),
-        writer.files,
-        directory={lang: f"directory/{lang}/index.html" for lang in site["languages"]},
-    )
-    # compact canonical JSON (tools parse it, nobody reads it; the indented encoder is pure
-    # Python), its file list printed without the encoder: paid for each site after every edit
-    text = manifest_bytes(manifest)
-    writer.write_last(MANIFEST_NAME, text)  # not one of its own files: not counted
-    report.files = len(writer.files)
-    report.written, report.linked = writer.written, previous.linked if previous else 0
-    report.kept = spare.kept if spare else 0
-    if writer.keys:
-        report.file_keys = keys_record(text, writer.keys, writer.files)
+    with BundleWriter(
+        out, report, SharedFiles() if shared is None else shared, previous, spare
+    ) as writer:  # its thread ends with the bundle
+        css = (Path(env.loader.searchpath[0]) / "kiosk.css").read_bytes()  # type: ignore[union-attr]
+        writer.put("assets/kiosk.css", css)
+        image = _ImageMaker(writer, content_dir, site)
+        slides = []
+        planned_all, left_out = planned_slides(corpus, site_slug, now, editorial, writer.shared)
+        report.left_out.update(left_out)
+        for planned in planned_all:
+            slides.append(_write_slide(planned, site, writer, image, env, corpus, now, public_url))
+        board = now_board_slide(site, corpus.settings)
+        if board is not None:  # drawn by the player at play time, from directory/<lang>/now.js
+            slides.append(board)
+        report.slides = len(slides)
+        report.pages = sum(len(s["pages"]) for s in slides)
+        report.directory_pages = write_directory(
+            corpus, site, now, writer.put, image.thumb, public_url, writer.shared, writer.put_made
+        )
+        writer.remove_stale()
+        release = {
+            "id": "unreleased",
+            "counter": 0,
+            "created": iso(now),
+            "expires": iso(now + MANIFEST_LIFETIME),
+        }
+        manifest = build_manifest(
+            site,
+            release,
+            slides,
+            sponsor_shares(corpus, site_profile(site_item)),
+            writer.files,
+            directory={lang: f"directory/{lang}/index.html" for lang in site["languages"]},
+        )
+        # compact canonical JSON (tools parse it, nobody reads it; the indented encoder is pure
+        # Python), its file list printed without the encoder: paid for each site after every edit
+        text = manifest_bytes(manifest)
+        writer.write_last(MANIFEST_NAME, text)  # not one of its own files: not counted
+        report.files = len(writer.files)
+        report.written, report.linked = writer.written, previous.linked if previous else 0
+        report.kept = spare.kept if spare else 0
+        if writer.keys:
+            report.file_keys = keys_record(text, writer.keys, writer.files)
     return manifest, report
 
 

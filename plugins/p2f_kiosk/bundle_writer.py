@@ -4,6 +4,13 @@
 this module how it lands): a file is written, linked from the current build's bundle (same key),
 kept in place in the recycled spare (same key), or linked to the file another site made in this
 build (``SharedFiles``). ``BundleReport`` counts what the bundle holds, for the build's summary.
+
+The files whose bytes are made here go to the disk through a writer thread (``p2f_build.
+write_behind``): the kernel's ~110 us per file created runs beside the rendering of the next
+one. Links, removals and the picture files are done here, in the caller's thread, so a path or
+folder given to the thread is flushed before any of those touches it (``_settle``,
+``remove_stale``); the bundle ends with ``close`` (``with BundleWriter(...)``), which waits for
+the last write and ends the thread, whatever happened.
 """
 
 from __future__ import annotations
@@ -13,10 +20,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import jinja2
 
+from p2f_build.write_behind import WriteBehind
 from p2f_kiosk.previous import PreviousBundle
 from p2f_kiosk.shared import SharedFiles
 from p2f_player.contract.manifest import FileEntry, file_entry
@@ -73,18 +82,62 @@ class BundleWriter:
         self.folders: set[str] = {""}  # made in this bundle, relative to ``root``
         if spare is not None:
             self.folders |= {path.rpartition("/")[0] for path in spare.entries}
+        self.behind = WriteBehind()
+        self.queued: set[str] = set()  # paths given to the writer thread since the last flush
+        self.queued_folders: set[str] = set()  # folders it makes, as of the last flush
         self.files: dict[str, FileEntry] = {}
         self.keys: dict[str, str] = {}  # path -> the key of its inputs, where known
         self.templates: dict[str, jinja2.Template] = {}
         self.written = 0  # files whose bytes were made in this build (for the logs, the bench)
 
+    def __enter__(self) -> BundleWriter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.behind.__exit__(kind, error, trace)
+
+    def flush(self) -> None:
+        """Wait until the writer thread has written every file given so far."""
+        self.behind.flush()
+        self.queued.clear()
+        self.queued_folders.clear()
+
+    def close(self) -> None:
+        """Wait for the last write and end the writer thread."""
+        self.behind.close()
+        self.queued.clear()
+        self.queued_folders.clear()
+
     def _target(self, path: str) -> str:
-        """Where ``path`` goes, its folder made (once per bundle)."""
+        """Where ``path`` goes, its folder made (once per bundle), for a write, link or removal
+        done here: one given to the writer thread before on the same path is done first."""
         folder = path.rpartition("/")[0]
+        if path in self.queued:
+            self.flush()
+        if folder in self.queued_folders:  # the thread may not have made it yet
+            os.makedirs(f"{self.root}/{folder}", exist_ok=True)
+            self.queued_folders.discard(folder)
         if folder not in self.folders:
             os.makedirs(f"{self.root}/{folder}", exist_ok=True)
             self.folders.add(folder)
         return f"{self.root}/{path}"
+
+    def _write_behind(self, path: str, data: bytes) -> None:
+        """Give ``path``'s bytes to the writer thread (its folder made there first, if new)."""
+        folder = path.rpartition("/")[0]
+        make = None
+        if folder not in self.folders:
+            make = f"{self.root}/{folder}"
+            self.folders.add(folder)
+            self.queued_folders.add(folder)
+        unlink = path in self.files or not self.fresh  # never write through a hard link
+        self.behind.write(f"{self.root}/{path}", data, unlink, make)
+        self.queued.add(path)
 
     def _unlink(self, path: str, target: str) -> None:
         """Never write through a hard link (to another site's file, or the current build's)."""
@@ -93,17 +146,13 @@ class BundleWriter:
                 os.unlink(target)
 
     def write_last(self, path: str, data: bytes) -> None:
-        """Write a file that is not listed (the manifest), never through a link."""
-        target = self._target(path)
-        self._unlink(path, target)
-        with open(target, "wb") as handle:
-            handle.write(data)
+        """Write a file that is not listed (the manifest), never through a link, after every
+        other file: the bundle's writes are all done when this returns."""
+        self._write_behind(path, data)
+        self.close()
 
     def put(self, path: str, data: bytes) -> None:
-        target = self._target(path)
-        self._unlink(path, target)
-        with open(target, "wb") as handle:
-            handle.write(data)
+        self._write_behind(path, data)
         self.keys.pop(path, None)
         self.written += 1
         self._count(path, file_entry(data))
@@ -164,6 +213,7 @@ class BundleWriter:
         left empty (deepest first: a clean build has no empty folder)."""
         if self.spare is None:
             return
+        self.flush()  # a folder emptied of its old files may be about to get a new one
         folders = set()
         for path in self.spare.stale_paths(self.files):
             with contextlib.suppress(FileNotFoundError):

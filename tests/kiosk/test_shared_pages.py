@@ -97,6 +97,7 @@ def test_writing_a_linked_path_again_never_changes_the_other_site(tmp_path: Path
     two.put_shared("assets/images/a.jpg", ("image", "k"), lambda: b"never made")
     assert (tmp_path / "two/assets/images/a.jpg").read_bytes() == b"first"
     two.put("assets/images/a.jpg", b"second")
+    two.close()  # its writer thread's writes done, the thread ended
     assert (tmp_path / "one/assets/images/a.jpg").read_bytes() == b"first"
     assert (tmp_path / "two/assets/images/a.jpg").read_bytes() == b"second"
     assert two.files["assets/images/a.jpg"].size == len(b"second")

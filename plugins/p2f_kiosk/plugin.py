@@ -57,7 +57,8 @@ def start_kiosk(pelican: Any) -> None:
     """``get_generators``: settle the kiosk step's start and start resizing its pictures."""
     settings = pelican.settings
     _stop(settings.pop(START_SETTING, None))  # a run of these settings that never finished
-    settings[START_SETTING] = kiosk_start(settings)
+    if "P2F_CORPUS" in settings:  # else loaded later: ``write_bundles`` starts it there
+        settings[START_SETTING] = kiosk_start(settings)
 
 
 def kiosk_start(settings: Any) -> KioskStart:

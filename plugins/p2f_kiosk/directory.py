@@ -66,13 +66,23 @@ PutMade = Callable[[str, "str | None", Callable[[], bytes]], None]
 ImageFor = Callable[[Item], "tuple[str, str] | None"]
 
 
-def environment() -> jinja2.Environment:
+ENVIRONMENT = ("environment",)  # the directory's environment, in the build's ``SharedFiles``
+
+
+def environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache,
     )
+
+
+def use_bytecode_cache(shared: SharedFiles, bytecode_cache: jinja2.BytecodeCache | None) -> None:
+    """The directory pages of the build ``shared`` serves load their templates through
+    ``bytecode_cache`` (``p2f_build.templates``: compiled once, kept between builds)."""
+    shared.value(ENVIRONMENT, lambda: environment(bytecode_cache))
 
 
 def directory_items(
@@ -103,7 +113,7 @@ def write_directory(
     shared = SharedFiles() if shared is None else shared
     found = site_sections(corpus, site["id"], now, shared)
     sections = found.items
-    env = shared.value(("environment",), environment)  # templates compiled once per build
+    env = shared.value(ENVIRONMENT, environment)  # templates compiled once per build
     writer = _PageWriter(env, site, put, corpus, now, shared, put_made, found.metres, public_url)
     for name in ("directory.css", "directory.js", "search.js"):  # code: in every key's prefix
         path = TEMPLATES / name

@@ -23,8 +23,10 @@ from pelican import signals
 
 from p2f_build import REPORT_NAME, build_time
 from p2f_build.cache import Inputs, build_cache, build_inputs, key, tree_digest
+from p2f_build.templates import bytecode_cache
 from p2f_kiosk.bundle import write_bundle
 from p2f_kiosk.bundle_writer import BundleReport
+from p2f_kiosk.directory import use_bytecode_cache
 from p2f_kiosk.pictures import PicturesAhead, start_pictures
 from p2f_kiosk.previous import PreviousBundle, load_bundle, save_keys
 from p2f_kiosk.recycle import TRASH_SETTING, discard_spare, recycled_bundles
@@ -111,11 +113,14 @@ def _write_bundles(settings: Any, start: KioskStart) -> None:
     corpus, now, editorial, shared = start.corpus, start.now, start.editorial, start.shared
     inputs, cache, sites, previous = start.inputs, start.cache, start.sites, start.previous
     kiosk_root = Path(settings["P2F_KIOSK_PATH"])
+    compiled = bytecode_cache(settings)  # None for a build without the cache
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(settings["THEME"]) / "kiosk")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=compiled,
     )
+    use_bytecode_cache(shared, compiled)
     reports = {}
     written, linked, kept, records = 0, 0, 0, []
     spares: dict[str, PreviousBundle] = {}

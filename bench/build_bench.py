@@ -159,7 +159,7 @@ def _instrument(timers: _Timers) -> None:
     timers.wrap(lists.ListsGenerator, "_write_fallbacks", "  fallback pages")
     timers.wrap(writers.Writer, "write_file", "  Writer.write_file (Jinja + disk), all")
     timers.wrap(kiosk, "write_bundles", KIOSK)
-    timers.wrap(kiosk, "prepare_pictures", "  prepare_pictures (2 worker processes)")
+    timers.wrap(kiosk, "_take_pictures", "  pictures: waited for the background process")
     timers.wrap(bundle, "plan_site", "  plan_site")
     timers.wrap(bundle, "_write_slide", "  _write_slide (Jinja + Markdown + disk)")
     timers.wrap(bundle, "write_directory", DIRECTORY)

@@ -83,10 +83,8 @@ class WriteBehind:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if kind is None:
-            self.close()
-            return
-        self._reported = True  # the error in flight is the one to see
+        if kind is not None:
+            self._reported = True  # the error in flight is the one to see
         self.close()
 
     def _raise(self) -> None:

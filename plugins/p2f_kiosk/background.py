@@ -16,8 +16,8 @@ that failed removed it: nothing is left running for a build nobody will use), or
 build's process is gone. It ignores SIGINT (an interrupted build stops it through the other
 two) and is joined by the draining thread as soon as it ends.
 
-It never runs two background processes, and it needs ``fork`` (see ``can_fork``): elsewhere
-the caller does the jobs itself.
+It never runs two background processes, and it needs ``fork`` (``p2f_kiosk.workers.
+can_fork``): elsewhere the caller does the jobs itself.
 """
 
 from __future__ import annotations
@@ -34,14 +34,6 @@ from typing import Any, Generic, TypeVar
 
 J = TypeVar("J")
 R = TypeVar("R")
-
-
-def can_fork() -> bool:
-    try:
-        multiprocessing.get_context("fork")
-    except ValueError:
-        return False
-    return True
 
 
 class Background(Generic[J, R]):

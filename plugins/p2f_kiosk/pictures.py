@@ -23,11 +23,12 @@ from pathlib import Path
 from p2f_editorial.settings import EditorialSettings
 
 from p2f_kiosk import images
-from p2f_kiosk.background import Background, can_fork
+from p2f_kiosk.background import Background
 from p2f_kiosk.bundle import media_box, picture_key, planned_slides, source_digest
 from p2f_kiosk.directory import directory_items
 from p2f_kiosk.plan import site_document
 from p2f_kiosk.shared import SharedFiles
+from p2f_kiosk.workers import can_fork
 from p2f_model.corpus import Corpus
 from p2f_model.images import MAX_IMAGE_BYTES
 from p2f_model.load import read_content_file
@@ -100,14 +101,18 @@ def start_pictures(
     editorial: EditorialSettings | None,
     shared: SharedFiles,
     watch: str | None = None,
+    least: int = AHEAD_FROM,
+    workers: int | None = None,
 ) -> PicturesAhead | None:
     """The bundles' pictures being resized in a background process that stops once ``watch``
-    (a folder of the build) is gone; None when fewer than ``AHEAD_FROM`` are to be made, with
-    one CPU, or without fork (then the bundles make them where they need them)."""
-    if default_workers() < 2 or not can_fork():
+    (a folder of the build) is gone; None when fewer than ``least`` are to be made, with
+    fewer than 2 ``workers`` (default: the CPUs, at most 2), or without fork (then the bundles
+    make them where they need them)."""
+    workers = default_workers() if workers is None else workers
+    if workers < 2 or not can_fork():
         return None
     jobs = picture_jobs(corpus, sites, content_dir, now, editorial, shared)
-    return PicturesAhead(jobs, watch) if len(jobs) >= AHEAD_FROM else None
+    return PicturesAhead(jobs, watch) if len(jobs) >= least else None
 
 
 def prepare_pictures(
@@ -122,13 +127,10 @@ def prepare_pictures(
     """Resize the bundles' pictures ahead, in a background process and in this one, and wait
     for them; return how many. Raises ``images.ImageProblem`` for a picture that cannot be
     read, as the bundle would."""
-    workers = default_workers() if workers is None else workers
-    if workers < 2 or not can_fork():
-        return 0
-    jobs = picture_jobs(corpus, sites, content_dir, now, editorial, shared)
-    if len(jobs) < 2:
-        return 0
-    return PicturesAhead(jobs).finish(shared)
+    ahead = start_pictures(
+        corpus, sites, content_dir, now, editorial, shared, least=2, workers=workers
+    )
+    return 0 if ahead is None else ahead.finish(shared)
 
 
 def _fit(job: Job) -> bytes:

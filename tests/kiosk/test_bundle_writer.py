@@ -15,7 +15,6 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-import jinja2
 import pytest
 
 from p2f_build.write_behind import THREAD_NAME, WriteBehindError
@@ -26,6 +25,7 @@ from p2f_model.corpus import Corpus
 from p2f_model.load import load_corpus
 from p2f_player.contract.manifest import MANIFEST_NAME, file_entry, parse_manifest
 from tests.conftest import ROOT
+from tests.kiosk.test_bundle_files import _environment
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 URL = "https://livep2f.com"
@@ -37,14 +37,6 @@ def corpus() -> Corpus:
     corpus = load_corpus(ROOT / "content")
     assert not corpus.problems, corpus.problems[:3]
     return corpus
-
-
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(ROOT / "theme" / "kiosk")),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
 
 
 def _writer_threads() -> list[threading.Thread]:

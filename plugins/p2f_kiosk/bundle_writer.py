@@ -8,7 +8,7 @@ build (``SharedFiles``). ``BundleReport`` counts what the bundle holds, for the 
 The files whose bytes are made here go to the disk through a writer thread (``p2f_build.
 write_behind``): the kernel's ~110 us per file created runs beside the rendering of the next
 one. Links, removals and the picture files are done here, in the caller's thread, so a path or
-folder given to the thread is flushed before any of those touches it (``_settle``,
+folder given to the thread is flushed before any of those touches it (``_target``,
 ``remove_stale``); the bundle ends with ``close`` (``with BundleWriter(...)``), which waits for
 the last write and ends the thread, whatever happened.
 """

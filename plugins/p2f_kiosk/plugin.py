@@ -23,6 +23,7 @@ from pelican import signals
 
 from p2f_build import REPORT_NAME, build_time
 from p2f_build.cache import Inputs, build_cache, build_inputs, key, tree_digest
+from p2f_build.collector import freeze_held
 from p2f_build.templates import bytecode_cache
 from p2f_kiosk.bundle import write_bundle
 from p2f_kiosk.bundle_writer import BundleReport
@@ -94,6 +95,9 @@ def kiosk_start(settings: Any) -> KioskStart:
 
 def write_bundles(pelican: Any) -> None:
     settings = pelican.settings
+    # the website's pages, cards and records live until the build ends: no collection of the
+    # kiosk step walks them (``p2f_build.collector``)
+    freeze_held(settings)
     start = settings.pop(START_SETTING, None)
     if start is None or start.corpus is not settings["P2F_CORPUS"]:  # not from this run
         _stop(start)

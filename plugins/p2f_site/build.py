@@ -27,7 +27,6 @@ build never loses the folder it reads.
 from __future__ import annotations
 
 import fcntl
-import gc
 import json
 import logging
 import os
@@ -36,7 +35,6 @@ import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +44,7 @@ from pelican.settings import read_settings
 
 from p2f_build import REPORT_NAME
 from p2f_build.cache import CACHE_FOLDER, OPENED, BuildCache
+from p2f_build.collector import FREEZE_SETTING, collector_for_build
 from p2f_model.problems import ContentError
 from p2f_site.inputs import STATS, Scan, scan
 from p2f_site.leftovers import CURRENT, FINISHED, OLD, STAGING, current_build, start_removal
@@ -58,12 +57,6 @@ from p2f_site.trash import TRASH
 OUTPUTS = ("site", "kiosk")
 BUILD_ID = "build.json"
 NOT_PAGES = ("d", "pagefind")  # deep-link landing pages and the search index's own files
-# The garbage collector's thresholds while a build runs. A build keeps millions of objects
-# alive until it ends (the corpus, Pelican's pages, the page records, the kiosk's plans), and
-# each full collection walks them all: 9 of them took 0.9 s of the 7 s of CPU of a one-edit
-# rebuild at 5,000 documents (1.1 s for 1,625 collections in all; 0.24 s for 88 with these).
-# Young garbage is still collected; Python's own thresholds come back when the build ends.
-GC_THRESHOLDS = (10_000, 50, 100)
 
 
 class BuildError(Exception):
@@ -144,20 +137,11 @@ def build_all(
     for the caller to remove with ``p2f_site.leftovers.remove_leftovers(output)`` once it has
     answered.
     """
-    with _fewer_collections():
+    # fewer full collections, what the build holds frozen (``p2f_build.collector``)
+    with collector_for_build() as may_freeze:
+        overrides = {FREEZE_SETTING: may_freeze, **(overrides or {})}
         return _build_all(root, settings_file, output, overrides, measure_memory, cache,
                           keep_previous)  # fmt: skip
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """``GC_THRESHOLDS`` while the build runs, the caller's thresholds back afterwards."""
-    before = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _build_all(

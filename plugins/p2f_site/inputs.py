@@ -45,7 +45,7 @@ SETTLED_NS = 2_000_000_000  # a file changed this close to a scan is read again 
 NOT_INPUTS = frozenset({"OUTPUT_PATH", "P2F_KIOSK_PATH", "P2F_CACHE", "P2F_BUILD_CACHE",
                         "P2F_INPUTS", "P2F_SCAN", "P2F_PAGE_RECORDS", "P2F_NEW_PAGE_RECORDS",
                         "P2F_PREVIOUS_SITE", "P2F_STAGING", "P2F_TRASH_PATH",
-                        "P2F_BYTECODE_CACHE"})  # fmt: skip
+                        "P2F_BYTECODE_CACHE", "P2F_GC_FREEZE"})  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pelican import signals
 
 from p2f_build import build_time
 from p2f_build.cache import INPUTS, build_cache
+from p2f_build.collector import freeze_held
 from p2f_build.templates import use_bytecode_cache
 from p2f_model.drafts import published
 from p2f_model.images import MAX_IMAGE_BYTES, image_problem
@@ -128,6 +129,7 @@ def load_content(pelican: Any) -> None:
         build_now=now,
         to_json=lambda value: json.dumps(value, ensure_ascii=False, default=str),
     )
+    freeze_held(pelican.settings)  # the corpus lives until the build ends: no collection walks it
 
 
 def _check_memo(settings: dict[str, Any]) -> CheckMemo | None:

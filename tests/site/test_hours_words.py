@@ -14,6 +14,7 @@ from p2f_site.hours_words import (
     LANGS,
     event_phases,
     event_when,
+    long_date,
     money,
     offer_fact,
     state_at,
@@ -265,3 +266,13 @@ def test_week_words_is_computed_once_per_rule_language_and_day() -> None:
     first = week_words("Mo-Fr 09:00-12:30,14:00-18:00", "fr", today)
     assert week_words("Mo-Fr 09:00-12:30,14:00-18:00", "fr", today) is first
     assert week_words("Mo-Fr 09:00-12:30,14:00-18:00", "en", today) is not first
+
+
+def test_long_dates_are_formatted_once_per_day_and_language() -> None:
+    """The kiosk directory says ~1,700 event dates per build: Babel formats each date once."""
+    first = long_date(date(2031, 7, 5), "de")
+    assert first == "5. Juli"
+    hits = long_date.cache_info().hits
+    assert long_date(date(2031, 7, 5), "de") is first
+    assert long_date.cache_info().hits == hits + 1
+    assert long_date(date(2031, 7, 1), "fr") == "1er juillet"

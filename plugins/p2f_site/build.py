@@ -34,7 +34,7 @@ import shutil
 import time
 import tracemalloc
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -296,7 +296,7 @@ def _run(settings: dict[str, Any], staging: Path, measure_memory: bool) -> Build
         raise BuildError("build failed, build/ left unchanged:\n" + "\n".join(errors.messages))
     return BuildReport(
         seconds=0.0,
-        pages_by_lang=_count_pages(staging / "site"),
+        pages_by_lang=_pages_by_lang(settings, staging / "site"),
         kiosks=_kiosk_figures(staging / "kiosk"),
         peak_mb=peak,
         rendered=settings.get("P2F_RENDERED"),
@@ -339,6 +339,29 @@ def _fixed_link(output: Path, name: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
         path.rename(old)
     _replace_link(path, target)
+
+
+def _pages_by_lang(settings: dict[str, Any], site: Path) -> dict[str, int]:
+    """HTML pages per language, from the names the page writer rendered or linked and the
+    website's other outputs linked (``Staging``: ~7,500 names at 5,000 documents, where walking
+    the site's ~7,500 folders cost ~0.1 s of CPU per build); the walk without one."""
+    made = settings.get(STAGING_SETTING)
+    if isinstance(made, Staging) and made.root == os.path.abspath(site):
+        return count_page_names(made.pages | made.linked)
+    return _count_pages(site)
+
+
+def count_page_names(names: Iterable[str]) -> dict[str, int]:
+    """``_count_pages`` for a website's file names (relative, normalised)."""
+    counts: Counter[str] = Counter()
+    for name in names:
+        if not name.endswith(".html"):
+            continue
+        top, folder, _ = name.partition("/")
+        if folder and top in NOT_PAGES:
+            continue
+        counts[top if folder and top in ("en", "de", "es") else "fr"] += 1
+    return {lang: n for lang, n in counts.items() if n}
 
 
 def _count_pages(site: Path) -> dict[str, int]:

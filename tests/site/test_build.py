@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from p2f_model.load import load_corpus
-from p2f_site.build import BuildError, BuildReport, _count_pages, build_all
+from p2f_site.build import BuildError, BuildReport, _count_pages, build_all, count_page_names
 from p2f_site.spare import SPARE
 from p2f_site.trash import SPARE_SITE, TRASH
 from tests.conftest import PLACE, ROOT, WriteContent
@@ -155,6 +155,8 @@ def test_sample_content_builds(tmp_path: Path) -> None:
     views = 13  # home + 6 lists + search, map, 404, tonight (ce-soir), contact, proposal form
     expected = {lang: len(public) + views for lang in ("fr", "en", "de", "es")}
     assert report.pages_by_lang == expected  # type: ignore[attr-defined]
+    # counted from the names the build wrote and linked, as the walk of the site counts them
+    assert _count_pages(tmp_path / "build" / "site") == expected
     sites = sorted(item.slug for item in corpus.of_kind("site"))
     assert len(sites) == 12
     kiosk = tmp_path / "build" / "kiosk"
@@ -283,6 +285,13 @@ def test_pages_are_counted_per_language_not_landings_nor_search_files(tmp_path: 
         (site / page).parent.mkdir(parents=True, exist_ok=True)
         (site / page).write_text("x")
     assert _count_pages(site) == {"fr": 2, "en": 2, "de": 1}
+
+
+def test_page_names_are_counted_as_the_walk_of_the_site_counts_them() -> None:
+    names = ["index.html", "lieux/a/index.html", "en/index.html", "en/lieux/a/index.html",
+             "de/lieux/a/index.html", "d/fr/a/index.html", "d/a/index.html", "d.html",
+             "pagefind/fragment/x.html", "lieux/a/photo.webp", "es/data.json", "en.html"]  # fmt: skip
+    assert count_page_names(names) == {"fr": 4, "en": 2, "de": 1}
 
 
 def test_a_content_folder_reached_through_a_link_builds_every_item(

@@ -1,14 +1,31 @@
-"""Shared fixtures: a tiny, valid content folder that tests break one field at a time."""
+"""Shared fixtures: a tiny, valid content folder that tests break one field at a time, and the
+sample content (content/) built once, for one fixed moment."""
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The moment the tests of the sample content live in, whatever the day the suite runs: the
+# sample build is made for it (``P2F_NOW``) and the browsers' clocks are set to its day. A
+# Tuesday morning of the sample content's winter: the station works alert (a banner alert,
+# until 2027-01-15) is on, the winter offers are valid (the first ends on 2026-12-24), the
+# Christmas market (Saturday 2026-12-12) is the next weekend event, the vet's clinic is open.
+# Tests never read the real clock for a premise: they take their moments from this one.
+SAMPLE_NOW = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def sample_day_at(hour: int, minute: int = 0) -> datetime:
+    """``hour:minute`` (Paris time) on the day of ``SAMPLE_NOW``."""
+    return SAMPLE_NOW.replace(hour=hour, minute=minute)
+
 
 SITE = """\
 ---
@@ -192,12 +209,13 @@ def write_content(tmp_path: Path) -> WriteContent:
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample content (content/) built once per test session; returns the build folder
-    holding ``site/`` and ``kiosk/<site>/``."""
+    """The sample content (content/) built once per test session for ``SAMPLE_NOW``; returns
+    the build folder holding ``site/`` and ``kiosk/<site>/`` (whose manifests are signed for
+    14 days from ``SAMPLE_NOW``)."""
     from p2f_site.build import build_all
 
     output = tmp_path_factory.mktemp("sample") / "build"
-    build_all(ROOT, ROOT / "pelicanconf.py", output)
+    build_all(ROOT, ROOT / "pelicanconf.py", output, {"P2F_NOW": SAMPLE_NOW.isoformat()})
     return output
 
 

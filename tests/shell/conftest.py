@@ -25,7 +25,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,15 +40,15 @@ from p2f_model.corpus import Corpus
 from p2f_model.load import load_corpus
 from p2f_player.contract import trust
 from p2f_player.contract.manifest import build_manifest, file_entry
-from p2f_player.contract.rules import PARIS
 from p2f_player.sources import FolderSource
 from p2f_player.store import Store
 from p2f_player.sync import Syncer
+from tests.conftest import SAMPLE_NOW
 from tests.player.conftest import folder_put
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
-START = datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)  # a Tuesday morning
+START = SAMPLE_NOW  # the player's clock: a Tuesday morning, 2026-12-01 10:00 Paris time
 BUILD_AT = START - timedelta(days=1)
 SLIDE_S = 20  # long enough that a check finishes inside one slide; the tests move the clock
 ALERT = "travaux-gare-parvis-sud"

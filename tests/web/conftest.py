@@ -2,6 +2,8 @@
 
 Playwright drives ``/usr/bin/chromium`` (it never downloads a browser here). The flags keep
 Chromium off the network: this machine only reaches 127.0.0.1 and the package registries.
+Every page runs on a clock set to the moment the sample site was built for (``SAMPLE_NOW``), never
+on the real one: what a page shows (alerts, offers, "open now", tonight) depends on its clock.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import SAMPLE_NOW
 from tests.web.site_server import serve_site
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,7 +36,8 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session")
 def built_site(sample_build: Path) -> Path:
-    """The sample content built once per test session; returns the ``site`` folder."""
+    """The sample content built once per test session for ``SAMPLE_NOW``; returns the ``site``
+    folder."""
     return sample_build / "site"
 
 
@@ -55,8 +59,10 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 def visitor(page: Any, site_url: str) -> Any:
     """A page that reaches only the local site: map tiles and anything else fail at once.
 
-    Browser errors (uncaught exceptions) fail the test.
+    Its clock starts at ``SAMPLE_NOW`` (tests move it with ``clock.install`` or
+    ``clock.set_system_time``). Browser errors (uncaught exceptions) fail the test.
     """
+    page.clock.install(time=SAMPLE_NOW)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.route(lambda url: not url.startswith(site_url), lambda route: route.abort())

@@ -1,7 +1,8 @@
 """The visitor journeys of the website, in Debian's Chromium, on the sample content.
 
-Times are set on the page clock (Europe/Paris); the site was built at the real "now", so each
-test picks its moment relative to today and to the sample items' own dates.
+Times are set on the page clock (Europe/Paris); the site was built for ``SAMPLE_NOW`` (every
+page starts there), so each test picks its moment relative to it and to the sample items' own
+dates, never to the real clock.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from playwright.sync_api import expect
 from p2f_model.load import load_corpus
 from p2f_model.settings import banner_levels
 from p2f_player.contract.rules import PARIS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE_NOW, sample_day_at
 
 
 @pytest.fixture(scope="module")
@@ -24,14 +25,10 @@ def corpus() -> Any:
     return load_corpus(ROOT / "content")
 
 
-def tonight_at(hour: int) -> datetime:
-    return datetime.now(PARIS).replace(hour=hour, minute=0, second=0, microsecond=0)
-
-
 def test_visitor_at_21h_finds_a_lodging_open_now_and_opens_its_map(
     visitor: Any, site_url: str
 ) -> None:
-    visitor.clock.install(time=tonight_at(21))
+    visitor.clock.install(time=sample_day_at(21))
     visitor.goto(site_url + "/")
     lodging = visitor.locator("#open-now li[data-cat=hebergement]:not([hidden])").first
     expect(lodging).to_be_visible()
@@ -55,7 +52,7 @@ def test_visitor_at_21h_finds_a_lodging_open_now_and_opens_its_map(
 
 def test_a_closed_place_is_not_open_now(visitor: Any, site_url: str) -> None:
     """The vet (Mo-Fr 08:30-19:00; Sa 09:00-12:30) is closed at 21:00 and open at 10:00."""
-    visitor.clock.install(time=tonight_at(21))
+    visitor.clock.install(time=sample_day_at(21))
     visitor.goto(site_url + "/lieux/veto-pinede/")
     expect(visitor.locator(".facts [data-state]")).to_have_text("Fermé maintenant")
     visitor.goto(site_url + "/lieux/?open=1")
@@ -124,7 +121,7 @@ def test_switching_to_english_keeps_the_item(visitor: Any, site_url: str) -> Non
 
 
 def test_an_expired_offer_is_not_shown(visitor: Any, site_url: str, corpus: Any) -> None:
-    now = datetime.now(PARIS)
+    now = SAMPLE_NOW
     offer = min(
         (o for o in corpus.of_kind("offer") if o.data.valid_from <= now < o.data.valid_until),
         key=lambda o: o.data.valid_until,
@@ -148,7 +145,7 @@ def test_an_expired_offer_is_not_shown(visitor: Any, site_url: str, corpus: Any)
 def test_an_offer_disappears_while_the_page_stays_open(
     visitor: Any, site_url: str, corpus: Any
 ) -> None:
-    now = datetime.now(PARIS)
+    now = SAMPLE_NOW
     offer = next(
         o for o in corpus.of_kind("offer") if o.data.valid_from <= now < o.data.valid_until
     )
@@ -175,15 +172,16 @@ def test_404_page_helps(visitor: Any, site_url: str) -> None:
 
 
 def next_day(weekday: int, hour: int, minute: int = 0) -> datetime:
-    """The next ``weekday`` (0 = Monday) after today at ``hour``, Paris time."""
-    today = datetime.now(PARIS).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    """The next ``weekday`` (0 = Monday) after the day of ``SAMPLE_NOW`` at ``hour``, Paris
+    time."""
+    today = sample_day_at(hour, minute)
     return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
 
 
 def moment_for(corpus: Any, audience: str, weekday: int, hour: int, minute: int = 0) -> datetime:
-    """The first ``weekday`` at ``hour`` (Paris) from now on when an offer for ``audience`` is
-    valid: the sample content must hold one, whatever the day the suite runs."""
-    start = datetime.now(PARIS).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    """The first ``weekday`` at ``hour`` (Paris) from the day of ``SAMPLE_NOW`` on when an
+    offer for ``audience`` is valid: the sample content must hold one."""
+    start = sample_day_at(hour, minute)
     for offer in corpus.of_kind("offer"):
         if audience not in (offer.data.rules or {}).get("audiences", []):
             continue
@@ -237,7 +235,7 @@ def test_geolocation_refused_keeps_the_default_order(visitor: Any, site_url: str
 
 
 def test_home_shows_today_and_this_weekend(visitor: Any, site_url: str, corpus: Any) -> None:
-    now = datetime.now(PARIS)
+    now = SAMPLE_NOW
     upcoming = sorted(
         (e for e in corpus.of_kind("event") if e.data.starts > now), key=lambda e: e.data.starts
     )
@@ -258,9 +256,9 @@ def test_home_shows_today_and_this_weekend(visitor: Any, site_url: str, corpus: 
 
 
 def test_an_ended_alert_leaves_the_banner(visitor: Any, site_url: str, corpus: Any) -> None:
-    # the first banner alert (an "info" one is never in the banner) still to end: the site
-    # was built at the real "now" (see the module's docstring), shown from its start
-    now, levels = datetime.now(PARIS), banner_levels(corpus.settings)
+    # the first banner alert (an "info" one is never in the banner) still to end at
+    # SAMPLE_NOW (the site was built for it), shown from its start
+    now, levels = SAMPLE_NOW, banner_levels(corpus.settings)
     alert = min(
         (a for a in corpus.of_kind("alert")
          if a.data.severity in levels and now < a.data.valid_until),

@@ -3,8 +3,9 @@
 The Cumulative Layout Shift is summed from the browser's own ``layout-shift`` entries
 (``PerformanceObserver``, buffered, started before the page's first byte by an init script),
 without the shifts that follow an input, as Lighthouse counts them. The clock is pinned to
-21:00 Paris time (the evening blocks of the home page show then, the "open now" lists are at
-their fullest change); the site's scripts reveal and fill their blocks before the first paint.
+21:00 Paris time on the day of ``SAMPLE_NOW`` (the evening blocks of the home page show then,
+the "open now" lists are at their fullest change); the site's scripts reveal and fill their
+blocks before the first paint.
 Each page opens in a fresh browser (nothing cached) and its scripts arrive late, as on a slow
 phone network: a page that painted before its script ran would then jump.
 """
@@ -13,12 +14,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 import pytest
 
-from p2f_player.contract.rules import PARIS
+from tests.conftest import sample_day_at
 
 # One page of each type, in French and in English.
 PAGES = {
@@ -72,10 +72,6 @@ new PerformanceObserver(function (list) {
 SETTLED = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
-def tonight_at(hour: int) -> datetime:
-    return datetime.now(PARIS).replace(hour=hour, minute=0, second=0, microsecond=0)
-
-
 @pytest.fixture(params=sorted(VIEWPORTS))
 def device(request: pytest.FixtureRequest, browser: Any, site_url: str) -> Iterator[Any]:
     context = browser.new_context(
@@ -85,7 +81,7 @@ def device(request: pytest.FixtureRequest, browser: Any, site_url: str) -> Itera
     page.route(lambda url: not url.startswith(site_url), lambda route: route.abort())
     page.route(f"{site_url}/theme/js/*.js", _late)
     page.add_init_script(OBSERVE)
-    page.clock.set_fixed_time(tonight_at(21))
+    page.clock.set_fixed_time(sample_day_at(21))
     yield page
     context.close()
 

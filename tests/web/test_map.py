@@ -11,6 +11,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.conftest import SAMPLE_NOW
+
 
 def test_markers_are_24_px_targets(visitor: Any, site_url: str) -> None:
     visitor.goto(site_url + "/carte/")
@@ -80,6 +82,7 @@ def test_high_density_setting_on_a_phone_screen(
         device_scale_factor=2, viewport={"width": 412, "height": 800}, locale="fr-FR"
     )
     page = context.new_page()
+    page.clock.install(time=SAMPLE_NOW)
     zooms: set[int] = set()
     rewritten: list[bool] = []
     png = io.BytesIO()

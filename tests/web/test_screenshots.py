@@ -8,14 +8,12 @@ each page is checked for horizontal scrolling, the first thing that breaks on a 
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from p2f_player.contract.rules import PARIS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, sample_day_at
 
 PAGES = {
     "home": "/",
@@ -42,7 +40,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_screenshot(visitor: Any, site_url: str, shots: Path, name: str, size: str) -> None:
     width, height = SIZES[size]
     visitor.set_viewport_size({"width": width, "height": height})
-    visitor.clock.install(time=datetime.now(PARIS).replace(hour=21, minute=0, second=0))
+    visitor.clock.install(time=sample_day_at(21))
     visitor.goto(site_url + PAGES[name])
     if name == "search":
         visitor.locator("[data-search-results] li").first.wait_for()

@@ -1,24 +1,19 @@
 """The visitor at 21:00 with nothing booked: from the home page to a bookable lodging in two
-taps, in Chromium, with the clock pinned (Europe/Paris). Also: the office's contact block,
+taps, in Chromium, with the clock pinned (Europe/Paris, on the day of ``SAMPLE_NOW``). Also: the office's contact block,
 the agenda filters and the card photos."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from playwright.sync_api import expect
 
-from p2f_player.contract.rules import PARIS
-
-
-def at(hour: int) -> datetime:
-    return datetime.now(PARIS).replace(hour=hour, minute=0, second=0, microsecond=0)
+from tests.conftest import sample_day_at
 
 
 def test_at_21h_a_bookable_lodging_is_two_taps_from_home(visitor: Any, site_url: str) -> None:
-    visitor.clock.install(time=at(21))
+    visitor.clock.install(time=sample_day_at(21))
     booked: list[str] = []
     visitor.route(  # the lodgings' own booking sites, answered here (no network)
         re.compile(r"^https://[a-z-]+\.example/"),
@@ -41,7 +36,7 @@ def test_at_21h_a_bookable_lodging_is_two_taps_from_home(visitor: Any, site_url:
 def test_tonight_keeps_only_lodgings_reachable_now(visitor: Any, site_url: str) -> None:
     """At 21:30 the Relais des Garrigues (reception 08:00-21:00) is gone; the 24 h hotels and
     the Terminus (key box by phone) stay; what closes at 21:00 is not "open after 21 h"."""
-    visitor.clock.install(time=at(21).replace(minute=30))
+    visitor.clock.install(time=sample_day_at(21).replace(minute=30))
     visitor.goto(site_url + "/ce-soir/")
     shown = visitor.locator("[data-reachable] > li:not([hidden])").evaluate_all(
         "items => items.map(li => li.dataset.slug)"
@@ -59,10 +54,10 @@ def test_tonight_keeps_only_lodgings_reachable_now(visitor: Any, site_url: str) 
 
 
 def test_the_evening_button_waits_for_the_evening(visitor: Any, site_url: str) -> None:
-    visitor.clock.install(time=at(11))
+    visitor.clock.install(time=sample_day_at(11))
     visitor.goto(site_url + "/")
     expect(visitor.locator("[data-evening]")).to_be_hidden()
-    visitor.clock.install(time=at(19))
+    visitor.clock.install(time=sample_day_at(19))
     visitor.goto(site_url + "/en/")
     expect(
         visitor.get_by_role("link", name="Tonight: where to sleep, what is open")

@@ -106,6 +106,11 @@ def test_an_edit_renders_again_only_the_cards_made_from_the_edited_item(
     build(content, output, cache=True)
     first = kept_cards(output)
     assert slots("event_card", "marche-nocturne", ("h3",)) <= set(first)
+    # an entry says in clear what it was made from (what all cards depend on, the item's
+    # digest): a card is checked without a digest of its own
+    made_from = [value.split(b"\n", 1)[0].split(b" ") for value in first.values()]
+    assert all(len(parts) == 2 for parts in made_from)
+    assert len({parts[0] for parts in made_from}) == 1  # the same for all cards of a build
 
     fete = content / "agenda/fete.md"
     fete.write_text(fete.read_text("utf-8").replace("Danses.", "Bal."), encoding="utf-8")

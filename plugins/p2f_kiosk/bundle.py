@@ -87,8 +87,9 @@ def write_bundle(
         report.slides = len(slides)
         report.pages = sum(len(s["pages"]) for s in slides)
         report.directory_pages = write_directory(
-            corpus, site, now, writer.put, image.thumb, public_url, writer.shared, writer.put_made
-        )
+            corpus, site, now, writer.put, image.thumb, public_url, writer.shared,
+            put_made=writer.put_made, put_shared=writer.put_page,
+        )  # fmt: skip
         writer.remove_stale()
         release = {
             "id": "unreleased",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -175,25 +175,43 @@ class BundleWriter:
         if file_key is not None:
             self.keys[path] = file_key
 
-    def put_shared(self, path: str, key: tuple[object, ...], make: Callable[[], bytes]) -> None:
+    def put_shared(
+        self, path: str, key: Hashable, make: Callable[[], bytes], file_key: str | None = None,
+        behind: bool = False,
+    ) -> None:  # fmt: skip
         """``path`` holds bytes that depend only on ``key``: made once per build (or taken
-        from the current build), then linked."""
-        file_key, previous = self.shared.file_key(key), self.previous
+        from the current build), then linked. ``file_key``: the key of those inputs between
+        builds, if not ``SharedFiles.file_key(key)``. ``behind``: the first site's file is
+        written by the writer thread (the others link to it after this bundle has ended)."""
+        if file_key is None:
+            file_key = self.shared.file_key(key)
+        previous = self.previous
         if file_key is not None and self._kept(path, file_key):
             # other sites made after this one link to it rather than to the current build
             self.shared.made.setdefault(key, (f"{self.root}/{path}", self.files[path]))
             return
         target, reuse = self._target(path), None
+        known = self.shared.made.get(key)
+        root = f"{self.root}/"
+        if known is not None and known[0].startswith(root) and known[0][len(root) :] in self.queued:
+            self.flush()  # linked to a file of this bundle the writer thread may not have written
         if file_key is not None and previous is not None and path not in self.files:
             reuse = lambda: previous.reuse(path, file_key, target)  # noqa: E731
         before = (self.shared.reused, previous.linked if previous is not None else 0)
         fresh = self.fresh and path not in self.files
-        self._count(path, self.shared.place_in(key, target, make, reuse, fresh))
+        write = (lambda _, data: self._write_behind(path, data)) if behind else None
+        self._count(path, self.shared.place_in(key, target, make, reuse, fresh, write))
         if before == (self.shared.reused, previous.linked if previous is not None else 0):
             self.written += 1  # neither linked to this build's file nor to the current one
         self.keys.pop(path, None)
         if file_key is not None:
             self.keys[path] = file_key
+
+    def put_page(
+        self, path: str, key: Hashable, file_key: str | None, make: Callable[[], bytes]
+    ) -> None:
+        """A page that is the same on every site (``p2f_kiosk.directory``'s ``PutShared``)."""
+        self.put_shared(path, key, make, file_key, behind=True)
 
     def _kept(self, path: str, file_key: str) -> bool:
         """Whether ``path``, made from ``file_key``, is already in place (a recycled spare's

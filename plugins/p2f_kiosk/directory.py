@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -36,7 +36,6 @@ from p2f_kiosk.directory_words import (
     Entry,
     actions,
     all_entries,
-    distance,
     entry,
     event_entry,
     offer_entry,
@@ -53,17 +52,19 @@ from p2f_kiosk.sections import site_sections
 from p2f_kiosk.shared import SharedFiles
 from p2f_model import vocabulary
 from p2f_model.corpus import Corpus, Item
-from p2f_player.contract.deeplinks import deep_link
+from p2f_player.contract.deeplinks import deep_link, deep_link_parts
 from p2f_site.reader import ALLOWED_TAGS, markdown_html, new_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
 OFFLINE_TAGS = set(ALLOWED_TAGS) - {"a", "img", "iframe"}
 
-SITE_SCALARS = ("name", "width", "height", "orientation")  # printed by base.html, never tested
 Put = Callable[[str, bytes], None]
 # path, the key of every input of the bytes (None: unknown), what makes them
 PutMade = Callable[[str, "str | None", Callable[[], bytes]], None]
 ImageFor = Callable[[Item], "tuple[str, str] | None"]
+# path, every input of the bytes (the same on every site), its key (None: no build cache), what
+# makes them: made once per build, linked into each site's bundle (``BundleWriter.put_shared``)
+PutShared = Callable[[str, Hashable, "str | None", Callable[[], bytes]], None]
 
 
 ENVIRONMENT = ("environment",)  # the directory's environment, in the build's ``SharedFiles``
@@ -102,6 +103,7 @@ def write_directory(
     public_url: str,
     shared: SharedFiles | None = None,
     put_made: PutMade | None = None,
+    put_shared: PutShared | None = None,
 ) -> int:
     """Write the directory through ``put``; return the number of pages. Hours in words and
     the open/closed phases of now.js depend on the opening hours, season, day and language,
@@ -109,32 +111,41 @@ def write_directory(
     (they were a fifth of the touch directory's time at 1,000 documents). With ``put_made``
     and the build cache, every file gets a key over its inputs, and the current build's file
     is linked when the key is the same (see ``p2f_kiosk.previous``): after a one-item edit,
-    only the pages, lists and scripts that show something of that item are made again."""
+    only the pages, lists and scripts that show something of that item are made again. Item
+    pages are the same bytes on every site (``put_shared``: made once, linked into each
+    bundle); what they would say of the site, a place's distance and the deep link, is in
+    ``now.js``."""
     shared = SharedFiles() if shared is None else shared
     found = site_sections(corpus, site["id"], now, shared)
     sections = found.items
     env = shared.value(ENVIRONMENT, environment)  # templates compiled once per build
-    writer = _PageWriter(env, site, put, corpus, now, shared, put_made, found.metres, public_url)
+    writer = _PageWriter(
+        env, site, put, corpus, now, shared, put_made, found.metres, public_url, put_shared
+    )
     for name in ("directory.css", "directory.js", "search.js"):  # code: in every key's prefix
         path = TEMPLATES / name
         writer.put_made(f"directory/{name}", writer.key("static", name), path.read_bytes)
     here = (site["geo"]["lat"], site["geo"]["lon"])
     places, events = sections["place"], sections["event"]
     for lang in site["languages"]:
-        make = partial(_now_script, places, events, here, now, lang, shared, found.metres)
+        link = deep_link_parts(site["id"], lang, public_url)
+        make = partial(_now_script, places, events, here, now, lang, shared, found.metres, link)
         # what now_data reads of the items (now_inputs), each item's part printed once per build
         inputs = writer.said("now-place", lang, places, place_input)
         inputs += writer.said("now-event", lang, events, event_input)
-        writer.put_made(f"directory/{lang}/now.js", writer.key("now.js", lang, now, inputs), make)
+        file_key = writer.key("now.js", lang, now, link, inputs)
+        writer.put_made(f"directory/{lang}/now.js", file_key, make)
         _write_language(writer, sections, lang, image_for)
     return writer.count
 
 
 def _now_script(
     places: list[Item], events: list[Item], here: tuple[float, float], now: datetime, lang: str,
-    shared: SharedFiles, metres: dict[str, int],
+    shared: SharedFiles, metres: dict[str, int], link: tuple[str, str],
 ) -> bytes:  # fmt: skip
-    return now_script(now_data(places, events, here, now, lang, shared.value, metres))
+    document = now_data(places, events, here, now, lang, shared.value, metres)
+    document["link"] = list(link)  # this site's deep links around a slug (directory.js)
+    return now_script(document)
 
 
 class _PageWriter:
@@ -142,9 +153,11 @@ class _PageWriter:
         self, env: jinja2.Environment, site: dict[str, Any], put: Put, corpus: Corpus,
         now: datetime, shared: SharedFiles, put_made: PutMade | None = None,
         metres: dict[str, int] | None = None, public_url: str = "",
+        put_shared: PutShared | None = None,
     ) -> None:  # fmt: skip
         self.env, self.site, self.put, self.corpus = env, site, put, corpus
         self.put_made = put_made or (lambda path, _, make: put(path, make()))
+        self.put_shared = put_shared or (lambda path, _key, _file_key, make: put(path, make()))
         self.shared = shared
         self.today = span_start(now).date()
         self.md = new_markdown()
@@ -158,9 +171,6 @@ class _PageWriter:
         # each listed place's distance from this screen (``p2f_kiosk.sections``)
         self.metres = {} if metres is None else metres
         self.public_url = public_url
-        # every input of an item page's per-site values besides the page's key and items:
-        # the site's document and where deep links lead (``SharedPages.site_file_key``)
-        self.site_inputs = f"{self.site_json}{json.dumps(public_url)}"
 
     def key(self, *inputs: object) -> str | None:
         """A file key over ``inputs`` and the build's global inputs (code, templates, build
@@ -235,38 +245,28 @@ class _PageWriter:
         self, lang: str, item: Item, key: tuple[object, ...], reads: tuple[str, ...],
         values: Callable[[], dict[str, Any]],
     ) -> None:  # fmt: skip
-        """An item's page: rendered once per build for ``key`` (all its inputs but the site's
-        and the items it reads besides its own: ``reads``), then filled in with this site's
-        values (its scalars, the deep link, a place's distance). ``values()``, the template's
-        other values, and the site's values are worked out only when the page is made (not
-        when the current build's file is linked)."""
-        path = f"items/{item.slug}.html"
-        site = self.site
-        place = item.kind == "place"
+        """An item's page: the same bytes on every site with the same languages, for ``key``
+        (all its inputs but the items it reads besides its own: ``reads``), so made once per
+        build and linked into each bundle (its pieces kept in the build cache:
+        ``SharedPages``). It prints nothing else of the site: the distance and this site's
+        deep link come from ``now.js`` on the screen (the page holds the link without the
+        site, for a browser without script). ``values()``, the template's other values, are
+        worked out only when the page is made."""
+        languages, pages = tuple(self.site["languages"]), self.shared.pages
+        full, items = ("item", lang, item.slug, languages, *key), (item.slug, *reads)
 
-        def make(value: Callable[[str], object]) -> str:
-            view = site | {name: value(f"site_{name}") for name in SITE_SCALARS}
-            given = values()
-            facts = given["facts"]
-            if place:  # a place: its distance from this screen
-                facts = facts | {"distance": value("distance")}
+        def make(_: Callable[[str], object]) -> str:
             return self._template("item.html").render(
-                lang=lang, site=view, t=labels(lang), w=screen_words(lang), up="../../",
-                is_home=False, link=value("link"), **(given | {"facts": facts}),
+                lang=lang, site={"languages": languages}, t=labels(lang), w=screen_words(lang),
+                up="../../", is_home=False, link=deep_link(item.slug, None, lang, self.public_url),
+                **values(),
             )  # fmt: skip
 
-        shape, pages = (tuple(site["languages"]),), self.shared.pages
-        full, items = ("item", lang, item.slug, *shape, *key), (item.slug, *reads)
-
         def render() -> bytes:
-            fill: dict[str, object] = {f"site_{name}": site[name] for name in SITE_SCALARS}
-            fill["link"] = deep_link(item.slug, site["id"], lang, self.public_url)
-            if place:
-                fill["distance"] = distance(item, lang, self.metres)
-            return pages.render(full, fill, make, items)
+            return pages.render(full, {}, make, items)
 
-        file_key = pages.site_file_key(full, self.site_inputs, items)
-        self.put_made(f"directory/{lang}/{path}", file_key, render)
+        path, file_key = f"directory/{lang}/items/{item.slug}.html", pages.shared_key(full, items)
+        self.put_shared(path, ("directory-item", full, items), file_key, render)
         self.count += 1
 
     def _template(self, name: str) -> jinja2.Template:

@@ -96,11 +96,6 @@ def when(item: Item, lang: str) -> str:
     return f"{labels(lang)['until']} {window[1]:%d/%m/%Y}"
 
 
-def distance(item: Item, lang: str, metres: dict[str, int]) -> str:
-    """A place's distance from this screen (``metres``: by slug), as its page says it."""
-    return screen_words(lang)["far"].format(d=distance_text(metres[item.slug], lang))
-
-
 def site_facts(item: Item, lang: str, today: date) -> dict[str, Any]:
     data, facts = item.data, dict[str, Any]()
     if item.kind == "place" and data.opening_hours:

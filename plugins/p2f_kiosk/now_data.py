@@ -4,7 +4,10 @@ A bundle outlives the moment it was built, and its pages cannot format dates the
 implementation of the words: ``p2f_site.hours_words``). So the build writes, per language, the
 phrase that holds at every moment of the next ``DAYS`` days: for each place of the directory its
 open/closed phases (``Ouvert · ferme à 19 h``), for each event its phases (``Ce soir 21 h``), and
-each place's distance from this screen. A page's script (``directory.js``) or the player's now
+each place's distance from this screen (in metres for the order, ``m``, and in words, ``d``: the
+touch directory's item pages are the same on every site, and their script fills the distance
+and the deep link in from here: ``link``, the two parts of this site's deep links around a
+slug). A page's script (``directory.js``) or the player's now
 board (``p2f_player.nowboard``) only picks the phase that holds at its clock.
 
 Compact form (``P2F_NOW={...};``): moments are minutes from ``start``; phrases are indexes in
@@ -23,7 +26,7 @@ from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
 from p2f_kiosk.labels import labels, subcategory_label
-from p2f_kiosk.screen_words import screen_words
+from p2f_kiosk.screen_words import far_text, screen_words
 from p2f_model.corpus import Item
 from p2f_player.contract.rules import PARIS
 from p2f_site.hours import open_intervals
@@ -137,6 +140,7 @@ def now_data(
             "category": data.category,
             "label": f"{words[data.category]} · {subcategory_label(lang, data.subcategory)}",
             "m": metres[place.slug],
+            "d": far_text(metres[place.slug], lang),  # as the item page says it (directory.js)
         }
         if text.lang != lang:
             row["tl"] = text.lang  # untranslated: the title is in French (lang="fr" on screen)

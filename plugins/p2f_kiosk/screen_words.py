@@ -75,6 +75,11 @@ def distance_text(metres: int, lang: str) -> str:
     return _kilometres(round(metres / 1000, 1), lang)
 
 
+def far_text(metres: int, lang: str) -> str:
+    """A place's distance from the screen as its page says it: ``1,2\u00a0km d’ici``."""
+    return screen_words(lang)["far"].format(d=distance_text(metres, lang))
+
+
 @cache
 def _kilometres(km: float, lang: str) -> str:
     """Babel's formatting costs ~0.2 ms; a build asks for a few hundred distinct values

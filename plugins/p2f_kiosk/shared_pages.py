@@ -119,15 +119,11 @@ class SharedPages:
         # values in another order only give another key (a miss, never a stale file)
         return hashlib.sha256(f"{entry}{values!r}".encode()).hexdigest()
 
-    def site_file_key(self, key: Hashable, site: str, items: tuple[str, ...] = ()) -> str | None:
-        """``file_key`` where the per-site values are not worked out yet: ``site`` is a digest
-        of every input they are made from besides ``key`` and ``items`` (the site's document,
-        the public address of deep links). An unchanged page then costs a lookup and a short
-        hash: no deep link, distance or repr of the values (None without the build cache)."""
-        entry = self._entry(key, items)
-        if entry is None:
-            return None
-        return hashlib.sha256(f"{entry}{site}".encode()).hexdigest()
+    def shared_key(self, key: Hashable, items: Iterable[str] = ()) -> str | None:
+        """A digest of every input of a page with no per-site value (``render`` with no
+        values): the build's global inputs, ``key`` and the bytes of ``items`` (None without
+        the build cache). Such a page is the same file on every site."""
+        return self._entry(key, tuple(items))
 
     def _entry(self, key: Hashable, items: Iterable[str]) -> str | None:
         if self.store is None or self.item_digest is None:

@@ -17,7 +17,10 @@ from typing import Any
 import pytest
 
 from p2f_kiosk.now_data import distance_m, place_phases
+from p2f_kiosk.screen_words import far_text
+from p2f_player.contract.deeplinks import deep_link
 from p2f_player.contract.rules import PARIS
+from tests.conftest import SITE as GARE_SITE
 from tests.kiosk.conftest import Build
 from tests.kiosk.test_directory_search import AXE, CHROMIUM, CHROMIUM_ARGS
 
@@ -152,6 +155,26 @@ def test_vet_page_hours_in_words_offer_one_touch_away_and_actions(
     screen.wait_for_url("**/directory/en/items/veto-vaccin.html")
     book = screen.locator("a.action", has_text="Book")
     assert book.get_attribute("href") == "https://veto.example/rdv"  # the shell hands it off
+
+
+def test_an_item_page_is_one_file_for_all_sites_and_says_each_screens_distance_and_link(
+    screen: Any, build_fixture: Build
+) -> None:
+    """Two screens with the same languages hold the same item page (one file, linked); each
+    shows its own distance and deep link, filled in from its own now.js."""
+    port = GARE_SITE.replace("Gare de Pinède — hall des arrivées", "Port de plaisance")
+    port = port.replace("{lat: 43.2105, lon: 3.4402}", "{lat: 43.2300, lon: 3.4700}")
+    build = build_fixture({"sites/port.md": port})
+    pages = {site: build / "kiosk" / site / "directory/fr/items/veto-pinede.html"
+             for site in ("gare", "port")}  # fmt: skip
+    assert pages["gare"].read_bytes() == pages["port"].read_bytes()
+    assert pages["gare"].stat().st_ino == pages["port"].stat().st_ino
+    vet = (43.2150, 3.4321)
+    for site, here in (("gare", (43.2105, 3.4402)), ("port", (43.2300, 3.4700))):
+        screen.goto(pages[site].as_uri())
+        assert screen.locator("[data-link]").inner_text() == deep_link("veto-pinede", site, "fr")
+        distance = screen.locator("[data-distance]").inner_text()
+        assert distance == far_text(distance_m(here, vet), "fr")
 
 
 def test_untranslated_item_says_so_and_is_marked_french(screen: Any, bundle: Path) -> None:

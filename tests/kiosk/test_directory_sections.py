@@ -84,12 +84,13 @@ def test_a_kept_item_page_works_out_no_deep_link(corpus: Corpus) -> None:
     count = write_directory(
         corpus, site, NOW, put, lambda item: None, too_long, SharedFiles(),
         lambda path, key, make: kept.append(path),
+        lambda path, key, file_key, make: kept.append(path),
     )  # fmt: skip
     assert count > 100 and sum("/items/" in path for path in kept) > 100
     with pytest.raises(ValueError, match="deep link over"):
         write_directory(
             corpus, site, NOW, put, lambda item: None, too_long, SharedFiles(),
-            lambda path, key, make: make(),
+            lambda path, key, make: make(), lambda path, key, file_key, make: make(),
         )  # fmt: skip
 
 
@@ -119,7 +120,12 @@ def _keys(corpus: Corpus) -> dict[str, str | None]:
     def keep(path: str, key: str | None, make: object) -> None:
         keys[path] = key
 
-    write_directory(corpus, site, NOW, lambda p, d: None, lambda i: None, URL, shared, keep)
+    def keep_shared(path: str, inputs: object, key: str | None, make: object) -> None:
+        keys[path] = key
+
+    write_directory(
+        corpus, site, NOW, lambda p, d: None, lambda i: None, URL, shared, keep, keep_shared
+    )
     return keys
 
 

@@ -55,14 +55,27 @@ def deep_link(
     """
     if not _SLUG.match(slug):
         raise ValueError(f"not a slug: {slug!r}")
+    before, after = deep_link_parts(site, lang, base)
+    url = f"{before}{slug}{after}"
+    if len(url.encode()) > MAX_BYTES:
+        raise ValueError(f"deep link over {MAX_BYTES} bytes: {url}")
+    return url
+
+
+def deep_link_parts(site: str | None, lang: str, base: str = DEFAULT_BASE) -> tuple[str, str]:
+    """``(before, after)``: ``deep_link(slug, site, lang, base)`` is ``before + slug + after``
+    for every slug it accepts. A screen's script joins them with a slug (the touch directory's
+    item pages are the same on every site: ``p2f_kiosk.directory``), so the link's form stays
+    defined here only.
+
+    Raises:
+        ValueError: not a language code, or not a site id.
+    """
     if not _LANG.match(lang):
         raise ValueError(f"not a language code: {lang!r}")
     if site is not None and not _SLUG.match(site):
         raise ValueError(f"not a site id: {site!r}")
-    url = f"{base.rstrip('/')}{PATH_PREFIX}{lang}/{slug}/" + (f"?k={site}" if site else "")
-    if len(url.encode()) > MAX_BYTES:
-        raise ValueError(f"deep link over {MAX_BYTES} bytes: {url}")
-    return url
+    return f"{base.rstrip('/')}{PATH_PREFIX}{lang}/", "/" + (f"?k={site}" if site else "")
 
 
 def parse_deep_link(url: str) -> DeepLink:

@@ -3,7 +3,9 @@
 // - shows each place's open state from now.js (P2F_NOW, written by p2f_kiosk/now_data.py: the
 //   words are the build's, this only picks the phase that holds now), puts the places open now
 //   first (the build's order, by distance from this screen, is kept within each group), and
-//   lets the "open now" button hide the others.
+//   lets the "open now" button hide the others;
+// - fills in what an item page cannot say itself, being the same file on every site: the
+//   place's distance from this screen and this screen's deep link (now.js has both).
 (function () {
   var now = Date.now();
   var midnight = new Date(); midnight.setHours(24, 0, 0, 0);
@@ -19,6 +21,15 @@
   var minute = Math.floor((now - Date.parse(data.start)) / 60000);
   var places = {};
   (data.places || []).forEach(function (p) { places[p.slug] = p; });
+  document.querySelectorAll("[data-distance]").forEach(function (node) {
+    var place = places[node.getAttribute("data-distance")];
+    if (place && place.d) { node.textContent = place.d; }
+  });
+  if (data.link) {
+    document.querySelectorAll("[data-link]").forEach(function (node) {
+      node.textContent = data.link[0] + node.getAttribute("data-link") + data.link[1];
+    });
+  }
 
   // [open, text] of the phase holding now; null before, after or without hours
   function phase(rows) {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +135,10 @@ def read(site: Path, path: str) -> str:
 @pytest.fixture
 def web_page(browser: Any) -> Iterator[Any]:
     """A fresh page in its own context (pytest-playwright's ``page`` pulls in ``base_url``,
-    whose fixture pytest now deprecates: warnings are errors here)."""
+    whose fixture pytest now deprecates: warnings are errors here), its clock at ``BUILD_NOW``
+    (never the real one)."""
     context = browser.new_context()
-    yield context.new_page()
+    page = context.new_page()
+    page.clock.install(time=datetime.fromisoformat(BUILD_NOW))
+    yield page
     context.close()

@@ -14,7 +14,7 @@ from p2f_player.contract.deeplinks import NFC, QR, deep_link, with_channel
 from p2f_player.contract.rules import PARIS
 from tests.conftest import ROOT
 from tests.web.site_server import inject_axe
-from tests.webdata.conftest import read
+from tests.webdata.conftest import BUILD_NOW, read
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -27,6 +27,8 @@ def test_a_deep_link_is_the_item_page_in_its_language(
     context = browser.new_context(java_script_enabled=javascript)
     try:
         page = context.new_page()
+        if javascript:
+            page.clock.install(time=datetime.fromisoformat(BUILD_NOW))
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url) if r.is_navigation_request() else None)
         response = page.goto(url)
@@ -50,6 +52,7 @@ def test_a_marked_link_is_served_as_the_bare_one(browser: Any, web_url: str) -> 
         seen = {}
         for url in (bare, with_channel(bare, QR), with_channel(bare, NFC)):
             page = context.new_page()
+            page.clock.install(time=datetime.fromisoformat(BUILD_NOW))
             requests: list[str] = []
             page.on(
                 "request",

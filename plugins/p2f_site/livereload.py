@@ -10,6 +10,7 @@ of every page, so a clock that moved would make every save a full build.
 from __future__ import annotations
 
 import functools
+import gc
 import http.server
 import threading
 import time
@@ -64,6 +65,10 @@ def watch_and_rebuild(
             time.sleep(DEBOUNCE_S)
             wake.clear()
             rebuild()
+            # the build's objects, handed back to the collector when it ended
+            # (``p2f_build.collector``), are freed while the process waits for the next save,
+            # not by the next build's first step
+            gc.collect()
     finally:
         observer.stop()
         observer.join()

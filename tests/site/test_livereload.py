@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import urllib.request
+import weakref
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +29,43 @@ def test_change_triggers_rebuild(tmp_path: Path) -> None:
     finally:
         stop.set()
         watcher.join(timeout=5)
+    assert not watcher.is_alive()
+
+
+class Cycle:
+    def __init__(self) -> None:
+        self.me = self  # only the collector frees it
+
+
+def test_a_rebuilds_garbage_is_collected_while_waiting_for_the_next_change(tmp_path: Path) -> None:
+    left: list[weakref.ref[Cycle]] = []
+    rebuilt = threading.Event()
+
+    def rebuild() -> None:  # leaves a cycle in the oldest generation, as a build does
+        if not left:
+            held = [Cycle()]
+            gc.collect()  # it survives: only a full collection reaches it once dropped
+            left.append(weakref.ref(held.pop()))
+        rebuilt.set()
+
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_and_rebuild, args=([tmp_path], rebuild, stop))
+    gc.disable()  # no automatic collection: only the watcher's own
+    watcher.start()
+    try:
+        for attempt in range(50):
+            (tmp_path / "lieux.md").write_text(f"edit {attempt}")
+            if rebuilt.wait(timeout=0.2):
+                break
+        for _ in range(50):  # the watcher collects once the rebuild has returned
+            if left and left[0]() is None:
+                break
+            stop.wait(timeout=0.1)
+        assert left and left[0]() is None
+    finally:
+        stop.set()
+        watcher.join(timeout=5)
+        gc.enable()
     assert not watcher.is_alive()
 
 

@@ -71,17 +71,6 @@ PREVIOUS_INCREMENTAL: dict[int, dict[str, tuple[float, float]]] = {  # label: (w
         "one summary edited": (23.5, 24.5), "one template edited": (25.6, 26.2),
     },
 }  # fmt: skip
-# Commit 0527ca1 (the end of the fourth session), 2026-12-01 02:38-02:46 UTC, machine quiet
-# (load 0.7-2.5), each run interleaved with one of the code after it on its own copy of the
-# corpus (runs: /tmp editrun A/B, then `_run build` pairs): medians of 3 edit runs and
-# 2 clean builds. It had no spare: "edited again" cost what the first edit cost.
-CLEAN_0527CA1 = (57.7, 73.3)  # two runs: 58.05 s wall, 44.6 user + 29.9 sys; 57.35, 43.6 + 28.4
-PREVIOUS_0527CA1: dict[int, dict[str, tuple[float, float]]] = {
-    5000: {
-        "clean build": CLEAN_0527CA1, "one summary edited": (12.4, 13.5),
-        "edited again": (12.4, 13.5),
-    },
-}  # fmt: skip
 # Commit 20b4f15 (the end of the fifth session), 2026-12-01 04:11 UTC, this script, machine
 # quiet (load 1.2-1.6), one run of each.
 PREVIOUS_20B4F15: dict[int, dict[str, tuple[float, float]]] = {
@@ -89,6 +78,15 @@ PREVIOUS_20B4F15: dict[int, dict[str, tuple[float, float]]] = {
         "clean build": (44.21, 55.48), "first build": (50.67, 62.11), "no change": (0.63, 0.62),
         "one summary edited": (9.56, 10.17), "edited again": (7.38, 7.95),
         "one template edited": (7.75, 7.99),
+    },
+}  # fmt: skip
+# Commit 31131b5 (the end of the sixth session), 2026-12-01, this script, machine
+# quiet (load 1.4-1.7), one run of each.
+PREVIOUS_31131B5: dict[int, dict[str, tuple[float, float]]] = {
+    5000: {
+        "clean build": (36.7, 53.2), "first build": (43.2, 60.5), "no change": (0.52, 0.52),
+        "one summary edited": (8.26, 9.14), "edited again": (6.30, 6.78),
+        "one template edited": (6.34, 6.46),
     },
 }  # fmt: skip
 
@@ -498,10 +496,10 @@ def print_incremental(rows: list[dict[str, Any]]) -> None:
         print(
             f"  {'':<44} {'wall s':>8} {'cpu s':>7} {'RSS MB':>7} {'rendered':>9} "
             f"{'reused':>7} {'load':>5} | {'cf98dd9 wall':>12} {'cpu':>6} "
-            f"| {'0527ca1 wall':>12} {'cpu':>6} | {'20b4f15 wall':>12} {'cpu':>6}"
+            f"| {'20b4f15 wall':>12} {'cpu':>6} | {'31131b5 wall':>12} {'cpu':>6}"
         )
         runs = [("clean build (no cache)", clean), *row["incremental"]]
-        latest = (PREVIOUS_0527CA1, PREVIOUS_20B4F15)
+        latest = (PREVIOUS_20B4F15, PREVIOUS_31131B5)
         earlier = PREVIOUS_INCREMENTAL.get(row["documents"], {})
         clean_before = PREVIOUS_CF98DD9.get(row["documents"])
         if clean_before is not None:

@@ -45,7 +45,7 @@ from p2f_player.contract.manifest import (
 )
 from p2f_site.hours import open_intervals
 
-SLIDE_SCALARS = ("width", "height", "orientation")  # of the site, printed by slide.html
+SLIDE_SCALARS = ("width", "height", "orientation")  # all a slide prints of the site
 MANIFEST_LIFETIME = timedelta(days=14)  # a screen cut off longer than this stops trusting it
 
 
@@ -230,21 +230,26 @@ def _write_slide(
     # French page, labelled fr (plan.language_turns)
     for lang in dict.fromkeys(planned.text_language(turn) for turn in planned.languages):
         text = item.text(lang)
-        link = deep_link(item.slug, site["id"], lang, public_url)
-        fill = {f"site_{key}": site[key] for key in SLIDE_SCALARS} | {"link": link}
+        fill = {f"site_{key}": site[key] for key in SLIDE_SCALARS}
 
         def make(value: Callable[[str], object], lang: str = lang) -> str:
             values = slide_context(item, lang, now, corpus, heroes, partner, logo, planned.level)
             values["template"] = name
-            view = site | {key: value(f"site_{key}") for key in SLIDE_SCALARS}
-            return template.render(site=view, link=value("link"), **values)
+            view = {key: value(f"site_{key}") for key in SLIDE_SCALARS}
+            # the link without the site: the kiosk page's QR box shows this screen's, from the
+            # manifest (the slide's own footer is hidden there), so the file is every site's
+            plain = deep_link(item.slug, None, lang, public_url)
+            return template.render(site=view, link=plain, **values)
 
-        # the same on every site but for the screen's size and the deep link: made once
+        # the same on every site of the same screen size: rendered once, filled in with the
+        # size, made once per size and linked into the other bundles
         key, shared = ("slide", item.slug, lang, *shape), writer.shared.pages
         path = f"slides/{item.slug}.{lang}.html"
         render = partial(shared.render, key, fill, make, reads)
-        writer.put_made(path, shared.file_key(key, fill, reads), render)
-        pages[lang], titles[lang], links[lang] = path, text.title, link
+        inputs = ("slide-file", key, tuple(fill.values()), reads)
+        writer.put_page(path, inputs, shared.file_key(key, fill, reads), render)
+        pages[lang], titles[lang] = path, text.title
+        links[lang] = deep_link(item.slug, site["id"], lang, public_url)
     turns = {turn: planned.text_language(turn) for turn in planned.languages}
     return slide_document(
         planned,

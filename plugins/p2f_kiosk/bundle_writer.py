@@ -176,13 +176,11 @@ class BundleWriter:
             self.keys[path] = file_key
 
     def put_shared(
-        self, path: str, key: Hashable, make: Callable[[], bytes], file_key: str | None = None,
-        behind: bool = False,
-    ) -> None:  # fmt: skip
+        self, path: str, key: Hashable, make: Callable[[], bytes], file_key: str | None = None
+    ) -> None:
         """``path`` holds bytes that depend only on ``key``: made once per build (or taken
         from the current build), then linked. ``file_key``: the key of those inputs between
-        builds, if not ``SharedFiles.file_key(key)``. ``behind``: the first site's file is
-        written by the writer thread (the others link to it after this bundle has ended)."""
+        builds, if not ``SharedFiles.file_key(key)``."""
         if file_key is None:
             file_key = self.shared.file_key(key)
         previous = self.previous
@@ -191,16 +189,14 @@ class BundleWriter:
             self.shared.made.setdefault(key, (f"{self.root}/{path}", self.files[path]))
             return
         target, reuse = self._target(path), None
-        known = self.shared.made.get(key)
-        root = f"{self.root}/"
+        known, root = self.shared.made.get(key), f"{self.root}/"
         if known is not None and known[0].startswith(root) and known[0][len(root) :] in self.queued:
             self.flush()  # linked to a file of this bundle the writer thread may not have written
         if file_key is not None and previous is not None and path not in self.files:
             reuse = lambda: previous.reuse(path, file_key, target)  # noqa: E731
         before = (self.shared.reused, previous.linked if previous is not None else 0)
         fresh = self.fresh and path not in self.files
-        write = (lambda _, data: self._write_behind(path, data)) if behind else None
-        self._count(path, self.shared.place_in(key, target, make, reuse, fresh, write))
+        self._count(path, self.shared.place_in(key, target, make, reuse, fresh))
         if before == (self.shared.reused, previous.linked if previous is not None else 0):
             self.written += 1  # neither linked to this build's file nor to the current one
         self.keys.pop(path, None)
@@ -210,8 +206,23 @@ class BundleWriter:
     def put_page(
         self, path: str, key: Hashable, file_key: str | None, make: Callable[[], bytes]
     ) -> None:
-        """A page that is the same on every site (``p2f_kiosk.directory``'s ``PutShared``)."""
-        self.put_shared(path, key, make, file_key, behind=True)
+        """A page that is the same on several sites (a slide, a touch-directory item page:
+        ``p2f_kiosk.directory``'s ``PutShared``), ``key`` all its inputs: linked to the file
+        made for ``key`` (another site's in this build, or the current build's) as
+        ``put_shared`` does, else made and given to the writer thread, like ``put``."""
+        if file_key is not None and self._kept(path, file_key):
+            self.shared.made.setdefault(key, (f"{self.root}/{path}", self.files[path]))
+            return
+        if key in self.shared.made or (
+            file_key is not None and self.previous is not None and path not in self.files
+        ):
+            self.put_shared(path, key, make, file_key)
+            return
+        data = make()
+        self.put(path, data)
+        self.shared.made[key] = (f"{self.root}/{path}", self.files[path])
+        if file_key is not None:
+            self.keys[path] = file_key
 
     def _kept(self, path: str, file_key: str) -> bool:
         """Whether ``path``, made from ``file_key``, is already in place (a recycled spare's

@@ -95,12 +95,9 @@ class SharedFiles:
         make: Callable[[], bytes],
         reuse: Callable[[], FileEntry | None] | None = None,
         fresh: bool = False,
-        write: Callable[[str, bytes], None] | None = None,
     ) -> FileEntry:
         """``place`` into a folder that exists; ``fresh``: nothing is at ``target`` yet (a
-        bundle written into a new folder, each path once), so there is nothing to unlink.
-        ``write(target, data)``: how new bytes reach the disk (else here, at once); the caller
-        makes sure they are there before another file is linked to them."""
+        bundle written into a new folder, each path once), so there is nothing to unlink."""
         if not fresh:  # the target may be a link to another site's file: never write through
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target)
@@ -126,11 +123,8 @@ class SharedFiles:
             data = make()
         else:
             self.made_ahead += 1
-        if write is not None:
-            write(target, data)
-        else:
-            with open(target, "wb") as handle:
-                handle.write(data)
+        with open(target, "wb") as handle:
+            handle.write(data)
         entry = file_entry(data)
         self.made[key] = (target, entry)
         return entry

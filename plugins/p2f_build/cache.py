@@ -240,6 +240,15 @@ class BuildCache:
             ((namespace, entry, value, self._mark(entry, build)) for entry, value in values),
         )
 
+    def keep_only(self, namespace: str, entries: Iterable[str]) -> None:
+        """Forget every entry of ``namespace`` but ``entries`` (a step that keeps a few
+        entries of its latest states: those it keeps are not written again)."""
+        kept = list(dict.fromkeys(entries))
+        marks = ",".join("?" * len(kept))
+        self._db.execute(
+            f"DELETE FROM entries WHERE namespace = ? AND key NOT IN ({marks})", (namespace, *kept)
+        )
+
     def drop(self, namespace: str) -> None:
         """Forget a namespace (a step that keeps only its latest state)."""
         self._db.execute("DELETE FROM entries WHERE namespace = ?", (namespace,))

@@ -56,3 +56,17 @@ def freeze_held(settings: Mapping[str, Any]) -> None:
     set by ``p2f_site.build.build_all``; Pelican run any other way never freezes)."""
     if settings.get(FREEZE_SETTING) is True:
         gc.freeze()
+
+
+@contextmanager
+def frozen_while_forking() -> Iterator[None]:
+    """``gc.freeze()`` while children are forked (objects made so far are never collected in
+    them: fewer memory pages copied), thawed afterwards only if nothing was frozen before: a
+    build's own freeze (``freeze_held``) holds until the build ends."""
+    held = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not held:
+            gc.unfreeze()

@@ -22,7 +22,6 @@ can_fork``): elsewhere the caller does the jobs itself.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -31,6 +30,8 @@ import time
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
+
+from p2f_build.collector import frozen_while_forking
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -53,11 +54,10 @@ class Background(Generic[J, R]):
         self._process = context.Process(
             target=_run, args=(jobs, do, self._next, writer, watch, os.getpid()), daemon=True
         )
-        gc.freeze()  # objects made so far are never collected in the child: fewer pages copied
         try:
-            self._process.start()
+            with frozen_while_forking():
+                self._process.start()
         finally:
-            gc.unfreeze()
             writer.close()  # the child's end: only the child holds it now
         self._drainer = threading.Thread(target=self._drain, name="p2f-background", daemon=True)
         self._drainer.start()

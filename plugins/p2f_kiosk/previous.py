@@ -228,8 +228,10 @@ def save_keys(
     cache: Cache, records: list[tuple[str, bytes]], current: list[PreviousBundle]
 ) -> None:
     """Keep the new bundles' records and those of the ``current`` build's bundles (they are
-    the next build's spare: ``p2f_site.spare``); older builds' bundles are never read again."""
+    the next build's spare: ``p2f_site.spare``); older builds' bundles are never read again.
+    The current build's records are in the cache already (they were read from it): only the
+    new ones are written (~1 MB each at 5,000 documents)."""
     if isinstance(cache, BuildCache):
-        kept = [bundle.record for bundle in current if bundle.record is not None]
-        cache.drop(NAMESPACE)
-        cache.put_many(NAMESPACE, kept + records)
+        kept = dict(bundle.record for bundle in current if bundle.record is not None)
+        cache.keep_only(NAMESPACE, [*kept, *(entry for entry, _ in records)])
+        cache.put_many(NAMESPACE, [(e, value) for e, value in records if kept.get(e) != value])

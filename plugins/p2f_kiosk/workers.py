@@ -18,7 +18,6 @@ processes can fork; elsewhere the caller builds the sites one by one.
 
 from __future__ import annotations
 
-import gc
 import logging
 import logging.handlers
 import multiprocessing
@@ -29,6 +28,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar, cast
 
+from p2f_build.collector import frozen_while_forking
 from p2f_model.problems import ContentError
 
 T = TypeVar("T")
@@ -71,14 +71,14 @@ def build_in_workers(sites: list[str], build_one: Callable[[str], T], workers: i
     for _ in range(workers):
         tasks.put(None)  # one "no more sites" per worker
     processes, readers = [], []
-    gc.freeze()  # objects made so far are never collected in a worker: fewer pages copied
-    for _ in range(workers):
-        reader, writer = context.Pipe(duplex=False)  # a send is written before it returns
-        process = context.Process(target=_work, args=(tasks, writer, build_one), daemon=True)
-        process.start()
-        writer.close()  # the worker's end: only the worker holds it now
-        processes.append(process)
-        readers.append(reader)
+    with frozen_while_forking():
+        for _ in range(workers):
+            reader, writer = context.Pipe(duplex=False)  # a send is written before it returns
+            process = context.Process(target=_work, args=(tasks, writer, build_one), daemon=True)
+            process.start()
+            writer.close()  # the worker's end: only the worker holds it now
+            processes.append(process)
+            readers.append(reader)
     try:
         return _collect(sites, processes, readers)
     finally:
@@ -86,7 +86,6 @@ def build_in_workers(sites: list[str], build_one: Callable[[str], T], workers: i
             if process.is_alive():
                 process.terminate()
             process.join()
-        gc.unfreeze()
         for reader in readers:
             reader.close()
         tasks.close()

@@ -10,11 +10,12 @@ import logging
 import os
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from p2f_build.cache import BuildCache
+from p2f_build.cache import DATABASE, BuildCache
 from p2f_kiosk.previous import NAMESPACE
 from p2f_site.spare import SPARE
 from tests.conftest import SITE, WriteContent
@@ -167,3 +168,32 @@ def test_a_failed_build_loses_the_spare_and_leaves_the_current_build(
     edit(content, PLACE, "category: nulle-part", "category: services")
     build(content, output, cache=True)
     same_as_clean(content, output, "after a failed build")
+
+
+def _records(output: Path) -> dict[str, int]:
+    """The kiosk key records in the build cache: key -> its row id (a row written again
+    gets a new one)."""
+    with sqlite3.connect(output / ".cache" / DATABASE) as db:
+        rows = db.execute("SELECT key, rowid FROM entries WHERE namespace = ?", (NAMESPACE,))
+        return dict(rows.fetchall())
+
+
+def test_the_current_builds_records_are_kept_as_they_are_and_older_ones_dropped(
+    write_content: WriteContent, tmp_path: Path
+) -> None:
+    content, output = write_content(), tmp_path / "incremental"
+    build(content, output, cache=True)
+    first = _records(output)
+    assert first  # one per bundle
+    edit(content, EVENT, "juillet.", "juillet, en musique.")
+    build(content, output, cache=True)
+    second = _records(output)
+    # the first build's records stay (the next build's spare), in their rows: not written again
+    assert {entry: second[entry] for entry in first} == first
+    assert len(second) == 2 * len(first)
+    edit(content, EVENT, "en musique.", "en musique et en danse.")
+    build(content, output, cache=True)
+    third = _records(output)
+    assert not first.keys() & third.keys()  # two builds ago: never read again
+    new = second.keys() - first.keys()
+    assert {entry: third[entry] for entry in new} == {entry: second[entry] for entry in new}

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from pelican import signals
 
-from p2f_build.collector import GC_THRESHOLDS
+from p2f_build.collector import GC_THRESHOLDS, frozen_while_forking
+from p2f_kiosk.background import Background
 from p2f_site.build import BuildError, build_all
 from tests.conftest import ROOT, WriteContent
 from tests.site.test_incremental import NOW
@@ -122,5 +123,30 @@ def test_a_caller_that_froze_objects_keeps_them_frozen_and_gets_no_freeze(
         # count) nor thawed the caller's
         assert len(FROZEN) == 1 and 0 < FROZEN[0] <= frozen
         assert 0 < gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()
+
+
+def _square(number: int) -> int:
+    return number * number
+
+
+def test_forking_the_background_process_keeps_the_builds_freeze_and_thaws_only_its_own() -> None:
+    """The kiosk's background process (and its workers) are forked with what the build holds
+    frozen: the build's own freeze still holds afterwards; with none, nothing stays frozen."""
+    assert gc.get_freeze_count() == 0
+    jobs = Background([1, 2, 3], _square)
+    assert jobs.finish() == [1, 4, 9]
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # what a build holds at its kiosk step (``p2f_build.collector.freeze_held``)
+    try:
+        held = gc.get_freeze_count()
+        jobs = Background([4, 5], _square)
+        assert jobs.finish() == [16, 25]
+        # still frozen (objects freed meanwhile leave the count: it may be a little lower)
+        assert gc.get_freeze_count() > held - 1000 > 0
+        with frozen_while_forking():
+            pass
+        assert gc.get_freeze_count() > held - 1000
     finally:
         gc.unfreeze()

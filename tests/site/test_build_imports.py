@@ -12,7 +12,9 @@ from p2f_site.build import build_all
 from tests.conftest import ROOT, WriteContent
 from tests.site.test_incremental import NOW
 
-NOT_AT_START = ("icalendar", "boto3", "botocore", "playwright", "duckdb", "nfc", "weasyprint")
+NOT_AT_START = (
+    "icalendar", "boto3", "botocore", "playwright", "duckdb", "nfc", "weasyprint", "jsonschema",
+)  # fmt: skip
 
 
 def test_the_build_and_its_plugins_import_no_library_only_some_runs_use() -> None:

@@ -28,10 +28,10 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
+if TYPE_CHECKING:  # imported where used: the build writes manifests, it never validates one
+    from jsonschema import Draft202012Validator  # ~75 ms to import
 
 SCHEMA = "livep2f-kiosk-manifest/1"
 FILE_PARTS = "file_parts"
@@ -155,6 +155,8 @@ def validate_manifest(document: object) -> dict[str, Any]:
             raise ManifestError(f"manifest mixes {key!r} with the {form} form")
     if isinstance(document.get("files"), dict):
         check_files(document["files"])  # first: its messages say what a safe path is
+    from jsonschema.exceptions import best_match
+
     problem = best_match(_validator().iter_errors(document))
     if problem is not None:
         where = _json_path(problem.absolute_path) or "manifest"
@@ -228,6 +230,8 @@ def _check_pages(document: Mapping[str, Any]) -> None:
 
 @cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(json_schema())
 
 

@@ -63,7 +63,7 @@ Put = Callable[[str, bytes], None]
 PutMade = Callable[[str, "str | None", Callable[[], bytes]], None]
 ImageFor = Callable[[Item], "tuple[str, str] | None"]
 # path, every input of the bytes (the same on every site), its key (None: no build cache), what
-# makes them: made once per build, linked into each site's bundle (``BundleWriter.put_shared``)
+# makes them: made once per build, linked into each site's bundle (``BundleWriter.put_page``)
 PutShared = Callable[[str, Hashable, "str | None", Callable[[], bytes]], None]
 
 

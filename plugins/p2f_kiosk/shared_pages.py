@@ -1,13 +1,14 @@
 """Pages that differ between sites only in a few words, rendered once per build.
 
-A touch-directory item page or a slide says the same on every site but for a handful of
-values: the site's name and screen size in the ``<head>``, the deep link (it names the site),
-a place's distance from the screen. Rendering it again for each of twelve sites was most of a
-kiosk build's time. So the template is rendered once with a *marker* in place of each such
-value (a private-use character, a random nonce per build and the value's name: no content can
-hold it by chance), cut at the markers, and each site's page is the pieces joined with that
-site's values, escaped as Jinja's autoescape does (``markupsafe.escape``). The bytes are the
-same as a direct render (tests/kiosk/test_shared_pages.py compares them).
+A slide says the same on every site but for the screen's size (in the ``<head>`` and the
+``<body>``'s class); a touch-directory item page has no per-site value at all (its script
+takes the distance and the deep link from ``now.js``). Rendering them again for each of twelve
+sites was most of a kiosk build's time. So the template is rendered once with a *marker* in
+place of each such value (a private-use character, a random nonce per build and the value's
+name: no content can hold it by chance), cut at the markers, and each site's page is the
+pieces joined with that site's values, escaped as Jinja's autoescape does
+(``markupsafe.escape``). The bytes are the same as a direct render
+(tests/kiosk/test_shared_pages.py compares them).
 
 With the build cache (``p2f_build.cache``: ``invoke build``, ``livereload``), the pieces are
 also kept between builds, under a digest of the build's global inputs (code, settings, build
